@@ -1,0 +1,95 @@
+import LavaCore
+
+/// Admin changes to device types, devices, workers and users, shared by the CLI and the REST API.
+public struct Inventory: Sendable {
+    let database: any Database
+
+    public init(database: any Database) {
+        self.database = database
+    }
+
+    public func addDeviceType(_ name: String) async throws {
+        guard WorkerName.isValid(name) else { throw AdminError(.badRequest, "Invalid device type name '\(name)': use letters, digits, '-', '_' and '.'") }
+        try await database.write { db in
+            if try await DeviceStore.typeExists(db, name: name) {
+                throw AdminError(.conflict, "Device type '\(name)' already exists")
+            }
+            try await DeviceStore.insertType(db, name: name)
+        }
+    }
+
+    @discardableResult
+    public func addDevice(name: String, type: String, worker: String, health: DeviceHealth = .good, dictionary: String = "") async throws -> DeviceRecord {
+        guard WorkerName.isValid(name) else { throw AdminError(.badRequest, "Invalid device name '\(name)': use letters, digits, '-', '_' and '.'") }
+        return try await database.write { db in
+            guard try await DeviceStore.typeExists(db, name: type) else {
+                throw AdminError(.badRequest, "Unknown device type '\(type)': add it first with `lava-server device-types add \(type)`")
+            }
+            guard try await WorkerStore.find(db, name: worker) != nil else {
+                throw AdminError(.badRequest, "Unknown worker '\(worker)': add it first with `lava-server workers add \(worker)`")
+            }
+            if try await DeviceStore.find(db, name: name) != nil {
+                throw AdminError(.conflict, "Device '\(name)' already exists")
+            }
+            try await DeviceStore.insert(db, name: name, type: type, worker: worker, health: health, dictionary: dictionary)
+            return DeviceRecord(name: name, deviceType: type, worker: worker, state: .idle, health: health, dictionary: dictionary)
+        }
+    }
+
+    /// Creates a worker and returns its token, shown this once.
+    public func addWorker(_ name: String, description: String = "") async throws -> String {
+        guard WorkerName.isValid(name) else { throw AdminError(.badRequest, "Invalid worker name '\(name)': use letters, digits, '-', '_' and '.'") }
+        let token = Token.generate()
+        try await database.write { db in
+            if try await WorkerStore.find(db, name: name) != nil {
+                throw AdminError(.conflict, "Worker '\(name)' already exists; `lava-server workers token \(name)` makes a new token")
+            }
+            try await WorkerStore.insert(db, name: name, tokenHash: Token.hash(token), description: description)
+        }
+        return token
+    }
+
+    /// Replaces a worker's token (the old one stops working) and returns the new one.
+    public func renewWorkerToken(_ name: String) async throws -> String {
+        let token = Token.generate()
+        try await database.write { db in
+            guard try await WorkerStore.find(db, name: name) != nil else { throw AdminError(.notFound, "Unknown worker '\(name)'") }
+            try await WorkerStore.setTokenHash(db, name: name, tokenHash: Token.hash(token))
+        }
+        return token
+    }
+
+    public func setWorkerHealth(_ name: String, _ health: WorkerHealth) async throws {
+        try await database.write { db in
+            guard try await WorkerStore.setHealth(db, name: name, health: health) else {
+                throw AdminError(.notFound, "Unknown worker '\(name)'")
+            }
+        }
+    }
+
+    public func workers() async throws -> [WorkerRecord] {
+        try await database.read { try await WorkerStore.all($0) }
+    }
+
+    /// Creates a user and returns their API token, shown this once.
+    public func addUser(_ name: String, isAdmin: Bool) async throws -> String {
+        guard WorkerName.isValid(name) else { throw AdminError(.badRequest, "Invalid user name '\(name)': use letters, digits, '-', '_' and '.'") }
+        let token = Token.generate()
+        try await database.write { db in
+            if try await UserStore.exists(db, name: name) {
+                throw AdminError(.conflict, "User '\(name)' already exists")
+            }
+            try await UserStore.insert(db, name: name, isAdmin: isAdmin, tokenHash: Token.hash(token), now: Server.now())
+        }
+        return token
+    }
+
+    public func setVersionPolicy(_ policy: VersionPolicy) async throws {
+        try await database.write { try await SettingsStore.set($0, SettingsStore.versionPolicy, policy.description) }
+    }
+
+    public func versionPolicy() async throws -> VersionPolicy {
+        let text = try await database.read { try await SettingsStore.get($0, SettingsStore.versionPolicy) }
+        return try VersionPolicy(parsing: text ?? "exact")
+    }
+}

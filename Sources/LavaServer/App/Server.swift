@@ -1,0 +1,25 @@
+import Foundation
+import Logging
+
+/// What every handler and the scheduler share: configuration, rows, logs, metrics.
+public final class Server: Sendable {
+    public let configuration: ServerConfiguration
+    public let database: any Database
+    public let logs: JobLogStorage
+    public let metrics: ServerMetrics
+    let versionPolicy: VersionPolicyCache
+    let workerFiles: WorkerConfigFiles
+    let logger: Logger
+
+    public init(configuration: ServerConfiguration, database: any Database, metrics: ServerMetrics = ServerMetrics(), logger: Logger = Logger(label: "lava-server")) {
+        self.configuration = configuration
+        self.database = database
+        self.logs = JobLogStorage(root: configuration.logDirectory)
+        self.metrics = metrics
+        self.versionPolicy = VersionPolicyCache(database: database)
+        self.workerFiles = WorkerConfigFiles(root: configuration.configDirectory)
+        self.logger = logger
+    }
+
+    static func now() -> Double { Date().timeIntervalSince1970 }
+}

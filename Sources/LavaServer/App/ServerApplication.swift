@@ -1,0 +1,32 @@
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Builds the HTTP application of `lava-server serve`: the worker API, the REST API, health and
+/// metrics, plus the in-process scheduler when asked for.
+public enum ServerApplication {
+    public static func router(server: Server, scheduler: SchedulerService?) -> Router<LavaRequestContext> {
+        let router = Router(context: LavaRequestContext.self)
+        InternalAPI(server: server).addRoutes(to: router)
+        SystemAPI(server: server).addRoutes(to: router)
+        JobsAPI(server: server, scheduler: scheduler).addRoutes(to: router)
+        WorkersAPI(server: server).addRoutes(to: router)
+        DevicesAPI(server: server).addRoutes(to: router)
+        return router
+    }
+
+    public static func make(
+        server: Server, host: String, port: Int, runScheduler: Bool, logger: Logger
+    ) -> some ApplicationProtocol {
+        let scheduler = runScheduler ? SchedulerService(server: server) : nil
+        var app = Application(
+            router: router(server: server, scheduler: scheduler),
+            configuration: .init(address: .hostname(host, port: port), serverName: "lava-server"),
+            logger: logger
+        )
+        if let scheduler {
+            app.addServices(scheduler)
+        }
+        return app
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+
+/// Everything `lava-server serve` and `lava-server scheduler` are told from outside.
+public struct ServerConfiguration: Sendable {
+    /// Holds the SQLite file of the embedded default and the job logs.
+    public var dataDirectory: URL
+    public var database: DatabaseLocation
+    /// LAVA's `/etc/lava-server`: `dispatcher.d/<worker>/…`, `env.yaml`, `device-types/<type>.yaml`.
+    public var configDirectory: URL
+    /// The version this server reports and enforces.
+    public var version: String
+    /// LAVA's `WORKER_AUTO_REGISTER`.
+    public var workerAutoRegister = true
+    /// LAVA's `WORKER_AUTO_REGISTER_NETMASK`: anonymous registration only from these networks.
+    public var autoRegisterNetworks: [IPNetwork] = [IPNetwork.loopbackV4, IPNetwork.loopbackV6]
+    /// Django's default request limit, which LAVA keeps for log uploads (spec §2.5).
+    public var maxLogUploadBytes = 2_621_440
+    /// A worker without an accepted ping for this long is Offline (spec §3.3).
+    public var offlineAfter: Double = 60
+    /// A job whose worker has not been heard of for this long ends Incomplete.
+    public var offlineJobGrace: Double = 300
+    /// A job running this much past its own timeout ends Incomplete (lava-run enforces the
+    /// timeout itself; this margin leaves it time to report).
+    public var jobTimeoutMargin: Double = 120
+    /// Pause between scheduler passes.
+    public var schedulerInterval: Double = 2
+    /// A ping refreshes `last_ping` in the database at most this often when nothing else changed,
+    /// so a steady stream of pings costs reads only.
+    public var pingWriteInterval: Double = 10
+
+    public init(dataDirectory: URL, database: DatabaseLocation? = nil, configDirectory: URL, version: String) {
+        self.dataDirectory = dataDirectory
+        self.database = database ?? .defaultLocation(dataDirectory: dataDirectory.path)
+        self.configDirectory = configDirectory
+        self.version = version
+    }
+
+    public var logDirectory: URL { dataDirectory }
+}

@@ -1,0 +1,120 @@
+import SQLKit
+
+/// The tables, created and migrated in order on every start. Each step runs once; the applied
+/// steps are recorded in `schema_migrations`. The same statements serve SQLite and PostgreSQL
+/// except for auto-increment keys and row locks.
+enum Schema {
+    /// Append new steps at the end; never edit an applied one.
+    static func steps(_ flavour: SQLFlavour) -> [[String]] {
+        let serial = flavour == .postgres ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT"
+        return [
+            [
+                """
+                CREATE TABLE users (
+                    name TEXT PRIMARY KEY,
+                    is_admin INTEGER NOT NULL DEFAULT 0,
+                    token_hash TEXT NOT NULL UNIQUE,
+                    created DOUBLE PRECISION NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE workers (
+                    name TEXT PRIMARY KEY,
+                    token_hash TEXT NOT NULL,
+                    description TEXT NOT NULL DEFAULT '',
+                    state INTEGER NOT NULL,
+                    health INTEGER NOT NULL,
+                    version TEXT,
+                    last_ping DOUBLE PRECISION,
+                    last_contact DOUBLE PRECISION,
+                    job_limit INTEGER NOT NULL DEFAULT 0
+                )
+                """,
+                "CREATE TABLE device_types (name TEXT PRIMARY KEY)",
+                """
+                CREATE TABLE devices (
+                    name TEXT PRIMARY KEY,
+                    device_type TEXT NOT NULL REFERENCES device_types(name),
+                    worker TEXT NOT NULL REFERENCES workers(name),
+                    state INTEGER NOT NULL,
+                    health INTEGER NOT NULL,
+                    dictionary TEXT NOT NULL DEFAULT ''
+                )
+                """,
+                """
+                CREATE TABLE jobs (
+                    id \(serial),
+                    submitter TEXT NOT NULL,
+                    description TEXT NOT NULL,
+                    definition TEXT NOT NULL,
+                    device_type TEXT NOT NULL REFERENCES device_types(name),
+                    requested_worker TEXT,
+                    requested_device TEXT,
+                    priority INTEGER NOT NULL,
+                    state INTEGER NOT NULL,
+                    health INTEGER NOT NULL,
+                    token TEXT NOT NULL,
+                    device TEXT REFERENCES devices(name),
+                    worker TEXT REFERENCES workers(name),
+                    submit_time DOUBLE PRECISION NOT NULL,
+                    scheduled_time DOUBLE PRECISION,
+                    start_time DOUBLE PRECISION,
+                    end_time DOUBLE PRECISION,
+                    job_timeout DOUBLE PRECISION NOT NULL,
+                    queue_timeout DOUBLE PRECISION,
+                    error_type TEXT NOT NULL DEFAULT '',
+                    failure_comment TEXT NOT NULL DEFAULT ''
+                )
+                """,
+                // The ping asks for one worker's live jobs; the scheduler for the queue in order.
+                "CREATE INDEX jobs_worker_state ON jobs (worker, state)",
+                "CREATE INDEX jobs_queue ON jobs (state, device_type, priority, submit_time, id)",
+                """
+                CREATE TABLE test_cases (
+                    id \(serial),
+                    job_id BIGINT NOT NULL REFERENCES jobs(id),
+                    log_line BIGINT NOT NULL,
+                    suite TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    result TEXT NOT NULL,
+                    measurement DOUBLE PRECISION,
+                    units TEXT,
+                    test_set TEXT,
+                    start_log_line BIGINT,
+                    end_log_line BIGINT,
+                    metadata TEXT NOT NULL DEFAULT '',
+                    UNIQUE (job_id, log_line)
+                )
+                """,
+                "CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            ],
+        ]
+    }
+
+    static func migrate(_ database: any Database) async throws {
+        let steps = steps(database.flavour)
+        let flavour = database.flavour
+        try await database.write { db in
+            if flavour == .postgres {
+                // Instances starting together must not both create the tables.
+                try await db.raw("SELECT pg_advisory_xact_lock(\(literal: SchedulerLock.migrationKey))").run()
+            }
+            try await db.raw("CREATE TABLE IF NOT EXISTS schema_migrations (step INTEGER PRIMARY KEY)").run()
+            let applied = try await db.raw("SELECT step FROM schema_migrations").all()
+                .map { try $0.decode(column: "step", as: Int.self) }
+            for (index, statements) in steps.enumerated() where !applied.contains(index) {
+                for statement in statements {
+                    try await db.raw(SQLQueryString(statement)).run()
+                }
+                try await db.raw("INSERT INTO schema_migrations (step) VALUES (\(bind: index))").run()
+            }
+        }
+    }
+}
+
+/// Keys of PostgreSQL advisory locks that serialise schema migration and scheduling passes
+/// across server and scheduler processes.
+enum SchedulerLock {
+    static let migrationKey = 0x4C41_5641_0001
+    static let schedulingKey = 0x4C41_5641_0002
+}

@@ -1,0 +1,31 @@
+import HTTPTypes
+import Hummingbird
+import LavaCore
+
+/// The worker-facing API under `/scheduler/internal/v1/` (spec §2), byte-compatible with LAVA.
+struct InternalAPI: Sendable {
+    let server: Server
+
+    func addRoutes(to router: Router<LavaRequestContext>) {
+        let group = router.group("scheduler/internal/v1")
+        group.post("workers") { request, context in try await register(request, context) }
+        group.post("workers/:name") { _, _ -> Response in throw APIError(.forbidden, "POST is forbidden for such url") }
+        group.get("workers/:name") { request, context in try await ping(request, context) }
+        group.get("jobs/:id") { request, context in try await fetchJob(request, context) }
+        group.post("jobs/:id") { request, context in try await reportState(request, context) }
+        group.post("jobs/:id/logs") { request, context in try await uploadLogs(request, context) }
+    }
+
+    static let tokenHeader = HTTPField.Name("LAVA-Token")!
+
+    /// The job a request names and whose token it carries; 404 before 400 as LAVA (spec §2.0).
+    func authorizedJob(_ request: Request, _ context: LavaRequestContext, forUpdate: Bool = false) async throws -> JobRecord {
+        let text = context.parameters.get("id") ?? ""
+        guard let id = Int(text),
+              let job = try await server.database.read({ try await JobStore.find($0, id: id) })
+        else { throw APIError.unknownJob(text) }
+        guard let token = request.headers[Self.tokenHeader] else { throw APIError.missingToken() }
+        guard Token.constantTimeEquals(token, job.token) else { throw APIError.invalidToken() }
+        return job
+    }
+}

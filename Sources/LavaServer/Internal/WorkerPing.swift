@@ -1,0 +1,64 @@
+import Hummingbird
+import LavaCore
+
+extension InternalAPI {
+    /// `GET /scheduler/internal/v1/workers/<name>/?version=` (spec §2.2).
+    ///
+    /// Cost: two indexed reads (the worker, its live jobs) and a write only when something changed
+    /// (state, version) or `last_ping` is older than `pingWriteInterval`.
+    func ping(_ request: Request, _ context: LavaRequestContext) async throws -> Response {
+        let name = context.parameters.get("name") ?? ""
+        let database = server.database
+        guard let worker = try await database.read({ try await WorkerStore.find($0, name: name) }) else {
+            throw APIError.unknownWorker(name)
+        }
+        guard let token = request.headers[Self.tokenHeader] else { throw APIError.missingToken() }
+        guard Token.matches(token, hash: worker.tokenHash) else { throw APIError.invalidToken() }
+        guard let version = request.uri.queryParameters.get("version") else { throw APIError.missing("version") }
+
+        let serverVersion = server.configuration.version
+        let accepted = try await server.versionPolicy.current().accepts(worker: version, server: serverVersion)
+        let now = Server.now()
+        let updated = Self.afterPing(worker, version: version, accepted: accepted, now: now, writeInterval: server.configuration.pingWriteInterval)
+        if updated != worker {
+            try await database.write { try await WorkerStore.recordPing($0, updated) }
+        }
+        server.metrics.ping(accepted: accepted)
+
+        let jobs = try await database.read { try await JobStore.liveJobs($0, worker: name) }
+        var answer = PingResponse()
+        for job in jobs {
+            let ticket = JobTicket(id: job.id, token: job.token)
+            switch job.state {
+            case .scheduled where accepted: answer.start.append(ticket)
+            case .running: answer.running.append(ticket)
+            case .canceling: answer.cancel.append(ticket)
+            default: break
+            }
+        }
+        // A stale worker drains: 200 while it has running or canceling jobs, then 409 (spec §2.2 step 7).
+        if !accepted, answer.cancel.isEmpty, answer.running.isEmpty {
+            throw APIError(.conflict, "Version mismatch '\(version)' vs '\(serverVersion)'")
+        }
+        return try JSONResponse.make(answer)
+    }
+
+    /// The worker row after a ping: LAVA's rules (a mismatch puts it Offline and does not refresh
+    /// `last_ping`), plus `last_contact`, refreshed by any authenticated ping.
+    static func afterPing(_ worker: WorkerRecord, version: String, accepted: Bool, now: Double, writeInterval: Double) -> WorkerRecord {
+        var updated = worker
+        updated.version = version
+        if accepted {
+            updated.state = .online
+            if worker.state != .online || worker.version != version || now - (worker.lastPing ?? 0) >= writeInterval {
+                updated.lastPing = now
+            }
+        } else {
+            updated.state = .offline
+        }
+        if updated != worker || now - (worker.lastContact ?? 0) >= writeInterval {
+            updated.lastContact = now
+        }
+        return updated
+    }
+}

@@ -1,0 +1,252 @@
+import Foundation
+import Hummingbird
+import LavaCore
+import NIOPosix
+
+/// `/api/v0.2/jobs/…`: submit, list, show, log, results, cancel (spec §9).
+struct JobsAPI: Sendable {
+    let server: Server
+    let scheduler: SchedulerService?
+
+    func addRoutes(to router: Router<LavaRequestContext>) {
+        let group = router.group("api/v0.2/jobs")
+        group.get { request, _ in try await list(request) }
+        group.post { request, _ in try await submit(request) }
+        group.get(":id") { request, context in try await show(request, context) }
+        group.get(":id/logs") { request, context in try await logs(request, context) }
+        group.get(":id/tests") { request, context in try await tests(request, context) }
+        group.get(":id/cancel") { request, context in try await cancel(request, context) }
+        group.post(":id/cancel") { request, context in try await cancel(request, context) }
+    }
+
+    struct Submission: Decodable {
+        var definition: String
+    }
+
+    struct Submitted: Encodable {
+        var message: String
+        var jobIDs: [Int]
+
+        enum CodingKeys: String, CodingKey {
+            case message
+            case jobIDs = "job_ids"
+        }
+    }
+
+    /// LAVA answers `{"message": …}` for refused submissions; `error` carries the same text so
+    /// every error of this server has an `error` key.
+    struct Refused: Encodable {
+        var message: String
+        var error: String
+    }
+
+    private func refuse(_ message: String) throws -> Response {
+        try JSONResponse.make(Refused(message: message, error: message), status: .badRequest)
+    }
+
+    func submit(_ request: Request) async throws -> Response {
+        let user = try await RESTAuth(server: server).requireUser(request)
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: 4 * 1024 * 1024)
+        } catch {
+            throw APIError(.contentTooLarge, "Job definition too large: the limit is 4 MiB")
+        }
+        let yaml: String
+        if request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
+            guard let text = body.withUnsafeReadableBytes({ FormBody($0) })["definition"] else {
+                return try refuse("Missing 'definition'")
+            }
+            yaml = text
+        } else {
+            guard let submission = try? JSONDecoder().decode(Submission.self, from: Data(buffer: body)) else {
+                return try refuse("Send JSON {\"definition\": \"<job YAML>\"}")
+            }
+            yaml = submission.definition
+        }
+        let definition: JobDefinition
+        do {
+            definition = try JobDefinition(yaml: yaml)
+        } catch {
+            return try refuse("Invalid job definition: \(error)")
+        }
+        let now = Server.now()
+        let job = NewJob(
+            submitter: user.name, description: definition.jobName, definition: yaml, deviceType: definition.deviceType,
+            requestedWorker: definition.requestedWorker, requestedDevice: definition.requestedDevice,
+            priority: definition.priority, token: Token.generate(), submitTime: now,
+            jobTimeout: definition.jobTimeout.seconds, queueTimeout: definition.queueTimeout?.seconds
+        )
+        let id = try await server.database.write { db -> Int? in
+            guard try await DeviceStore.typeExists(db, name: job.deviceType) else { return nil }
+            return try await JobStore.insert(db, job)
+        }
+        guard let id else {
+            return try refuse("Unknown device type '\(job.deviceType)': an admin adds it with `lava-server device-types add \(job.deviceType)`")
+        }
+        scheduler?.wake()
+        return try JSONResponse.make(Submitted(message: "job(s) successfully submitted", jobIDs: [id]), status: .created)
+    }
+
+    func list(_ request: Request) async throws -> Response {
+        let page = try PageRequest(request)
+        let parameters = request.uri.queryParameters
+        var query = JobQuery(limit: page.limit, offset: page.offset)
+        if let text = parameters.get("state") {
+            guard let state = JobState(name: text) else { throw APIError(.badRequest, "Invalid 'state': one of \(JobState.allCases.map(\.name).joined(separator: ", "))") }
+            query.state = state
+        }
+        if let text = parameters.get("health") {
+            guard let health = JobHealth(name: text) else { throw APIError(.badRequest, "Invalid 'health': one of \(JobHealth.allCases.map(\.name).joined(separator: ", "))") }
+            query.health = health
+        }
+        let viewer = try await RESTAuth(server: server).user(request)
+        let filter = query
+        let (count, jobs) = try await server.database.read { try await JobStore.list($0, filter) }
+        return try JSONResponse.make(page.page(jobs.map { JobView($0, viewer: viewer) }, count: count, request: request))
+    }
+
+    private func job(_ context: LavaRequestContext) async throws -> JobRecord {
+        let text = context.parameters.get("id") ?? ""
+        guard let id = Int(text), let job = try await server.database.read({ try await JobStore.find($0, id: id) }) else {
+            throw APIError(.notFound, "Unknown job '\(text)'")
+        }
+        return job
+    }
+
+    func show(_ request: Request, _ context: LavaRequestContext) async throws -> Response {
+        let job = try await job(context)
+        let viewer = try await RESTAuth(server: server).user(request)
+        return try JSONResponse.make(JobView(job, viewer: viewer))
+    }
+
+    func logs(_ request: Request, _ context: LavaRequestContext) async throws -> Response {
+        let job = try await job(context)
+        let parameters = request.uri.queryParameters
+        let start = parameters.get("start").flatMap { Int($0) } ?? 0
+        let end = parameters.get("end").flatMap { Int($0) }
+        let logs = server.logs
+        let text = try await NIOThreadPool.singleton.runIfActive {
+            try logs.read(jobID: job.id, submitTime: job.submitTime, start: start, end: end)
+        }
+        guard let text else { throw APIError(.notFound, "Job '\(job.id)' has no log yet") }
+        return Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    func tests(_ request: Request, _ context: LavaRequestContext) async throws -> Response {
+        let job = try await job(context)
+        let page = try PageRequest(request)
+        let (count, cases) = try await server.database.read {
+            try await TestCaseStore.list($0, jobID: job.id, limit: page.limit, offset: page.offset)
+        }
+        return try JSONResponse.make(page.page(cases.map(TestCaseView.init), count: count, request: request))
+    }
+
+    func cancel(_ request: Request, _ context: LavaRequestContext) async throws -> Response {
+        let user = try await RESTAuth(server: server).requireUser(request)
+        let job = try await job(context)
+        guard user.isAdmin || user.name == job.submitter else {
+            throw APIError(.forbidden, "Only the submitter '\(job.submitter)' or an admin may cancel job \(job.id)")
+        }
+        switch try await JobTransitions(server: server).cancel(jobID: job.id) {
+        case .unknownJob: throw APIError(.notFound, "Unknown job '\(job.id)'")
+        case .alreadyFinished: throw APIError(.badRequest, "Job \(job.id) has already finished")
+        case .canceled, .canceling:
+            scheduler?.wake()
+            return try JSONResponse.make(["message": "Job cancel signal sent."])
+        }
+    }
+}
+
+/// A job as the REST API shows it (LAVA's field names, plus `worker`).
+struct JobView: Encodable, Sendable {
+    var id: Int
+    var submitter: String
+    var description: String
+    var requestedDeviceType: String
+    var actualDevice: String?
+    var worker: String?
+    var submitTime: String?
+    var startTime: String?
+    var endTime: String?
+    var state: String
+    var health: String
+    var priority: Int
+    var definition: String
+    var errorType: String
+    var failureComment: String
+    var healthCheck = false
+    var tags: [String] = []
+    var viewingGroups: [String] = []
+    /// Only admins see job tokens, as in LAVA.
+    var token: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, submitter, description, worker, state, health, priority, definition, tags, token
+        case requestedDeviceType = "requested_device_type"
+        case actualDevice = "actual_device"
+        case submitTime = "submit_time"
+        case startTime = "start_time"
+        case endTime = "end_time"
+        case errorType = "error_type"
+        case failureComment = "failure_comment"
+        case healthCheck = "health_check"
+        case viewingGroups = "viewing_groups"
+    }
+
+    init(_ job: JobRecord, viewer: UserRecord?) {
+        id = job.id
+        submitter = job.submitter
+        description = job.description
+        requestedDeviceType = job.deviceType
+        actualDevice = job.device
+        worker = job.worker
+        submitTime = Timestamp.iso(job.submitTime)
+        startTime = Timestamp.iso(job.startTime)
+        endTime = Timestamp.iso(job.endTime)
+        state = job.state.name
+        health = job.health.name
+        priority = job.priority
+        definition = job.definition
+        errorType = job.errorType
+        failureComment = job.failureComment
+        token = viewer?.isAdmin == true ? job.token : nil
+    }
+}
+
+/// A test case as `/jobs/<id>/tests/` shows it (LAVA's field names).
+struct TestCaseView: Encodable, Sendable {
+    var id: Int
+    var suite: String
+    var name: String
+    var result: String
+    var measurement: Double?
+    var unit: String?
+    var testSet: String?
+    var startLogLine: Int?
+    var endLogLine: Int?
+    var logLine: Int
+    var metadata: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, suite, name, result, measurement, unit, metadata
+        case testSet = "test_set"
+        case startLogLine = "start_log_line"
+        case endLogLine = "end_log_line"
+        case logLine = "log_line"
+    }
+
+    init(_ row: TestCaseRow) {
+        id = row.id
+        suite = row.record.suite
+        name = row.record.name
+        result = row.record.result
+        measurement = row.record.measurement
+        unit = row.record.units
+        testSet = row.record.testSet
+        startLogLine = row.record.startLogLine
+        endLogLine = row.record.endLogLine
+        logLine = row.logLine
+        metadata = row.record.metadata
+    }
+}

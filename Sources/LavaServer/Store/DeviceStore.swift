@@ -1,0 +1,98 @@
+import SQLKit
+
+/// A row of `devices`.
+public struct DeviceRecord: Sendable, Equatable {
+    public var name: String
+    public var deviceType: String
+    public var worker: String
+    public var state: DeviceState
+    public var health: DeviceHealth
+    public var dictionary: String
+}
+
+enum DeviceStore {
+    private static let columns = "name, device_type, worker, state, health, dictionary"
+
+    static func insertType(_ db: any SQLDatabase, name: String) async throws {
+        try await db.raw("INSERT INTO device_types (name) VALUES (\(bind: name))").run()
+    }
+
+    static func typeExists(_ db: any SQLDatabase, name: String) async throws -> Bool {
+        try await db.raw("SELECT name FROM device_types WHERE name = \(bind: name)").first() != nil
+    }
+
+    static func types(_ db: any SQLDatabase) async throws -> [String] {
+        try await db.raw("SELECT name FROM device_types ORDER BY name").all().map { try $0.decode(column: "name", as: String.self) }
+    }
+
+    static func insert(_ db: any SQLDatabase, name: String, type: String, worker: String, health: DeviceHealth, dictionary: String) async throws {
+        try await db.raw("""
+            INSERT INTO devices (name, device_type, worker, state, health, dictionary)
+            VALUES (\(bind: name), \(bind: type), \(bind: worker), \(bind: DeviceState.idle.rawValue),
+                    \(bind: health.rawValue), \(bind: dictionary))
+            """).run()
+    }
+
+    static func find(_ db: any SQLDatabase, name: String) async throws -> DeviceRecord? {
+        try await db.raw("SELECT \(unsafeRaw: columns) FROM devices WHERE name = \(bind: name)").first().map(decode)
+    }
+
+    static func all(_ db: any SQLDatabase) async throws -> [DeviceRecord] {
+        try await db.raw("SELECT \(unsafeRaw: columns) FROM devices ORDER BY name").all().map(decode)
+    }
+
+    static func setState(_ db: any SQLDatabase, name: String, state: DeviceState) async throws {
+        try await db.raw("UPDATE devices SET state = \(bind: state.rawValue) WHERE name = \(bind: name)").run()
+    }
+
+    static func setHealth(_ db: any SQLDatabase, name: String, health: DeviceHealth) async throws -> Bool {
+        try await db.raw("UPDATE devices SET health = \(bind: health.rawValue) WHERE name = \(bind: name) RETURNING name")
+            .first() != nil
+    }
+
+    /// Devices a job may go to now: Idle, Good or Unknown, on an Online and Active worker.
+    static func available(_ db: any SQLDatabase) async throws -> [(device: DeviceRecord, workerVersion: String?, workerJobLimit: Int)] {
+        try await db.raw("""
+            SELECT d.name, d.device_type, d.worker, d.state, d.health, d.dictionary, w.version, w.job_limit
+            FROM devices d JOIN workers w ON w.name = d.worker
+            WHERE d.state = \(bind: DeviceState.idle.rawValue)
+              AND d.health IN (\(bind: DeviceHealth.good.rawValue), \(bind: DeviceHealth.unknown.rawValue))
+              AND w.state = \(bind: WorkerState.online.rawValue) AND w.health = \(bind: WorkerHealth.active.rawValue)
+            ORDER BY d.name
+            """).all().map { row in
+            (try decode(row), try row.decode(column: "version", as: String?.self), try row.decode(column: "job_limit", as: Int.self))
+        }
+    }
+
+    /// Reserves an Idle device; false when another scheduler reserved it first.
+    static func reserve(_ db: any SQLDatabase, name: String) async throws -> Bool {
+        try await db.raw("""
+            UPDATE devices SET state = \(bind: DeviceState.reserved.rawValue)
+            WHERE name = \(bind: name) AND state = \(bind: DeviceState.idle.rawValue)
+            RETURNING name
+            """).first() != nil
+    }
+
+    /// Devices in Reserved or Running per worker: the load `job_limit` caps.
+    static func busyCounts(_ db: any SQLDatabase) async throws -> [String: Int] {
+        let rows = try await db.raw("""
+            SELECT worker, COUNT(*) AS n FROM devices WHERE state <> \(bind: DeviceState.idle.rawValue) GROUP BY worker
+            """).all()
+        var counts: [String: Int] = [:]
+        for row in rows {
+            counts[try row.decode(column: "worker", as: String.self)] = try row.decode(column: "n", as: Int.self)
+        }
+        return counts
+    }
+
+    private static func decode(_ row: any SQLRow) throws -> DeviceRecord {
+        DeviceRecord(
+            name: try row.decode(column: "name", as: String.self),
+            deviceType: try row.decode(column: "device_type", as: String.self),
+            worker: try row.decode(column: "worker", as: String.self),
+            state: DeviceState(rawValue: try row.decode(column: "state", as: Int.self)) ?? .idle,
+            health: DeviceHealth(rawValue: try row.decode(column: "health", as: Int.self)) ?? .maintenance,
+            dictionary: try row.decode(column: "dictionary", as: String.self)
+        )
+    }
+}

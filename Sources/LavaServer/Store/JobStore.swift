@@ -1,0 +1,196 @@
+import SQLKit
+
+/// A row of `jobs`.
+public struct JobRecord: Sendable, Equatable {
+    public var id: Int
+    public var submitter: String
+    public var description: String
+    public var definition: String
+    public var deviceType: String
+    public var requestedWorker: String?
+    public var requestedDevice: String?
+    public var priority: Int
+    public var state: JobState
+    public var health: JobHealth
+    public var token: String
+    public var device: String?
+    public var worker: String?
+    public var submitTime: Double
+    public var scheduledTime: Double?
+    public var startTime: Double?
+    public var endTime: Double?
+    public var jobTimeout: Double
+    public var queueTimeout: Double?
+    public var errorType: String
+    public var failureComment: String
+}
+
+/// What a new job row holds when submitted.
+struct NewJob: Sendable {
+    var submitter: String
+    var description: String
+    var definition: String
+    var deviceType: String
+    var requestedWorker: String?
+    var requestedDevice: String?
+    var priority: Int
+    var token: String
+    var submitTime: Double
+    var jobTimeout: Double
+    var queueTimeout: Double?
+}
+
+/// A filter and page of the job list.
+struct JobQuery: Sendable {
+    var state: JobState?
+    var health: JobHealth?
+    var limit = 50
+    var offset = 0
+}
+
+enum JobStore {
+    private static let columns = """
+        id, submitter, description, definition, device_type, requested_worker, requested_device, priority, \
+        state, health, token, device, worker, submit_time, scheduled_time, start_time, end_time, job_timeout, \
+        queue_timeout, error_type, failure_comment
+        """
+
+    static func insert(_ db: any SQLDatabase, _ job: NewJob) async throws -> Int {
+        let row = try await db.raw("""
+            INSERT INTO jobs (submitter, description, definition, device_type, requested_worker, requested_device,
+                priority, state, health, token, submit_time, job_timeout, queue_timeout)
+            VALUES (\(bind: job.submitter), \(bind: job.description), \(bind: job.definition), \(bind: job.deviceType),
+                \(bind: job.requestedWorker), \(bind: job.requestedDevice), \(bind: job.priority),
+                \(bind: JobState.submitted.rawValue), \(bind: JobHealth.unknown.rawValue), \(bind: job.token),
+                \(bind: job.submitTime), \(bind: job.jobTimeout), \(bind: job.queueTimeout))
+            RETURNING id
+            """).first()
+        guard let row else { throw ServerSetupError("the database returned no id for a new job") }
+        return try row.decode(column: "id", as: Int.self)
+    }
+
+    /// `forUpdate` locks the row on PostgreSQL (SQLite's write transaction already excludes others).
+    static func find(_ db: any SQLDatabase, id: Int, forUpdate: Bool = false) async throws -> JobRecord? {
+        let lock = forUpdate && db.dialect.name == "postgresql" ? " FOR UPDATE" : ""
+        return try await db.raw("SELECT \(unsafeRaw: columns) FROM jobs WHERE id = \(bind: id)\(unsafeRaw: lock)")
+            .first().map(decode)
+    }
+
+    static func list(_ db: any SQLDatabase, _ query: JobQuery) async throws -> (count: Int, jobs: [JobRecord]) {
+        var conditions: [String] = []
+        if let state = query.state { conditions.append("state = \(state.rawValue)") }
+        if let health = query.health { conditions.append("health = \(health.rawValue)") }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let count = try await db.raw("SELECT COUNT(*) AS n FROM jobs \(unsafeRaw: filter)").first()?
+            .decode(column: "n", as: Int.self) ?? 0
+        let jobs = try await db.raw("""
+            SELECT \(unsafeRaw: columns) FROM jobs \(unsafeRaw: filter) ORDER BY id DESC
+            LIMIT \(bind: query.limit) OFFSET \(bind: query.offset)
+            """).all().map(decode)
+        return (count, jobs)
+    }
+
+    /// A worker's jobs in the states a ping reports: Scheduled, Running and Canceling.
+    static func liveJobs(_ db: any SQLDatabase, worker: String) async throws -> [(id: Int, token: String, state: JobState)] {
+        try await db.raw("""
+            SELECT id, token, state FROM jobs
+            WHERE worker = \(bind: worker) AND state IN (\(bind: JobState.scheduled.rawValue), \(bind: JobState.running.rawValue), \(bind: JobState.canceling.rawValue))
+            ORDER BY id
+            """).all().map { row in
+            (try row.decode(column: "id", as: Int.self),
+             try row.decode(column: "token", as: String.self),
+             JobState(rawValue: try row.decode(column: "state", as: Int.self)) ?? .running)
+        }
+    }
+
+    static func markRunning(_ db: any SQLDatabase, id: Int, now: Double) async throws {
+        try await db.raw("""
+            UPDATE jobs SET state = \(bind: JobState.running.rawValue), start_time = \(bind: now)
+            WHERE id = \(bind: id)
+            """).run()
+    }
+
+    static func markCanceling(_ db: any SQLDatabase, id: Int) async throws {
+        try await db.raw("UPDATE jobs SET state = \(bind: JobState.canceling.rawValue) WHERE id = \(bind: id)").run()
+    }
+
+    static func finish(
+        _ db: any SQLDatabase, id: Int, health: JobHealth, now: Double, startTime: Double?,
+        errorType: String, failureComment: String
+    ) async throws {
+        try await db.raw("""
+            UPDATE jobs SET state = \(bind: JobState.finished.rawValue), health = \(bind: health.rawValue),
+                end_time = \(bind: now), start_time = \(bind: startTime ?? now), error_type = \(bind: errorType),
+                failure_comment = \(bind: failureComment)
+            WHERE id = \(bind: id)
+            """).run()
+    }
+
+    static func appendFailureComment(_ db: any SQLDatabase, id: Int, _ comment: String) async throws {
+        guard let job = try await find(db, id: id, forUpdate: true) else { return }
+        let joined = job.failureComment.isEmpty ? comment : job.failureComment + "\n" + comment
+        try await db.raw("UPDATE jobs SET failure_comment = \(bind: joined) WHERE id = \(bind: id)").run()
+    }
+
+    /// Submitted jobs in queue order: priority, then submit time, then id (spec §4.2 step 4).
+    static func queue(_ db: any SQLDatabase) async throws -> [JobRecord] {
+        try await db.raw("""
+            SELECT \(unsafeRaw: columns) FROM jobs WHERE state = \(bind: JobState.submitted.rawValue)
+            ORDER BY priority DESC, submit_time, id
+            """).all().map(decode)
+    }
+
+    /// Jobs holding a device: Scheduled, Running or Canceling.
+    static func active(_ db: any SQLDatabase) async throws -> [JobRecord] {
+        try await db.raw("""
+            SELECT \(unsafeRaw: columns) FROM jobs
+            WHERE state IN (\(bind: JobState.scheduled.rawValue), \(bind: JobState.running.rawValue), \(bind: JobState.canceling.rawValue))
+            ORDER BY id
+            """).all().map(decode)
+    }
+
+    /// Gives a Submitted job its device; false when another scheduler got there first.
+    static func assign(_ db: any SQLDatabase, id: Int, device: String, worker: String, now: Double) async throws -> Bool {
+        try await db.raw("""
+            UPDATE jobs SET state = \(bind: JobState.scheduled.rawValue), device = \(bind: device),
+                worker = \(bind: worker), scheduled_time = \(bind: now)
+            WHERE id = \(bind: id) AND state = \(bind: JobState.submitted.rawValue)
+            RETURNING id
+            """).first() != nil
+    }
+
+    static func countByState(_ db: any SQLDatabase) async throws -> [(state: JobState, health: JobHealth, count: Int)] {
+        try await db.raw("SELECT state, health, COUNT(*) AS n FROM jobs GROUP BY state, health").all().compactMap { row in
+            guard let state = JobState(rawValue: try row.decode(column: "state", as: Int.self)),
+                  let health = JobHealth(rawValue: try row.decode(column: "health", as: Int.self))
+            else { return nil }
+            return (state, health, try row.decode(column: "n", as: Int.self))
+        }
+    }
+
+    private static func decode(_ row: any SQLRow) throws -> JobRecord {
+        JobRecord(
+            id: try row.decode(column: "id", as: Int.self),
+            submitter: try row.decode(column: "submitter", as: String.self),
+            description: try row.decode(column: "description", as: String.self),
+            definition: try row.decode(column: "definition", as: String.self),
+            deviceType: try row.decode(column: "device_type", as: String.self),
+            requestedWorker: try row.decode(column: "requested_worker", as: String?.self),
+            requestedDevice: try row.decode(column: "requested_device", as: String?.self),
+            priority: try row.decode(column: "priority", as: Int.self),
+            state: JobState(rawValue: try row.decode(column: "state", as: Int.self)) ?? .finished,
+            health: JobHealth(rawValue: try row.decode(column: "health", as: Int.self)) ?? .unknown,
+            token: try row.decode(column: "token", as: String.self),
+            device: try row.decode(column: "device", as: String?.self),
+            worker: try row.decode(column: "worker", as: String?.self),
+            submitTime: try row.decode(column: "submit_time", as: Double.self),
+            scheduledTime: try row.decode(column: "scheduled_time", as: Double?.self),
+            startTime: try row.decode(column: "start_time", as: Double?.self),
+            endTime: try row.decode(column: "end_time", as: Double?.self),
+            jobTimeout: try row.decode(column: "job_timeout", as: Double.self),
+            queueTimeout: try row.decode(column: "queue_timeout", as: Double?.self),
+            errorType: try row.decode(column: "error_type", as: String.self),
+            failureComment: try row.decode(column: "failure_comment", as: String.self)
+        )
+    }
+}

@@ -1,0 +1,77 @@
+import SQLKit
+
+/// A row of `workers`.
+public struct WorkerRecord: Sendable, Equatable {
+    public var name: String
+    public var tokenHash: String
+    public var description: String
+    public var state: WorkerState
+    public var health: WorkerHealth
+    public var version: String?
+    /// Last ping whose version was accepted (LAVA's `last_ping`).
+    public var lastPing: Double?
+    /// Last authenticated ping of any version: a stale worker draining its jobs is still there.
+    public var lastContact: Double?
+    public var jobLimit: Int
+}
+
+enum WorkerStore {
+    private static let columns = "name, token_hash, description, state, health, version, last_ping, last_contact, job_limit"
+
+    static func find(_ db: any SQLDatabase, name: String) async throws -> WorkerRecord? {
+        try await db.raw("SELECT \(unsafeRaw: columns) FROM workers WHERE name = \(bind: name)").first().map(decode)
+    }
+
+    static func all(_ db: any SQLDatabase) async throws -> [WorkerRecord] {
+        try await db.raw("SELECT \(unsafeRaw: columns) FROM workers ORDER BY name").all().map(decode)
+    }
+
+    static func insert(_ db: any SQLDatabase, name: String, tokenHash: String, description: String) async throws {
+        try await db.raw("""
+            INSERT INTO workers (name, token_hash, description, state, health, job_limit)
+            VALUES (\(bind: name), \(bind: tokenHash), \(bind: description),
+                    \(bind: WorkerState.offline.rawValue), \(bind: WorkerHealth.active.rawValue), 0)
+            """).run()
+    }
+
+    /// Records what a ping changed; the caller only calls it when something did.
+    static func recordPing(_ db: any SQLDatabase, _ worker: WorkerRecord) async throws {
+        try await db.raw("""
+            UPDATE workers SET version = \(bind: worker.version), state = \(bind: worker.state.rawValue),
+                last_ping = \(bind: worker.lastPing), last_contact = \(bind: worker.lastContact)
+            WHERE name = \(bind: worker.name)
+            """).run()
+    }
+
+    static func setHealth(_ db: any SQLDatabase, name: String, health: WorkerHealth) async throws -> Bool {
+        try await db.raw("UPDATE workers SET health = \(bind: health.rawValue) WHERE name = \(bind: name) RETURNING name")
+            .first() != nil
+    }
+
+    static func setTokenHash(_ db: any SQLDatabase, name: String, tokenHash: String) async throws {
+        try await db.raw("UPDATE workers SET token_hash = \(bind: tokenHash) WHERE name = \(bind: name)").run()
+    }
+
+    /// Online workers silent since `cutoff` become Offline (spec §4.2 step 1); returns their names.
+    static func markSilentOffline(_ db: any SQLDatabase, cutoff: Double) async throws -> [String] {
+        try await db.raw("""
+            UPDATE workers SET state = \(bind: WorkerState.offline.rawValue)
+            WHERE state = \(bind: WorkerState.online.rawValue) AND (last_ping IS NULL OR last_ping < \(bind: cutoff))
+            RETURNING name
+            """).all().map { try $0.decode(column: "name", as: String.self) }
+    }
+
+    private static func decode(_ row: any SQLRow) throws -> WorkerRecord {
+        WorkerRecord(
+            name: try row.decode(column: "name", as: String.self),
+            tokenHash: try row.decode(column: "token_hash", as: String.self),
+            description: try row.decode(column: "description", as: String.self),
+            state: WorkerState(rawValue: try row.decode(column: "state", as: Int.self)) ?? .offline,
+            health: WorkerHealth(rawValue: try row.decode(column: "health", as: Int.self)) ?? .maintenance,
+            version: try row.decode(column: "version", as: String?.self),
+            lastPing: try row.decode(column: "last_ping", as: Double?.self),
+            lastContact: try row.decode(column: "last_contact", as: Double?.self),
+            jobLimit: try row.decode(column: "job_limit", as: Int.self)
+        )
+    }
+}

@@ -1,0 +1,150 @@
+import ArgumentParser
+import Foundation
+import LavaCore
+import LavaServer
+
+struct UsersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "users", abstract: "Manage users.", subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a user and print their API token (shown once).")
+        @OptionGroup var storage: StorageOptions
+        @Argument var name: String
+        @Flag(help: "Make the user an admin.") var admin = false
+
+        func run() async throws {
+            let token = try await storage.withDatabase { try await Inventory(database: $0).addUser(name, isAdmin: admin) }
+            print(token)
+        }
+    }
+}
+
+struct WorkersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "workers", abstract: "Manage workers.",
+        subcommands: [Add.self, List.self, Token.self, Maintenance.self, Active.self]
+    )
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a worker; print its token (shown once) and the command that installs it on the lab host.")
+        @OptionGroup var storage: StorageOptions
+        @Argument var name: String
+        @Option(help: "This server's URL as the lab host reaches it.") var url: String = "http://\(ProcessInfo.processInfo.hostName):8000"
+        @Option(help: "Description shown in the worker list.") var description: String = ""
+
+        func run() async throws {
+            let token = try await storage.withDatabase { try await Inventory(database: $0).addWorker(name, description: description) }
+            print("token: \(token)")
+            print("install on the lab host with:")
+            print("  lava-docker-worker install --url \(url) --name \(name) --token \(token)")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List workers with state, health and version.")
+        @OptionGroup var storage: StorageOptions
+
+        func run() async throws {
+            let workers = try await storage.withDatabase { try await Inventory(database: $0).workers() }
+            for worker in workers {
+                print([worker.name, worker.state.name, worker.health.name, worker.version ?? "-"].joined(separator: "\t"))
+            }
+        }
+    }
+
+    struct Token: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Give a worker a new token (the old one stops working) and print it.")
+        @OptionGroup var storage: StorageOptions
+        @Argument var name: String
+
+        func run() async throws {
+            print(try await storage.withDatabase { try await Inventory(database: $0).renewWorkerToken(name) })
+        }
+    }
+
+    struct Maintenance: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Put a worker in maintenance: it keeps its jobs and gets no new ones.")
+        @OptionGroup var storage: StorageOptions
+        @Argument var name: String
+
+        func run() async throws {
+            try await storage.withDatabase { try await Inventory(database: $0).setWorkerHealth(name, .maintenance) }
+        }
+    }
+
+    struct Active: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make a worker active again.")
+        @OptionGroup var storage: StorageOptions
+        @Argument var name: String
+
+        func run() async throws {
+            try await storage.withDatabase { try await Inventory(database: $0).setWorkerHealth(name, .active) }
+        }
+    }
+}
+
+struct DeviceTypesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "device-types", abstract: "Manage device types.", subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a device type.")
+        @OptionGroup var storage: StorageOptions
+        @Argument var name: String
+
+        func run() async throws {
+            try await storage.withDatabase { try await Inventory(database: $0).addDeviceType(name) }
+        }
+    }
+}
+
+struct DevicesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "devices", abstract: "Manage devices.", subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a device of a type, attached to a worker. It starts Good (LAVA: Maintenance) so jobs can run at once.")
+        @OptionGroup var storage: StorageOptions
+        @Argument var name: String
+        @Option(name: .customLong("type"), help: "Its device type.") var deviceType: String
+        @Option(help: "The worker it is attached to.") var worker: String
+        @Option(help: "A device dictionary (YAML file) sent to the worker as the device configuration.") var dictionary: String?
+
+        func run() async throws {
+            let text = try dictionary.map { path in
+                do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
+                    throw ValidationError("cannot read --dictionary \(path): \(error.localizedDescription)")
+                }
+            } ?? ""
+            try await storage.withDatabase {
+                try await Inventory(database: $0).addDevice(name: name, type: deviceType, worker: worker, dictionary: text)
+            }
+        }
+    }
+}
+
+struct VersionPolicyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "version-policy",
+        abstract: "Show or set which worker versions the server accepts.",
+        discussion: "'exact' (the default, as LAVA) accepts only the server's own version; a comma-separated list also accepts those versions, for a planned roll-out."
+    )
+    @OptionGroup var storage: StorageOptions
+    @Argument(help: "exact, or VERSION[,VERSION…]; omit to show the current policy.") var policy: String?
+
+    func run() async throws {
+        try await storage.withDatabase { database in
+            let inventory = Inventory(database: database)
+            if let policy {
+                do {
+                    try await inventory.setVersionPolicy(try VersionPolicy(parsing: policy))
+                } catch let error as VersionPolicyError {
+                    throw ValidationError(error.description)
+                }
+            }
+            print(try await inventory.versionPolicy().description)
+        }
+    }
+}
+
+extension AdminError: LocalizedError {
+    public var errorDescription: String? { description }
+}

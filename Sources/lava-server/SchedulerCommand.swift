@@ -1,0 +1,42 @@
+import ArgumentParser
+import LavaServer
+import Logging
+import ServiceLifecycle
+
+struct SchedulerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scheduler",
+        abstract: "Run the scheduler alone: assign queued jobs, put silent workers offline, end lost jobs.",
+        discussion: "Several schedulers and servers may share one PostgreSQL database; they never assign a device twice."
+    )
+
+    @OptionGroup var storage: StorageOptions
+
+    @Option(help: "Seconds between passes.")
+    var interval: Double = 2
+
+    @Option(help: "Seconds without a job's worker before the job ends Incomplete.")
+    var offlineJobGrace: Double = 300
+
+    func run() async throws {
+        var configuration = try storage.configuration()
+        configuration.schedulerInterval = interval
+        configuration.offlineJobGrace = offlineJobGrace
+        let logger = Logger(label: "lava-scheduler")
+        let database = try await storage.openDatabase()
+        let server = Server(configuration: configuration, database: database, logger: logger)
+        logger.info("lava-server scheduler \(configuration.version), database \(configuration.database)")
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: SchedulerService(server: server))],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+        do {
+            try await group.run()
+        } catch {
+            await database.close()
+            throw error
+        }
+        await database.close()
+    }
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import LavaCore
+import LavaServer
+import Logging
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Answer workers and users over HTTP.")
+
+    @OptionGroup var storage: StorageOptions
+
+    @Option(help: "Address and port to listen on, e.g. 0.0.0.0:8000 or [::]:8000.")
+    var bind: String = "127.0.0.1:8000"
+
+    @Flag(inversion: .prefixedNo, help: "Run the scheduler in this process (turn it off when `lava-server scheduler` runs beside it).")
+    var scheduler = true
+
+    @Flag(inversion: .prefixedNo, help: "Let workers register themselves (LAVA's WORKER_AUTO_REGISTER): anonymously from --auto-register-network, or with an admin's name and API token.")
+    var workerAutoRegister = true
+
+    @Option(name: .customLong("auto-register-network"), help: "Networks allowed to register workers anonymously (repeatable). Default: 127.0.0.0/8 and ::1.")
+    var autoRegisterNetworks: [String] = []
+
+    @Option(help: "Largest log upload in bytes; larger ones get 413 (LAVA: Django's 2.5 MiB).")
+    var maxLogUpload: Int = 2_621_440
+
+    @Option(help: "Seconds without a job's worker before the job ends Incomplete.")
+    var offlineJobGrace: Double = 300
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        var configuration = try storage.configuration()
+        configuration.workerAutoRegister = workerAutoRegister
+        configuration.maxLogUploadBytes = maxLogUpload
+        configuration.offlineJobGrace = offlineJobGrace
+        if !autoRegisterNetworks.isEmpty {
+            configuration.autoRegisterNetworks = try autoRegisterNetworks.map { text throws(ServerSetupError) in try IPNetwork(parsing: text) }
+        }
+        let (host, port) = try Self.parse(bind: bind)
+        var logger = Logger(label: "lava-server")
+        logger.logLevel = logLevel
+        let database = try await storage.openDatabase()
+        logger.info("lava-server \(configuration.version) on \(bind), database \(configuration.database), data \(configuration.dataDirectory.path)")
+        let server = Server(configuration: configuration, database: database, logger: logger)
+        let app = ServerApplication.make(server: server, host: host, port: port, runScheduler: scheduler, logger: logger)
+        do {
+            try await app.runService()
+        } catch {
+            await database.close()
+            throw error
+        }
+        await database.close()
+    }
+
+    static func parse(bind: String) throws -> (String, Int) {
+        guard let colon = bind.lastIndex(of: ":"), let port = Int(bind[bind.index(after: colon)...]), (0...65535).contains(port) else {
+            throw ValidationError("--bind '\(bind)' must be HOST:PORT, e.g. 127.0.0.1:8000 or [::]:8000")
+        }
+        let host = bind[..<colon].trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return (host.isEmpty ? "0.0.0.0" : host, port)
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

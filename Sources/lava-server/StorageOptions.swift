@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import LavaCore
+import LavaServer
+import Logging
+
+/// Where the server's state lives; every subcommand takes these.
+struct StorageOptions: ParsableArguments {
+    @Option(help: "Data directory: the default SQLite file and the job logs. Default: $LAVA_SERVER_DATA_DIR, else /var/lib/lava-server for root, else ~/.local/share/lava-server.")
+    var dataDir: String?
+
+    @Option(help: "sqlite:PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE. Default: sqlite:<data-dir>/lava.sqlite3.")
+    var database: String?
+
+    @Option(help: "LAVA's configuration directory: dispatcher.d/<worker>/…, env.yaml, env-dut.yaml, device-types/<type>.yaml.")
+    var configDir: String = "/etc/lava-server"
+
+    var dataDirectory: URL {
+        if let dataDir { return URL(fileURLWithPath: dataDir) }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["LAVA_SERVER_DATA_DIR"], !fromEnvironment.isEmpty {
+            return URL(fileURLWithPath: fromEnvironment)
+        }
+        if getuid() == 0 { return URL(fileURLWithPath: "/var/lib/lava-server") }
+        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share/lava-server")
+    }
+
+    func configuration() throws -> ServerConfiguration {
+        let location = try database.map { text throws(ServerSetupError) in try DatabaseLocation(parsing: text) }
+        return ServerConfiguration(
+            dataDirectory: dataDirectory,
+            database: location,
+            configDirectory: URL(fileURLWithPath: configDir),
+            version: LavaVersion.current
+        )
+    }
+
+    /// Opens (and migrates) the database for the duration of `body`.
+    func withDatabase<R>(_ body: (any Database) async throws -> R) async throws -> R {
+        let database = try await openDatabase()
+        do {
+            let result = try await body(database)
+            await database.close()
+            return result
+        } catch {
+            await database.close()
+            throw error
+        }
+    }
+
+    func openDatabase() async throws -> any Database {
+        do {
+            return try await configuration().database.open()
+        } catch let error as ServerSetupError {
+            throw ValidationError(error.description)
+        }
+    }
+}

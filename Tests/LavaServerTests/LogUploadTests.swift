@@ -1,0 +1,124 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LavaCore
+@testable import LavaServer
+import Testing
+
+@Suite struct LogUploadTests {
+    /// A submitted, scheduled job and its token.
+    static func runningJob(_ server: TestServer, _ client: any TestClientProtocol, _ lab: Lab) async throws -> (Int, String) {
+        _ = try await client.ping(lab.worker, token: lab.workerToken, version: "2026.11")
+        let submitted = try await client.submit(dockerJob(), token: lab.userToken)
+        let id = try #require((try submitted.json()["job_ids"] as? [Int])?.first)
+        _ = try await server.schedule()
+        let token = try #require(try await server.job(id)?.token)
+        return (id, token)
+    }
+
+    static func line(_ n: Int, level: String = "target") -> String {
+        #"{"dt": "2026-11-24T22:46:13.208235", "lvl": "\#(level)", "msg": "tick \#(n)"}"#
+    }
+
+    @Test("a resent batch stores no line twice and keeps test cases unique", arguments: Backend.all)
+    func resendDoesNotDuplicate(_ backend: Backend) async throws {
+        try await withServer(backend) { server in
+            let lab = try await Lab.make(server)
+            try await server.live { client in
+                let (id, token) = try await Self.runningJob(server, client, lab)
+                let result = #"{"dt": "2026-11-24T22:46:14.0", "lvl": "results", "msg": {"definition": "0_smoke", "case": "ok", "result": "pass", "measurement": "1.5", "units": "s"}}"#
+                let first = (0..<3).map { Self.line($0) } + [result]
+                var response = try await client.uploadLogs(id, token: token, lines: first, index: 0)
+                #expect(response.status == .ok)
+                #expect(response.text == #"{"line_count":4}"#)
+
+                // The answer was lost: the sender resends the same batch plus new lines.
+                let second = first + (4..<6).map { Self.line($0) }
+                response = try await client.uploadLogs(id, token: token, lines: second, index: 0)
+                #expect(response.text == #"{"line_count":6}"#)
+                response = try await client.uploadLogs(id, token: token, lines: [Self.line(6)], index: 6)
+                #expect(response.text == #"{"line_count":1}"#)
+
+                let log = try await client.rest(.get, "/api/v0.2/jobs/\(id)/logs/", token: nil)
+                #expect(log.status == .ok)
+                #expect(log.headers[.contentType] == "application/yaml")
+                let stored = log.text.split(separator: "\n").map(String.init)
+                #expect(stored == second.map { "- " + $0 } + ["- " + Self.line(6)])
+                #expect(server.server.logs.lineCount(jobID: id, submitTime: try #require(try await server.job(id)).submitTime) == 7)
+
+                let tests = try await client.rest(.get, "/api/v0.2/jobs/\(id)/tests/", token: nil).json()
+                #expect(tests["count"] as? Int == 1)
+                let testCase = try #require((tests["results"] as? [[String: Any]])?.first)
+                #expect(testCase["suite"] as? String == "0_smoke")
+                #expect(testCase["name"] as? String == "ok")
+                #expect(testCase["result"] as? String == "pass")
+                #expect(testCase["measurement"] as? Double == 1.5)
+                #expect(testCase["unit"] as? String == "s")
+                #expect(testCase["log_line"] as? Int == 3)
+
+                let range = try await client.rest(.get, "/api/v0.2/jobs/\(id)/logs/?start=1&end=3", token: nil)
+                #expect(range.text.split(separator: "\n").map(String.init) == ["- " + Self.line(1), "- " + Self.line(2)])
+            }
+        }
+    }
+
+    @Test("event lines are stored as debug lines", arguments: [Backend.sqlite])
+    func eventBecomesDebug(_ backend: Backend) async throws {
+        try await withServer(backend) { server in
+            let lab = try await Lab.make(server)
+            try await server.live { client in
+                let (id, token) = try await Self.runningJob(server, client, lab)
+                let response = try await client.uploadLogs(id, token: token, lines: [Self.line(1, level: "event")], index: 0)
+                #expect(response.status == .ok)
+                let log = try await client.rest(.get, "/api/v0.2/jobs/\(id)/logs/", token: nil)
+                #expect(log.text == "- " + Self.line(1, level: "debug") + "\n")
+            }
+        }
+    }
+}
+
+@Suite struct JobLogStorageTests {
+    @Test("a tail left by a crash is cut before the next append")
+    func crashTailIsCut() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("lava-logs-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let storage = JobLogStorage(root: root)
+        let outcome = try storage.append(jobID: 7, submitTime: 0, index: 0, lines: ["- a", "- b"])
+        #expect(outcome == AppendOutcome(firstLine: 0, appended: 2))
+
+        // A crash between the two writes: lines past the index, and half an index entry.
+        let directory = storage.directory(jobID: 7, submitTime: 0)
+        let data = try FileHandle(forWritingTo: directory.appendingPathComponent("output.yaml"))
+        try data.seekToEnd()
+        try data.write(contentsOf: Data("- lost\n- half".utf8))
+        try data.close()
+        let index = try FileHandle(forWritingTo: directory.appendingPathComponent("output.idx"))
+        try index.seekToEnd()
+        try index.write(contentsOf: Data([1, 2, 3]))
+        try index.close()
+
+        #expect(storage.lineCount(jobID: 7, submitTime: 0) == 2)
+        let next = try storage.append(jobID: 7, submitTime: 0, index: 2, lines: ["- c"])
+        #expect(next == AppendOutcome(firstLine: 2, appended: 1))
+        #expect(try storage.read(jobID: 7, submitTime: 0) == "- a\n- b\n- c\n")
+        #expect(try storage.read(jobID: 7, submitTime: 0, start: 2) == "- c\n")
+        #expect(storage.lineCount(jobID: 7, submitTime: 0) == 3)
+    }
+
+    @Test("a sender ahead of the server loses nothing")
+    func senderAheadStoresAll() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("lava-logs-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let storage = JobLogStorage(root: root)
+        #expect(try storage.append(jobID: 1, submitTime: 0, index: 5, lines: ["- x", "- y"]) == AppendOutcome(firstLine: 0, appended: 2))
+        #expect(try storage.read(jobID: 1, submitTime: 0) == "- x\n- y\n")
+    }
+
+    @Test("the layout is LAVA's: job-output/YYYY/MM/DD/<id>")
+    func layout() {
+        let storage = JobLogStorage(root: URL(fileURLWithPath: "/srv"))
+        // 2026-11-24T22:46:13Z
+        #expect(storage.directory(jobID: 42, submitTime: 1_795_560_373).path == "/srv/job-output/2026/11/24/42")
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Hummingbird
+import HummingbirdTesting
+import LavaCore
+@testable import LavaServer
+import Logging
+
+/// A real server on loopback over a scratch database, at a chosen version.
+struct TestServer: Sendable {
+    let server: Server
+    let scratch: Scratch
+
+    static func make(_ scratch: Scratch, version: String = "2026.11", configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
+        var configuration = ServerConfiguration(
+            dataDirectory: scratch.directory,
+            database: scratch.location,
+            configDirectory: scratch.directory.appendingPathComponent("etc"),
+            version: version
+        )
+        configure(&configuration)
+        let database = try await scratch.location.open()
+        var logger = Logger(label: "lava-server-test")
+        logger.logLevel = .warning
+        return TestServer(server: Server(configuration: configuration, database: database, logger: logger), scratch: scratch)
+    }
+
+    /// Runs `body` against the server listening on an ephemeral loopback port.
+    func live<R: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> R) async throws -> R {
+        var logger = Logger(label: "lava-server-test")
+        logger.logLevel = .warning
+        let app = Application(
+            router: ServerApplication.router(server: server, scheduler: nil),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            logger: logger
+        )
+        return try await app.test(.live) { client in try await body(client) }
+    }
+
+    func close() async {
+        await server.database.close()
+    }
+
+    var inventory: Inventory { Inventory(database: server.database) }
+
+    func schedule() async throws -> SchedulerPass.Summary {
+        try await SchedulerPass(server: server).run()
+    }
+
+    func job(_ id: Int) async throws -> JobRecord? {
+        try await server.database.read { try await JobStore.find($0, id: id) }
+    }
+
+    func worker(_ name: String) async throws -> WorkerRecord? {
+        try await server.database.read { try await WorkerStore.find($0, name: name) }
+    }
+}
+
+/// Runs `body` with a fresh scratch database of `backend`, cleaning up whatever happens.
+func withScratch<R>(_ backend: Backend, _ body: (Scratch) async throws -> R) async throws -> R {
+    let scratch = try await Scratch.make(backend)
+    do {
+        let result = try await body(scratch)
+        await scratch.remove()
+        return result
+    } catch {
+        await scratch.remove()
+        throw error
+    }
+}
+
+/// Runs `body` with a server over a fresh database.
+func withServer<R>(_ backend: Backend, version: String = "2026.11", configure: (inout ServerConfiguration) -> Void = { _ in }, _ body: (TestServer) async throws -> R) async throws -> R {
+    try await withScratch(backend) { scratch in
+        let server = try await TestServer.make(scratch, version: version, configure: configure)
+        do {
+            let result = try await body(server)
+            await server.close()
+            return result
+        } catch {
+            await server.close()
+            throw error
+        }
+    }
+}
