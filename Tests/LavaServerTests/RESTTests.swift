@@ -28,6 +28,7 @@ import Testing
                 #expect(shown["submitter"] as? String == "alice")
                 #expect(shown["priority"] as? Int == 50)
                 #expect(shown["token"] == nil, "only admins see job tokens")
+                #expect(shown["actual_device"] is NSNull, "absent values read null, as in LAVA")
                 let asAdmin = try await client.rest(.get, "/api/v0.2/jobs/\(id)/", token: lab.adminToken).json()
                 #expect(asAdmin["token"] as? String == (try await server.job(id))?.token)
 

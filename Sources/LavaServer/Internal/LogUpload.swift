@@ -1,10 +1,11 @@
 import Hummingbird
 import LavaCore
+import NIOPosix
 
 extension InternalAPI {
     /// `POST /scheduler/internal/v1/jobs/<id>/logs/` (spec §2.5, §5.3). The whole batch is parsed
     /// before anything is written, so a malformed one stores nothing; a resend with the same
-    /// `index` stores nothing twice, test cases included.
+    /// `index` stores nothing twice, test cases and failure comments included.
     func uploadLogs(_ request: Request, _ context: LavaRequestContext) async throws -> Response {
         let job = try await authorizedJob(request, context)
         let form = try await FormBody.read(request, limit: server.configuration.maxLogUploadBytes)
@@ -17,25 +18,35 @@ extension InternalAPI {
         } catch {
             throw APIError(.badRequest, "Invalid 'lines': \(error)")
         }
+
+        let logs = server.logs
+        let storedLines = records.map { $0.storedLine() }
+        // File writes and fsync block: keep them off the event loops.
+        let outcome = try await NIOThreadPool.singleton.runIfActive {
+            try logs.append(jobID: job.id, submitTime: job.submitTime, index: index, lines: storedLines)
+        }
+        server.metrics.logLinesStored(outcome.appended)
+
+        // Record i of the batch is log line firstLine + i; the last `appended` records are new.
+        let firstNew = records.count - outcome.appended
         var cases: [(line: Int, record: TestCaseRecord)] = []
-        var problems: [String] = []
+        var comments: [String] = []
         for (offset, record) in records.enumerated() where record.level == "results" {
+            let line = outcome.firstLine + offset
             do {
-                if let testCase = try record.result() { cases.append((index + offset, testCase)) }
+                guard let testCase = try record.result() else { continue }
+                cases.append((line, testCase))
+                if offset >= firstNew { comments += testCase.warnings }
             } catch {
-                problems.append("log line \(index + offset): \(error)")
+                if offset >= firstNew { comments.append("log line \(line): \(error)") }
             }
         }
-        let outcome = try server.logs.append(jobID: job.id, submitTime: job.submitTime, index: index, lines: records.map { $0.storedLine() })
-        server.metrics.logLinesStored(outcome.appended)
-        let shift = outcome.firstLine - index
-        let stored = cases.map { (line: $0.line + shift, record: $0.record) }
-        let comments = problems + stored.flatMap(\.record.warnings)
-        if !stored.isEmpty || !comments.isEmpty {
+        if !cases.isEmpty || !comments.isEmpty {
+            let found = cases, notes = comments
             try await server.database.write { db in
-                try await TestCaseStore.insert(db, jobID: job.id, cases: stored)
-                if !comments.isEmpty {
-                    try await JobStore.appendFailureComment(db, id: job.id, comments.joined(separator: "\n"))
+                try await TestCaseStore.insert(db, jobID: job.id, cases: found)
+                if !notes.isEmpty {
+                    try await JobStore.appendFailureComment(db, id: job.id, notes.joined(separator: "\n"))
                 }
             }
         }

@@ -194,6 +194,31 @@ struct JobView: Encodable, Sendable {
         case viewingGroups = "viewing_groups"
     }
 
+    /// Written out so absent values read `null`, as in LAVA, instead of vanishing; the token
+    /// alone is left out for non-admins.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(submitter, forKey: .submitter)
+        try container.encode(description, forKey: .description)
+        try container.encode(requestedDeviceType, forKey: .requestedDeviceType)
+        try container.encode(actualDevice, forKey: .actualDevice)
+        try container.encode(worker, forKey: .worker)
+        try container.encode(submitTime, forKey: .submitTime)
+        try container.encode(startTime, forKey: .startTime)
+        try container.encode(endTime, forKey: .endTime)
+        try container.encode(state, forKey: .state)
+        try container.encode(health, forKey: .health)
+        try container.encode(priority, forKey: .priority)
+        try container.encode(definition, forKey: .definition)
+        try container.encode(errorType, forKey: .errorType)
+        try container.encode(failureComment, forKey: .failureComment)
+        try container.encode(healthCheck, forKey: .healthCheck)
+        try container.encode(tags, forKey: .tags)
+        try container.encode(viewingGroups, forKey: .viewingGroups)
+        try container.encodeIfPresent(token, forKey: .token)
+    }
+
     init(_ job: JobRecord, viewer: UserRecord?) {
         id = job.id
         submitter = job.submitter
@@ -234,6 +259,21 @@ struct TestCaseView: Encodable, Sendable {
         case startLogLine = "start_log_line"
         case endLogLine = "end_log_line"
         case logLine = "log_line"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(suite, forKey: .suite)
+        try container.encode(name, forKey: .name)
+        try container.encode(result, forKey: .result)
+        try container.encode(measurement, forKey: .measurement)
+        try container.encode(unit, forKey: .unit)
+        try container.encode(testSet, forKey: .testSet)
+        try container.encode(startLogLine, forKey: .startLogLine)
+        try container.encode(endLogLine, forKey: .endLogLine)
+        try container.encode(logLine, forKey: .logLine)
+        try container.encode(metadata, forKey: .metadata)
     }
 
     init(_ row: TestCaseRow) {

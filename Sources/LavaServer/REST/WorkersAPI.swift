@@ -61,4 +61,18 @@ struct WorkerView: Encodable, Sendable {
         case versionMatch = "version_match"
         case versionPolicy = "version_policy"
     }
+
+    /// Written out so a worker that never pinged shows `null` version and last ping.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(hostname, forKey: .hostname)
+        try container.encode(state, forKey: .state)
+        try container.encode(health, forKey: .health)
+        try container.encode(description, forKey: .description)
+        try container.encode(lastPing, forKey: .lastPing)
+        try container.encode(jobLimit, forKey: .jobLimit)
+        try container.encode(version, forKey: .version)
+        try container.encode(versionMatch, forKey: .versionMatch)
+        try container.encode(versionPolicy, forKey: .versionPolicy)
+    }
 }
