@@ -107,6 +107,7 @@ struct DevicesCommand: AsyncParsableCommand {
         @Option(name: .customLong("type"), help: "Its device type.") var deviceType: String
         @Option(help: "The worker it is attached to.") var worker: String
         @Option(help: "A device dictionary (YAML file) sent to the worker as the device configuration.") var dictionary: String?
+        @Option(help: "Initial health: Good (default: jobs run at once), Unknown, Maintenance, …") var health: String = "Good"
 
         func run() async throws {
             let text = try dictionary.map { path in
@@ -114,8 +115,11 @@ struct DevicesCommand: AsyncParsableCommand {
                     throw ValidationError("cannot read --dictionary \(path): \(error.localizedDescription)")
                 }
             } ?? ""
+            guard let initial = DeviceHealth(name: health) else {
+                throw ValidationError("--health must be one of \(DeviceHealth.allCases.map(\.name).joined(separator: ", "))")
+            }
             try await storage.withDatabase {
-                try await Inventory(database: $0).addDevice(name: name, type: deviceType, worker: worker, dictionary: text)
+                try await Inventory(database: $0).addDevice(name: name, type: deviceType, worker: worker, health: initial, dictionary: text)
             }
         }
     }

@@ -63,6 +63,29 @@ import Testing
         }
     }
 
+    @Test("results of the lava suite keep their extra data beside the log", arguments: [Backend.sqlite])
+    func extraData(_ backend: Backend) async throws {
+        try await withServer(backend) { server in
+            let lab = try await Lab.make(server)
+            try await server.live { client in
+                let (id, token) = try await Self.runningJob(server, client, lab)
+                let first = #"{"dt": "2026-11-24T22:46:14.0", "lvl": "results", "msg": {"definition": "lava", "case": "deploy-docker", "level": "1", "duration": "2.5", "result": "pass", "extra": {"image": "debian"}}}"#
+                let second = #"{"dt": "2026-11-24T22:46:15.0", "lvl": "results", "msg": {"definition": "lava", "case": "deploy-docker", "level": "1", "duration": "2.5", "result": "pass", "extra": {"digest": "sha256:1"}}}"#
+                #expect(try await client.uploadLogs(id, token: token, lines: [first, second], index: 0).status == .ok)
+                let job = try #require(try await server.job(id))
+                let file = server.server.logs.metadataDirectory(jobID: id, submitTime: job.submitTime).appendingPathComponent("lava-deploy-docker-1.yaml")
+                let merged = try String(contentsOf: file, encoding: .utf8)
+                #expect(merged == "digest: sha256:1\nimage: debian\n")
+                let tests = try await client.rest(.get, "/api/v0.2/jobs/\(id)/tests/", token: nil).json()
+                let testCase = try #require((tests["results"] as? [[String: Any]])?.first)
+                #expect(testCase["suite"] as? String == "lava")
+                #expect(testCase["measurement"] as? Double == 2.5)
+                #expect(testCase["unit"] as? String == "seconds")
+                #expect((testCase["metadata"] as? String)?.contains(file.path) == true)
+            }
+        }
+    }
+
     @Test("event lines are stored as debug lines", arguments: [Backend.sqlite])
     func eventBecomesDebug(_ backend: Backend) async throws {
         try await withServer(backend) { server in

@@ -31,11 +31,19 @@ extension InternalAPI {
         let firstNew = records.count - outcome.appended
         var cases: [(line: Int, record: TestCaseRecord)] = []
         var comments: [String] = []
+        let metadata = logs.metadataDirectory(jobID: job.id, submitTime: job.submitTime)
         for (offset, record) in records.enumerated() where record.level == "results" {
             let line = outcome.firstLine + offset
             do {
-                guard let testCase = try record.result() else { continue }
+                guard let testCase = try record.result(metadataDirectory: metadata.path) else { continue }
                 cases.append((line, testCase))
+                if let extra = testCase.extra {
+                    do {
+                        try logs.mergeExtra(extra, jobID: job.id, submitTime: job.submitTime)
+                    } catch {
+                        comments.append("log line \(line): cannot store its extra data: \(error)")
+                    }
+                }
                 if offset >= firstNew { comments += testCase.warnings }
             } catch {
                 if offset >= firstNew { comments.append("log line \(line): \(error)") }

@@ -1,4 +1,6 @@
 import Foundation
+import LavaCore
+import Yams
 
 extension JobLogStorage {
     /// Keeps lava-run's pipeline description beside the log as LAVA does (`description.yaml`).
@@ -7,5 +9,25 @@ extension JobLogStorage {
         let directory = directory(jobID: jobID, submitTime: submitTime)
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try? text.write(to: directory.appendingPathComponent("description.yaml"), atomically: true, encoding: .utf8)
+    }
+}
+
+extension JobLogStorage {
+    /// `<output_dir>/metadata`, where LAVA keeps the `extra` data of results.
+    func metadataDirectory(jobID: Int, submitTime: Double) -> URL {
+        directory(jobID: jobID, submitTime: submitTime).appendingPathComponent("metadata", isDirectory: true)
+    }
+
+    /// Merges a result's `extra` mapping into its file, as LAVA does (spec §5.3); merging the same
+    /// keys again after a resend changes nothing.
+    func mergeExtra(_ extra: ResultExtra, jobID: Int, submitTime: Double) throws {
+        let directory = metadataDirectory(jobID: jobID, submitTime: submitTime)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent(extra.fileName)
+        var merged = (try? String(contentsOf: file, encoding: .utf8)).flatMap { try? Yams.load(yaml: $0) as? [String: Any] } ?? [:]
+        if let added = try Yams.load(yaml: extra.yaml) as? [String: Any] {
+            merged.merge(added) { _, new in new }
+        }
+        try Yams.dump(object: merged, sortKeys: true).write(to: file, atomically: true, encoding: .utf8)
     }
 }
