@@ -94,7 +94,7 @@ import Testing
 
     @Test("a stale worker draining its job keeps it: mismatched pings count as contact", arguments: [Backend.sqlite])
     func drainingWorkerKeepsJob(_ backend: Backend) async throws {
-        try await withServer(backend, configure: { $0.offlineAfter = 1; $0.offlineJobGrace = 2; $0.pingWriteInterval = 0.5 }) { server in
+        try await withServer(backend, configure: { $0.offlineAfter = 1; $0.offlineJobGrace = 2 }) { server in
             let lab = try await Lab.make(server)
             try await server.live { client in
                 _ = try await client.ping("w1", token: lab.workerToken, version: "2026.11")

@@ -116,11 +116,33 @@ import Testing
     func mismatchKeepsLastPing() {
         let worker = WorkerRecord(name: "w", tokenHash: "", description: "", state: .online, health: .active,
                                   version: "1", lastPing: 100, lastContact: 100, jobLimit: 0)
-        let stale = InternalAPI.afterPing(worker, version: "0", accepted: false, now: 200, writeInterval: 10)
+        let stale = InternalAPI.afterPing(worker, version: "0", accepted: false, now: 200)
         #expect(stale.lastPing == 100)
         #expect(stale.lastContact == 200)
         #expect(stale.state == .offline)
-        let fresh = InternalAPI.afterPing(worker, version: "1", accepted: true, now: 105, writeInterval: 10)
-        #expect(fresh == worker, "a ping within the write interval changes nothing worth a write")
+        let fresh = InternalAPI.afterPing(worker, version: "1", accepted: true, now: 105)
+        #expect(fresh.lastPing == 105)
+        #expect(fresh.state == .online)
+    }
+}
+
+@Suite struct PingLedgerTests {
+    @Test("steady pings are written in one batch; a mismatch keeps the last accepted time", arguments: Backend.all)
+    func ledger(_ backend: Backend) async throws {
+        try await withServer(backend) { server in
+            let lab = try await Lab.make(server)
+            try await server.live { client in
+                #expect(try await client.ping("w1", token: lab.workerToken, version: "2026.11").status == .ok)
+                let online = try #require(try await server.worker("w1"))
+                #expect(online.state == .online, "a state change is written at once")
+                #expect(try await client.ping("w1", token: lab.workerToken, version: "2026.11").status == .ok)
+                let pending = try #require(try await server.worker("w1"))
+                #expect(pending.lastPing == online.lastPing, "a ping that changes only the time waits for the flush")
+                try await server.server.pings.flush(to: server.server.database)
+                let flushed = try #require(try await server.worker("w1"))
+                #expect((flushed.lastPing ?? 0) > (online.lastPing ?? 0))
+                #expect(flushed.lastContact == flushed.lastPing)
+            }
+        }
     }
 }

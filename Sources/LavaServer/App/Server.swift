@@ -9,6 +9,7 @@ public final class Server: Sendable {
     public let metrics: ServerMetrics
     let versionPolicy: VersionPolicyCache
     let workerFiles: WorkerConfigFiles
+    let pings = PingLedger()
     let logger: Logger
 
     public init(configuration: ServerConfiguration, database: any Database, metrics: ServerMetrics = ServerMetrics(), logger: Logger = Logger(label: "lava-server")) {

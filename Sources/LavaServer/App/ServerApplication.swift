@@ -24,6 +24,7 @@ public enum ServerApplication {
             configuration: .init(address: .hostname(host, port: port), serverName: "lava-server"),
             logger: logger
         )
+        app.addServices(PingFlushService(server: server))
         if let scheduler {
             app.addServices(scheduler)
         }

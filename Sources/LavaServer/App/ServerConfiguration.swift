@@ -24,9 +24,6 @@ public struct ServerConfiguration: Sendable {
     public var jobTimeoutMargin: Double = 120
     /// Pause between scheduler passes.
     public var schedulerInterval: Double = 2
-    /// A ping refreshes `last_ping` in the database at most this often when nothing else changed,
-    /// so a steady stream of pings costs reads only.
-    public var pingWriteInterval: Double = 10
 
     public init(dataDirectory: URL, database: DatabaseLocation? = nil, configDirectory: URL, version: String) {
         self.dataDirectory = dataDirectory

@@ -4,8 +4,8 @@ import LavaCore
 extension InternalAPI {
     /// `GET /scheduler/internal/v1/workers/<name>/?version=` (spec §2.2).
     ///
-    /// Cost: two indexed reads (the worker, its live jobs) and a write only when something changed
-    /// (state, version) or `last_ping` is older than `pingWriteInterval`.
+    /// Cost: two indexed reads (the worker, its live jobs). A change of state or version is
+    /// written at once; the ping time alone goes to the ledger, written once a second for all.
     func ping(_ request: Request, _ context: LavaRequestContext) async throws -> Response {
         let name = context.parameters.get("name") ?? ""
         let database = server.database
@@ -19,9 +19,12 @@ extension InternalAPI {
         let serverVersion = server.configuration.version
         let accepted = try await server.versionPolicy.current().accepts(worker: version, server: serverVersion)
         let now = Server.now()
-        let updated = Self.afterPing(worker, version: version, accepted: accepted, now: now, writeInterval: server.configuration.pingWriteInterval)
-        if updated != worker {
+        let updated = Self.afterPing(worker, version: version, accepted: accepted, now: now)
+        if updated.state != worker.state || updated.version != worker.version {
+            server.pings.discard(worker: name)
             try await database.write { try await WorkerStore.recordPing($0, updated) }
+        } else {
+            server.pings.record(worker: name, lastPing: accepted ? now : nil, lastContact: now)
         }
         server.metrics.ping(accepted: accepted)
 
@@ -45,20 +48,12 @@ extension InternalAPI {
 
     /// The worker row after a ping: LAVA's rules (a mismatch puts it Offline and does not refresh
     /// `last_ping`), plus `last_contact`, refreshed by any authenticated ping.
-    static func afterPing(_ worker: WorkerRecord, version: String, accepted: Bool, now: Double, writeInterval: Double) -> WorkerRecord {
+    static func afterPing(_ worker: WorkerRecord, version: String, accepted: Bool, now: Double) -> WorkerRecord {
         var updated = worker
         updated.version = version
-        if accepted {
-            updated.state = .online
-            if worker.state != .online || worker.version != version || now - (worker.lastPing ?? 0) >= writeInterval {
-                updated.lastPing = now
-            }
-        } else {
-            updated.state = .offline
-        }
-        if updated != worker || now - (worker.lastContact ?? 0) >= writeInterval {
-            updated.lastContact = now
-        }
+        updated.state = accepted ? .online : .offline
+        if accepted { updated.lastPing = now }
+        updated.lastContact = now
         return updated
     }
 }

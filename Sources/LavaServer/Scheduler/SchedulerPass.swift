@@ -19,6 +19,8 @@ struct SchedulerPass: Sendable {
     }
 
     func run() async throws -> Summary {
+        // This process's pings must count before silent workers are judged.
+        try await server.pings.flush(to: server.database)
         let configuration = server.configuration
         let policy = try await server.versionPolicy.current()
         let flavour = server.database.flavour

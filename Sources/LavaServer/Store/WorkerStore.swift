@@ -43,6 +43,14 @@ enum WorkerStore {
             """).run()
     }
 
+    /// Ping times only, from the ledger; `lastPing` nil leaves the stored one.
+    static func recordTimes(_ db: any SQLDatabase, name: String, lastPing: Double?, lastContact: Double) async throws {
+        try await db.raw("""
+            UPDATE workers SET last_ping = COALESCE(\(bind: lastPing), last_ping), last_contact = \(bind: lastContact)
+            WHERE name = \(bind: name)
+            """).run()
+    }
+
     static func setHealth(_ db: any SQLDatabase, name: String, health: WorkerHealth) async throws -> Bool {
         try await db.raw("UPDATE workers SET health = \(bind: health.rawValue) WHERE name = \(bind: name) RETURNING name")
             .first() != nil
