@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that the build, the tests and the benchmarks need.
+# Idempotent: does nothing (and prints nothing) when everything is already installed;
+# runs `apt-get update` only when something is missing. Must run as root (no sudo).
+set -euo pipefail
+
+PACKAGES=(
+  libcurl4-openssl-dev   # FoundationNetworking / HTTP client
+  libsystemd-dev         # sd_notify, journal
+  libseccomp-dev         # worker sandboxing
+  postgresql             # test/bench database (scripts/postgres.sh); brings psql, pg_ctl, initdb
+  wrk                    # HTTP benchmarks (bench/*.lua)
+  procps                 # pgrep/pkill/ps used by scripts
+  util-linux             # runuser (postgres.sh runs initdb/pg_ctl as the postgres user)
+  ca-certificates
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null || true)
+  # "ii " = installed and configured
+  if [[ "$status" != ii* ]]; then
+    missing+=("$pkg")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "install-deps.sh: missing packages (${missing[*]}) and not root; install them or rerun as root" >&2
+  exit 1
+fi
+
+echo "install-deps.sh: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if ! { apt-get update -q \
+       && apt-get install -y -q --no-install-recommends \
+            -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+            "${missing[@]}"; } >"$log" 2>&1 </dev/null; then
+  cat "$log" >&2
+  echo "install-deps.sh: apt-get failed" >&2
+  exit 1
+fi
