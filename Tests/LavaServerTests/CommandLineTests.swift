@@ -37,21 +37,11 @@ import Testing
         #expect(badDatabase.error.contains("neither sqlite:PATH nor postgres://"))
 
         let port = try ServerProcess.freePort()
-        let serve = Process()
-        serve.executableURL = ServerProcess.binary
-        serve.arguments = ["serve", "--bind", "127.0.0.1:\(port)"] + storage
-        serve.environment = ProcessInfo.processInfo.environment.merging(["LAVA_VERSION": "2030.01"]) { $1 }
-        serve.standardOutput = FileHandle.nullDevice
-        serve.standardError = FileHandle.nullDevice
-        try serve.run()
+        let serve = try ServerProcess.start(["serve", "--bind", "127.0.0.1:\(port)"] + storage, environment: ["LAVA_VERSION": "2030.01"])
         defer { if serve.isRunning { serve.terminate() } }
-
-        var version: (status: Int, body: String)?
-        for _ in 0..<100 where version == nil {
-            version = try? ServerProcess.get(port: port, "/api/v0.2/system/version/")
-            if version == nil { try await Task.sleep(for: .milliseconds(100)) }
-        }
-        #expect(version?.body == #"{"version":"2030.01"}"#, "LAVA_VERSION sets the version the binary reports")
+        try await ServerProcess.waitForHealth(port: port)
+        let version = try ServerProcess.get(port: port, "/api/v0.2/system/version/")
+        #expect(version.body == #"{"version":"2030.01"}"#, "LAVA_VERSION sets the version the binary reports")
         let ping = try ServerProcess.get(port: port, "/scheduler/internal/v1/workers/lab-1/?version=2030.01", headers: ["LAVA-Token: \(token)"])
         #expect(ping.status == 200)
         #expect(ping.body == #"{"cancel":[],"running":[],"start":[]}"#)
@@ -60,5 +50,41 @@ import Testing
         serve.waitUntilExit()
         #expect(serve.terminationStatus == 0)
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("lava.sqlite3").path))
+    }
+
+    @Test("a separate scheduler process assigns jobs that a serve without scheduler accepted, on one SQLite file")
+    func separateScheduler() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lava-cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let storage = ["--data-dir", directory.path, "--config-dir", directory.appendingPathComponent("etc").path]
+        let user = try ServerProcess.run(["users", "add", "alice"] + storage).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let worker = try ServerProcess.run(["workers", "add", "lab-1"] + storage)
+        let token = try #require(worker.output.split(separator: "\n").first?.split(separator: " ").last.map(String.init))
+        #expect(try ServerProcess.run(["device-types", "add", "docker"] + storage).status == 0)
+        #expect(try ServerProcess.run(["devices", "add", "docker-01", "--type", "docker", "--worker", "lab-1"] + storage).status == 0)
+
+        let port = try ServerProcess.freePort()
+        let serve = try ServerProcess.start(["serve", "--no-scheduler", "--bind", "127.0.0.1:\(port)"] + storage)
+        defer { serve.terminate() }
+        let scheduler = try ServerProcess.start(["scheduler", "--interval", "0.2"] + storage)
+        defer { scheduler.terminate() }
+        try await ServerProcess.waitForHealth(port: port)
+
+        let version = LavaVersion.current
+        #expect(try ServerProcess.get(port: port, "/scheduler/internal/v1/workers/lab-1/?version=\(version)", headers: ["LAVA-Token: \(token)"]).status == 200)
+        let definition = try JSONEncoder().encode(["definition": "device_type: docker\njob_name: one\nvisibility: public\ntimeouts: {job: {minutes: 5}}\nactions:\n- deploy: {to: docker, image: debian}\n"])
+        let submitted = try ServerProcess.post(port: port, "/api/v0.2/jobs/", json: String(decoding: definition, as: UTF8.self), headers: ["Authorization: Token \(user)"])
+        #expect(submitted.status == 201, "\(submitted.body)")
+
+        var started = false
+        for _ in 0..<50 where !started {
+            let ping = try ServerProcess.get(port: port, "/scheduler/internal/v1/workers/lab-1/?version=\(version)", headers: ["LAVA-Token: \(token)"])
+            started = ping.body.contains(#""start":[{"id":1,"#)
+            if !started { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(started, "the scheduler process assigned the job and the worker is told to start it")
+        scheduler.terminate()
+        scheduler.waitUntilExit()
+        #expect(scheduler.terminationStatus == 0, "SIGTERM stops the scheduler gracefully")
     }
 }

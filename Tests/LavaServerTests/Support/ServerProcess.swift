@@ -31,6 +31,27 @@ struct ServerProcess {
         return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }
 
+    /// Starts a long-running command (serve, scheduler) with its output discarded.
+    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Waits, for at most 10 s, until a server on `port` answers `/health`.
+    static func waitForHealth(port: Int) async throws {
+        for _ in 0..<100 {
+            if (try? get(port: port, "/health"))?.status == 200 { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw CaptureError("no server answered on 127.0.0.1:\(port) within 10 s")
+    }
+
     /// A free TCP port on loopback, from the kernel.
     static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -52,5 +73,12 @@ struct ServerProcess {
     static func get(port: Int, _ path: String, headers: [String] = []) throws -> (status: Int, body: String) {
         let head = (["GET \(path) HTTP/1.1", "Host: 127.0.0.1:\(port)", "Connection: close"] + headers).joined(separator: "\r\n")
         return try RawHTTP.exchange(port: port, Array((head + "\r\n\r\n").utf8))
+    }
+
+    /// POST a JSON body to a server on loopback.
+    static func post(port: Int, _ path: String, json: String, headers: [String] = []) throws -> (status: Int, body: String) {
+        let head = (["POST \(path) HTTP/1.1", "Host: 127.0.0.1:\(port)", "Connection: close",
+                     "Content-Type: application/json", "Content-Length: \(json.utf8.count)"] + headers).joined(separator: "\r\n")
+        return try RawHTTP.exchange(port: port, Array((head + "\r\n\r\n" + json).utf8))
     }
 }
