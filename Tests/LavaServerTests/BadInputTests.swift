@@ -51,6 +51,10 @@ import Testing
                 #expect(server.server.logs.lineCount(jobID: id, submitTime: job.submitTime) == 0, "no refused batch stored a line")
 
                 expect(try await client.postForm("/scheduler/internal/v1/workers/w1/", token: nil, [("name", "w1")]), .forbidden, #"{"error":"POST is forbidden for such url"}"#)
+                let wrongMethod = try await client.executeRequest(uri: "/scheduler/internal/v1/jobs/\(id)/logs/", method: .get, headers: [:], body: nil)
+                #expect(wrongMethod.status == .methodNotAllowed)
+                #expect(wrongMethod.headers[.allow] == "POST")
+                #expect(try await client.executeRequest(uri: "/scheduler/internal/v1/workers/w1/", method: .delete, headers: [:], body: nil).status == .methodNotAllowed)
             }
         }
     }

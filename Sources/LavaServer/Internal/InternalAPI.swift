@@ -14,6 +14,20 @@ struct InternalAPI: Sendable {
         group.get("jobs/:id") { request, context in try await fetchJob(request, context) }
         group.post("jobs/:id") { request, context in try await reportState(request, context) }
         group.post("jobs/:id/logs") { request, context in try await uploadLogs(request, context) }
+        refuseOtherMethods(group, "workers", allowed: [.get, .post])
+        refuseOtherMethods(group, "workers/:name", allowed: [.get, .post])
+        refuseOtherMethods(group, "jobs/:id", allowed: [.get, .post])
+        refuseOtherMethods(group, "jobs/:id/logs", allowed: [.post])
+    }
+
+    /// Django answers a wrong method with 405, an empty body and `Allow` (spec §2.0).
+    private func refuseOtherMethods(_ group: RouterGroup<LavaRequestContext>, _ path: RouterPath, allowed: [HTTPRequest.Method]) {
+        let allow = allowed.map(\.rawValue).joined(separator: ", ")
+        for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] where !allowed.contains(method) {
+            group.on(path, method: method) { _, _ in
+                Response(status: .methodNotAllowed, headers: [.allow: allow, .contentLength: "0"])
+            }
+        }
     }
 
     static let tokenHeader = HTTPField.Name("LAVA-Token")!
