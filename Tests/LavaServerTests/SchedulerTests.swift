@@ -74,12 +74,12 @@ import Testing
                 _ = try await client.postForm("/scheduler/internal/v1/jobs/\(id)/", token: token, [("state", "RUNNING")])
                 #expect(try await server.job(id)?.state == .running)
 
-                try await Task.sleep(for: .milliseconds(1500))
+                server.clock.advance(by: 1.5)
                 let offline = try await server.schedule()
                 #expect(offline.workersOffline == ["w1"])
                 #expect(offline.jobsEnded.isEmpty, "still within the grace period")
 
-                try await Task.sleep(for: .milliseconds(1000))
+                server.clock.advance(by: 1)
                 #expect(try await server.schedule().jobsEnded == [id])
                 let job = try #require(try await server.job(id))
                 #expect(job.state == .finished)
@@ -92,7 +92,7 @@ import Testing
         }
     }
 
-    @Test("a stale worker draining its job keeps it: mismatched pings count as contact", arguments: [Backend.sqlite])
+    @Test("a stale worker draining its job keeps it: mismatched pings count as contact", arguments: Backend.all)
     func drainingWorkerKeepsJob(_ backend: Backend) async throws {
         try await withServer(backend, configure: { $0.offlineAfter = 1; $0.offlineJobGrace = 2 }) { server in
             let lab = try await Lab.make(server)
@@ -103,7 +103,7 @@ import Testing
                 let token = try #require(try await server.job(id)?.token)
                 _ = try await client.postForm("/scheduler/internal/v1/jobs/\(id)/", token: token, [("state", "RUNNING")])
                 for _ in 0..<3 {
-                    try await Task.sleep(for: .milliseconds(1000))
+                    server.clock.advance(by: 1)
                     #expect(try await client.ping("w1", token: lab.workerToken, version: "2026.10").status == .ok)
                     #expect(try await server.schedule().jobsEnded.isEmpty)
                 }
@@ -112,9 +112,9 @@ import Testing
         }
     }
 
-    @Test("a job past its own timeout ends Incomplete", arguments: [Backend.sqlite])
+    @Test("a job past its own timeout and the margin ends Incomplete, not before", arguments: Backend.all)
     func jobTimeout(_ backend: Backend) async throws {
-        try await withServer(backend, configure: { $0.jobTimeoutMargin = -599 }) { server in
+        try await withServer(backend) { server in
             let lab = try await Lab.make(server)
             try await server.live { client in
                 _ = try await client.ping("w1", token: lab.workerToken, version: "2026.11")
@@ -122,7 +122,14 @@ import Testing
                 _ = try await server.schedule()
                 let token = try #require(try await server.job(id)?.token)
                 _ = try await client.postForm("/scheduler/internal/v1/jobs/\(id)/", token: token, [("state", "RUNNING")])
-                try await Task.sleep(for: .milliseconds(1100))
+                // The worker keeps pinging; only the job's own 600 s plus the 120 s margin count.
+                for _ in 0..<35 {
+                    server.clock.advance(by: 20)
+                    _ = try await client.ping("w1", token: lab.workerToken, version: "2026.11")
+                    #expect(try await server.schedule().jobsEnded.isEmpty)
+                }
+                server.clock.advance(by: 21)
+                _ = try await client.ping("w1", token: lab.workerToken, version: "2026.11")
                 #expect(try await server.schedule().jobsEnded == [id])
                 let job = try #require(try await server.job(id))
                 #expect(job.health == .incomplete)

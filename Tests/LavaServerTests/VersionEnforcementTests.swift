@@ -135,13 +135,21 @@ import Testing
                 #expect(try await client.ping("w1", token: lab.workerToken, version: "2026.11").status == .ok)
                 let online = try #require(try await server.worker("w1"))
                 #expect(online.state == .online, "a state change is written at once")
+                server.clock.advance(by: 20)
                 #expect(try await client.ping("w1", token: lab.workerToken, version: "2026.11").status == .ok)
                 let pending = try #require(try await server.worker("w1"))
                 #expect(pending.lastPing == online.lastPing, "a ping that changes only the time waits for the flush")
                 try await server.server.pings.flush(to: server.server.database)
                 let flushed = try #require(try await server.worker("w1"))
-                #expect((flushed.lastPing ?? 0) > (online.lastPing ?? 0))
+                #expect(flushed.lastPing == (online.lastPing ?? 0) + 20)
                 #expect(flushed.lastContact == flushed.lastPing)
+
+                server.clock.advance(by: 5)
+                #expect(try await client.ping("w1", token: lab.workerToken, version: "2026.10").status == .conflict)
+                let stale = try #require(try await server.worker("w1"))
+                #expect(stale.state == .offline)
+                #expect(stale.lastPing == flushed.lastPing)
+                #expect(stale.lastContact == (flushed.lastContact ?? 0) + 5)
             }
         }
     }

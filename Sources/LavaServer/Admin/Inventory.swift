@@ -1,3 +1,4 @@
+import Foundation
 import LavaCore
 
 /// Admin changes to device types, devices, workers and users, shared by the CLI and the REST API.
@@ -79,7 +80,7 @@ public struct Inventory: Sendable {
             if try await UserStore.exists(db, name: name) {
                 throw AdminError(.conflict, "User '\(name)' already exists")
             }
-            try await UserStore.insert(db, name: name, isAdmin: isAdmin, tokenHash: Token.hash(token), now: Server.now())
+            try await UserStore.insert(db, name: name, isAdmin: isAdmin, tokenHash: Token.hash(token), now: Date().timeIntervalSince1970)
         }
         return token
     }

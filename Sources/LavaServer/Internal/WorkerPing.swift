@@ -18,7 +18,7 @@ extension InternalAPI {
 
         let serverVersion = server.configuration.version
         let accepted = try await server.versionPolicy.current().accepts(worker: version, server: serverVersion)
-        let now = Server.now()
+        let now = server.now()
         let updated = Self.afterPing(worker, version: version, accepted: accepted, now: now)
         if updated.state != worker.state || updated.version != worker.version {
             server.pings.discard(worker: name)

@@ -13,7 +13,7 @@ struct JobTransitions: Sendable {
     func markRunning(jobID: Int) async throws {
         try await server.database.write { db in
             guard let job = try await JobStore.find(db, id: jobID, forUpdate: true), job.state == .scheduled else { return }
-            try await JobStore.markRunning(db, id: jobID, now: Server.now())
+            try await JobStore.markRunning(db, id: jobID, now: server.now())
             if let device = job.device {
                 try await DeviceStore.setState(db, name: device, state: .running)
             }
@@ -22,10 +22,11 @@ struct JobTransitions: Sendable {
 
     /// Worker's `FINISHED`: Complete or Incomplete, Canceled if it was Canceling; device → Idle.
     func finish(jobID: Int, passed: Bool, errorType: String, errors: String) async throws {
+        let now = server.now()
         try await server.database.write { db in
             guard let job = try await JobStore.find(db, id: jobID, forUpdate: true), job.state != .finished else { return }
             let health: JobHealth = job.state == .canceling ? .canceled : (passed ? .complete : .incomplete)
-            try await Self.end(db, job, health: health, errorType: errorType, comment: errors)
+            try await Self.end(db, job, health: health, errorType: errorType, comment: errors, now: now)
             if let device = job.device, Self.infrastructureErrors.contains(errorType) {
                 _ = try await DeviceStore.setHealth(db, name: device, health: .unknown)
             }
@@ -41,11 +42,12 @@ struct JobTransitions: Sendable {
 
     /// A user's cancel: Submitted → Finished/Canceled; Scheduled or Running → Canceling.
     func cancel(jobID: Int) async throws -> CancelOutcome {
-        try await server.database.write { db in
+        let now = server.now()
+        return try await server.database.write { db in
             guard let job = try await JobStore.find(db, id: jobID, forUpdate: true) else { return .unknownJob }
             switch job.state {
             case .submitted, .scheduling:
-                try await Self.end(db, job, health: .canceled, errorType: "", comment: "")
+                try await Self.end(db, job, health: .canceled, errorType: "", comment: "", now: now)
                 return .canceled
             case .scheduled, .running:
                 try await JobStore.markCanceling(db, id: jobID)
@@ -59,8 +61,8 @@ struct JobTransitions: Sendable {
     }
 
     /// Ends a job and frees its device, inside the caller's transaction.
-    static func end(_ db: any SQLDatabase, _ job: JobRecord, health: JobHealth, errorType: String, comment: String) async throws {
-        try await JobStore.finish(db, id: job.id, health: health, now: Server.now(), startTime: job.startTime,
+    static func end(_ db: any SQLDatabase, _ job: JobRecord, health: JobHealth, errorType: String, comment: String, now: Double) async throws {
+        try await JobStore.finish(db, id: job.id, health: health, now: now, startTime: job.startTime,
                                   errorType: errorType, failureComment: comment)
         if let device = job.device {
             try await DeviceStore.setState(db, name: device, state: .idle)

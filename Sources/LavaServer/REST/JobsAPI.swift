@@ -70,7 +70,7 @@ struct JobsAPI: Sendable {
         } catch {
             return try refuse("Invalid job definition: \(error)")
         }
-        let now = Server.now()
+        let now = server.now()
         let job = NewJob(
             submitter: user.name, description: definition.jobName, definition: yaml, deviceType: definition.deviceType,
             requestedWorker: definition.requestedWorker, requestedDevice: definition.requestedDevice,

@@ -24,11 +24,11 @@ struct SchedulerPass: Sendable {
         let configuration = server.configuration
         let policy = try await server.versionPolicy.current()
         let flavour = server.database.flavour
+        let now = server.now()
         return try await server.database.write { db in
             if flavour == .postgres {
                 try await db.raw("SELECT pg_advisory_xact_lock(\(literal: SchedulerLock.schedulingKey))").run()
             }
-            let now = Server.now()
             var summary = Summary()
             summary.workersOffline = try await WorkerStore.markSilentOffline(db, cutoff: now - configuration.offlineAfter)
             summary.jobsEnded = try await endLostJobs(db, now: now)
@@ -58,7 +58,7 @@ struct SchedulerPass: Sendable {
                 continue
             }
             let health: JobHealth = job.state == .canceling ? .canceled : .incomplete
-            try await JobTransitions.end(db, job, health: health, errorType: "Infrastructure", comment: comment)
+            try await JobTransitions.end(db, job, health: health, errorType: "Infrastructure", comment: comment, now: now)
             if let device = job.device {
                 _ = try await DeviceStore.setHealth(db, name: device, health: .unknown)
             }
@@ -72,7 +72,7 @@ struct SchedulerPass: Sendable {
         for job in try await JobStore.queue(db) {
             guard let limit = job.queueTimeout, now - job.submitTime > limit else { continue }
             try await JobTransitions.end(db, job, health: .canceled, errorType: "",
-                                         comment: "Queue timeout of \(Int(limit)) s exceeded: no device became free")
+                                         comment: "Queue timeout of \(Int(limit)) s exceeded: no device became free", now: now)
             ended.append(job.id)
         }
         return ended

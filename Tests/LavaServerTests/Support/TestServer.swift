@@ -6,11 +6,25 @@ import HummingbirdTesting
 import LavaCore
 @testable import LavaServer
 import Logging
+import Synchronization
+
+/// Time as the server under test sees it: starts at the real time and moves only when told,
+/// so timeouts are judged without waiting.
+final class TestClock: Sendable {
+    private let seconds = Mutex(Date().timeIntervalSince1970)
+
+    var now: Double { seconds.withLock { $0 } }
+
+    func advance(by interval: Double) {
+        seconds.withLock { $0 += interval }
+    }
+}
 
 /// A real server on loopback over a scratch database, at a chosen version.
 struct TestServer: Sendable {
     let server: Server
     let scratch: Scratch
+    let clock: TestClock
 
     static func make(_ scratch: Scratch, version: String = "2026.11", configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
         var configuration = ServerConfiguration(
@@ -23,7 +37,9 @@ struct TestServer: Sendable {
         let database = try await scratch.location.open()
         var logger = Logger(label: "lava-server-test")
         logger.logLevel = .warning
-        return TestServer(server: Server(configuration: configuration, database: database, logger: logger), scratch: scratch)
+        let clock = TestClock()
+        let server = Server(configuration: configuration, database: database, logger: logger, clock: { clock.now })
+        return TestServer(server: server, scratch: scratch, clock: clock)
     }
 
     /// Runs `body` against the server listening on an ephemeral loopback port.
