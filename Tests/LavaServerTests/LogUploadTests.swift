@@ -101,6 +101,17 @@ import Testing
     }
 }
 
+extension JobLogStorage {
+    /// Stored lines as text, read the way the REST API streams them.
+    func text(jobID: Int, submitTime: Double, start: Int = 0) throws -> String? {
+        guard let location = try byteRange(jobID: jobID, submitTime: submitTime, start: start) else { return nil }
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: location.path))
+        defer { try? handle.close() }
+        try handle.seek(toOffset: UInt64(location.bytes.lowerBound))
+        return String(decoding: try handle.read(upToCount: location.bytes.count) ?? Data(), as: UTF8.self)
+    }
+}
+
 @Suite struct JobLogStorageTests {
     @Test("a tail left by a crash is cut before the next append")
     func crashTailIsCut() throws {
@@ -124,8 +135,8 @@ import Testing
         #expect(storage.lineCount(jobID: 7, submitTime: 0) == 2)
         let next = try storage.append(jobID: 7, submitTime: 0, index: 2, lines: ["- c"])
         #expect(next == AppendOutcome(firstLine: 2, appended: 1))
-        #expect(try storage.read(jobID: 7, submitTime: 0) == "- a\n- b\n- c\n")
-        #expect(try storage.read(jobID: 7, submitTime: 0, start: 2) == "- c\n")
+        #expect(try storage.text(jobID: 7, submitTime: 0) == "- a\n- b\n- c\n")
+        #expect(try storage.text(jobID: 7, submitTime: 0, start: 2) == "- c\n")
         #expect(storage.lineCount(jobID: 7, submitTime: 0) == 3)
     }
 
@@ -135,7 +146,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: root) }
         let storage = JobLogStorage(root: root)
         #expect(try storage.append(jobID: 1, submitTime: 0, index: 5, lines: ["- x", "- y"]) == AppendOutcome(firstLine: 0, appended: 2))
-        #expect(try storage.read(jobID: 1, submitTime: 0) == "- x\n- y\n")
+        #expect(try storage.text(jobID: 1, submitTime: 0) == "- x\n- y\n")
     }
 
     @Test("the layout is LAVA's: job-output/YYYY/MM/DD/<id>")

@@ -4,12 +4,12 @@ import LavaCore
 extension InternalAPI {
     /// `GET /scheduler/internal/v1/workers/<name>/?version=` (spec §2.2).
     ///
-    /// Cost: two indexed reads (the worker, its live jobs). A change of state or version is
+    /// Cost: one indexed read (the worker joined with its live jobs). A change of state or version is
     /// written at once; the ping time alone goes to the ledger, written once a second for all.
     func ping(_ request: Request, _ context: LavaRequestContext) async throws -> Response {
         let name = context.parameters.get("name") ?? ""
         let database = server.database
-        guard let worker = try await database.read({ try await WorkerStore.find($0, name: name) }) else {
+        guard let (worker, jobs) = try await database.read({ try await WorkerStore.findWithLiveJobs($0, name: name) }) else {
             throw APIError.unknownWorker(name)
         }
         guard let token = request.headers[Self.tokenHeader] else { throw APIError.missingToken() }
@@ -28,7 +28,6 @@ extension InternalAPI {
         }
         server.metrics.ping(accepted: accepted)
 
-        let jobs = try await database.read { try await JobStore.liveJobs($0, worker: name) }
         var answer = PingResponse()
         for job in jobs {
             let ticket = JobTicket(id: job.id, token: job.token)

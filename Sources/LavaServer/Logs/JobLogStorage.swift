@@ -80,22 +80,25 @@ public struct JobLogStorage: Sendable {
         return (size ?? 0) / 8
     }
 
-    /// Stored lines `start..<end` (clamped) as one YAML text, nil if the job has no log.
-    public func read(jobID: Int, submitTime: Double, start: Int = 0, end: Int? = nil) throws(LogStorageError) -> String? {
+    /// Where stored lines `start..<end` (clamped) lie in `output.yaml`: the file and a byte range,
+    /// nil if the job has no log. Callers stream the bytes instead of loading a log of millions
+    /// of lines into memory.
+    public func byteRange(jobID: Int, submitTime: Double, start: Int = 0, end: Int? = nil) throws(LogStorageError) -> (path: String, bytes: Range<Int>)? {
         let directory = directory(jobID: jobID, submitTime: submitTime)
         let indexPath = directory.appendingPathComponent("output.idx").path
         guard FileManager.default.fileExists(atPath: indexPath) else { return nil }
+        let dataPath = directory.appendingPathComponent("output.yaml").path
         let indexFile = try File(indexPath)
         defer { indexFile.close() }
-        let dataFile = try File(directory.appendingPathComponent("output.yaml").path)
+        let dataFile = try File(dataPath)
         defer { dataFile.close() }
         let count = try indexFile.size() / 8
         let lower = min(max(start, 0), count)
         let upper = min(max(end ?? count, lower), count)
-        guard lower < upper else { return "" }
+        guard lower < upper else { return (dataPath, 0..<0) }
         let from = try offset(index: indexFile, line: lower)
         let to = upper < count ? try offset(index: indexFile, line: upper) : try endOfLastLine(index: indexFile, data: dataFile, count: count)
-        return String(decoding: try dataFile.read(count: to - from, at: from), as: UTF8.self)
+        return (dataPath, from..<to)
     }
 
     private func offset(index: File, line: Int) throws(LogStorageError) -> Int {

@@ -126,11 +126,14 @@ struct JobsAPI: Sendable {
         let start = parameters.get("start").flatMap { Int($0) } ?? 0
         let end = parameters.get("end").flatMap { Int($0) }
         let logs = server.logs
-        let text = try await NIOThreadPool.singleton.runIfActive {
-            try logs.read(jobID: job.id, submitTime: job.submitTime, start: start, end: end)
+        let location = try await NIOThreadPool.singleton.runIfActive {
+            try logs.byteRange(jobID: job.id, submitTime: job.submitTime, start: start, end: end)
         }
-        guard let text else { throw APIError(.notFound, "Job '\(job.id)' has no log yet") }
-        return Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(string: text)))
+        guard let location else { throw APIError(.notFound, "Job '\(job.id)' has no log yet") }
+        let headers: HTTPFields = [.contentType: "application/yaml", .contentLength: String(location.bytes.count)]
+        guard let last = location.bytes.last else { return Response(status: .ok, headers: headers) }
+        let body = try await FileIO().loadFile(path: location.path, range: location.bytes.lowerBound...last, context: context)
+        return Response(status: .ok, headers: headers, body: body)
     }
 
     func tests(_ request: Request, _ context: LavaRequestContext) async throws -> Response {

@@ -90,19 +90,6 @@ enum JobStore {
         return (count, jobs)
     }
 
-    /// A worker's jobs in the states a ping reports: Scheduled, Running and Canceling.
-    static func liveJobs(_ db: any SQLDatabase, worker: String) async throws -> [(id: Int, token: String, state: JobState)] {
-        try await db.raw("""
-            SELECT id, token, state FROM jobs
-            WHERE worker = \(bind: worker) AND state IN (\(bind: JobState.scheduled.rawValue), \(bind: JobState.running.rawValue), \(bind: JobState.canceling.rawValue))
-            ORDER BY id
-            """).all().map { row in
-            (try row.decode(column: "id", as: Int.self),
-             try row.decode(column: "token", as: String.self),
-             JobState(rawValue: try row.decode(column: "state", as: Int.self)) ?? .running)
-        }
-    }
-
     static func markRunning(_ db: any SQLDatabase, id: Int, now: Double) async throws {
         try await db.raw("""
             UPDATE jobs SET state = \(bind: JobState.running.rawValue), start_time = \(bind: now)

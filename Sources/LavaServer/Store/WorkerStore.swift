@@ -15,11 +15,41 @@ public struct WorkerRecord: Sendable, Equatable {
     public var jobLimit: Int
 }
 
+/// A job a ping reports to its worker.
+struct LiveJob: Sendable, Equatable {
+    var id: Int
+    var token: String
+    var state: JobState
+}
+
 enum WorkerStore {
     private static let columns = "name, token_hash, description, state, health, version, last_ping, last_contact, job_limit"
 
     static func find(_ db: any SQLDatabase, name: String) async throws -> WorkerRecord? {
         try await db.raw("SELECT \(unsafeRaw: columns) FROM workers WHERE name = \(bind: name)").first().map(decode)
+    }
+
+    /// A worker and its jobs in the states a ping reports (Scheduled, Running, Canceling), in one
+    /// query: the ping is the hottest request, and every round trip to the database counts.
+    static func findWithLiveJobs(_ db: any SQLDatabase, name: String) async throws -> (WorkerRecord, [LiveJob])? {
+        let rows = try await db.raw("""
+            SELECT w.name, w.token_hash, w.description, w.state, w.health, w.version, w.last_ping, w.last_contact,
+                   w.job_limit, j.id AS job_id, j.token AS job_token, j.state AS job_state
+            FROM workers w LEFT JOIN jobs j ON j.worker = w.name
+                AND j.state IN (\(bind: JobState.scheduled.rawValue), \(bind: JobState.running.rawValue), \(bind: JobState.canceling.rawValue))
+            WHERE w.name = \(bind: name)
+            ORDER BY j.id
+            """).all()
+        guard let first = rows.first else { return nil }
+        let jobs = try rows.compactMap { row -> LiveJob? in
+            guard let id = try row.decode(column: "job_id", as: Int?.self) else { return nil }
+            return LiveJob(
+                id: id,
+                token: try row.decode(column: "job_token", as: String.self),
+                state: JobState(rawValue: try row.decode(column: "job_state", as: Int.self)) ?? .running
+            )
+        }
+        return (try decode(first), jobs)
     }
 
     static func all(_ db: any SQLDatabase) async throws -> [WorkerRecord] {
