@@ -23,20 +23,14 @@ struct SchedulerCommand: AsyncParsableCommand {
         configuration.schedulerInterval = interval
         configuration.offlineJobGrace = offlineJobGrace
         let logger = Logger(label: "lava-scheduler")
-        let database = try await storage.openDatabase()
-        let server = Server(configuration: configuration, database: database, logger: logger)
-        logger.info("lava-server scheduler \(configuration.version), database \(configuration.database)")
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: SchedulerService(server: server))],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger
-        ))
-        do {
-            try await group.run()
-        } catch {
-            await database.close()
-            throw error
+        try await storage.withDatabase { database in
+            let server = Server(configuration: configuration, database: database, logger: logger)
+            logger.info("lava-server scheduler \(configuration.version), database \(configuration.database)")
+            try await ServiceGroup(configuration: .init(
+                services: [.init(service: SchedulerService(server: server))],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )).run()
         }
-        await database.close()
     }
 }

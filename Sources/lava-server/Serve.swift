@@ -42,17 +42,11 @@ struct Serve: AsyncParsableCommand {
         let (host, port) = try Self.parse(bind: bind)
         var logger = Logger(label: "lava-server")
         logger.logLevel = logLevel
-        let database = try await storage.openDatabase()
-        logger.info("lava-server \(configuration.version) on \(bind), database \(configuration.database), data \(configuration.dataDirectory.path)")
-        let server = Server(configuration: configuration, database: database, logger: logger)
-        let app = ServerApplication.make(server: server, host: host, port: port, runScheduler: scheduler, logger: logger)
-        do {
-            try await app.runService()
-        } catch {
-            await database.close()
-            throw error
+        try await storage.withDatabase { database in
+            logger.info("lava-server \(configuration.version) on \(bind), database \(configuration.database), data \(configuration.dataDirectory.path)")
+            let server = Server(configuration: configuration, database: database, logger: logger)
+            try await ServerApplication.make(server: server, host: host, port: port, runScheduler: scheduler, logger: logger).runService()
         }
-        await database.close()
     }
 
     static func parse(bind: String) throws -> (String, Int) {

@@ -47,7 +47,7 @@ struct StorageOptions: ParsableArguments {
         }
     }
 
-    func openDatabase() async throws -> any Database {
+    private func openDatabase() async throws -> any Database {
         do {
             return try await configuration().database.open()
         } catch let error as ServerSetupError {

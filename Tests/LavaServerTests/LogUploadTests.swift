@@ -7,16 +7,6 @@ import LavaCore
 import Testing
 
 @Suite struct LogUploadTests {
-    /// A submitted, scheduled job and its token.
-    static func runningJob(_ server: TestServer, _ client: any TestClientProtocol, _ lab: Lab) async throws -> (Int, String) {
-        _ = try await client.ping(lab.worker, token: lab.workerToken, version: "2026.11")
-        let submitted = try await client.submit(dockerJob(), token: lab.userToken)
-        let id = try #require((try submitted.json()["job_ids"] as? [Int])?.first)
-        _ = try await server.schedule()
-        let token = try #require(try await server.job(id)?.token)
-        return (id, token)
-    }
-
     static func line(_ n: Int, level: String = "target") -> String {
         #"{"dt": "2026-11-24T22:46:13.208235", "lvl": "\#(level)", "msg": "tick \#(n)"}"#
     }
@@ -26,7 +16,7 @@ import Testing
         try await withServer(backend) { server in
             let lab = try await Lab.make(server)
             try await server.live { client in
-                let (id, token) = try await Self.runningJob(server, client, lab)
+                let (id, token) = try await server.startJob(client, lab)
                 let result = #"{"dt": "2026-11-24T22:46:14.0", "lvl": "results", "msg": {"definition": "0_smoke", "case": "ok", "result": "pass", "measurement": "1.5", "units": "s"}}"#
                 let first = (0..<3).map { Self.line($0) } + [result]
                 var response = try await client.uploadLogs(id, token: token, lines: first, index: 0)
@@ -68,7 +58,7 @@ import Testing
         try await withServer(backend) { server in
             let lab = try await Lab.make(server)
             try await server.live { client in
-                let (id, token) = try await Self.runningJob(server, client, lab)
+                let (id, token) = try await server.startJob(client, lab)
                 let first = #"{"dt": "2026-11-24T22:46:14.0", "lvl": "results", "msg": {"definition": "lava", "case": "deploy-docker", "level": "1", "duration": "2.5", "result": "pass", "extra": {"image": "debian"}}}"#
                 let second = #"{"dt": "2026-11-24T22:46:15.0", "lvl": "results", "msg": {"definition": "lava", "case": "deploy-docker", "level": "1", "duration": "2.5", "result": "pass", "extra": {"digest": "sha256:1"}}}"#
                 #expect(try await client.uploadLogs(id, token: token, lines: [first, second], index: 0).status == .ok)
@@ -91,7 +81,7 @@ import Testing
         try await withServer(backend) { server in
             let lab = try await Lab.make(server)
             try await server.live { client in
-                let (id, token) = try await Self.runningJob(server, client, lab)
+                let (id, token) = try await server.startJob(client, lab)
                 let response = try await client.uploadLogs(id, token: token, lines: [Self.line(1, level: "event")], index: 0)
                 #expect(response.status == .ok)
                 let log = try await client.rest(.get, "/api/v0.2/jobs/\(id)/logs/", token: nil)

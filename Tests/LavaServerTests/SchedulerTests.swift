@@ -67,11 +67,7 @@ import Testing
         try await withServer(backend, configure: { $0.offlineAfter = 1; $0.offlineJobGrace = 2 }) { server in
             let lab = try await Lab.make(server)
             try await server.live { client in
-                _ = try await client.ping("w1", token: lab.workerToken, version: "2026.11")
-                let id = try await submit(client, lab, dockerJob())
-                _ = try await server.schedule()
-                let token = try #require(try await server.job(id)?.token)
-                _ = try await client.postForm("/scheduler/internal/v1/jobs/\(id)/", token: token, [("state", "RUNNING")])
+                let (id, _) = try await server.startJob(client, lab)
                 #expect(try await server.job(id)?.state == .running)
 
                 server.clock.advance(by: 1.5)
@@ -97,11 +93,7 @@ import Testing
         try await withServer(backend, configure: { $0.offlineAfter = 1; $0.offlineJobGrace = 2 }) { server in
             let lab = try await Lab.make(server)
             try await server.live { client in
-                _ = try await client.ping("w1", token: lab.workerToken, version: "2026.11")
-                let id = try await submit(client, lab, dockerJob())
-                _ = try await server.schedule()
-                let token = try #require(try await server.job(id)?.token)
-                _ = try await client.postForm("/scheduler/internal/v1/jobs/\(id)/", token: token, [("state", "RUNNING")])
+                let (id, _) = try await server.startJob(client, lab)
                 for _ in 0..<3 {
                     server.clock.advance(by: 1)
                     #expect(try await client.ping("w1", token: lab.workerToken, version: "2026.10").status == .ok)
@@ -117,11 +109,7 @@ import Testing
         try await withServer(backend) { server in
             let lab = try await Lab.make(server)
             try await server.live { client in
-                _ = try await client.ping("w1", token: lab.workerToken, version: "2026.11")
-                let id = try await submit(client, lab, dockerJob(timeoutMinutes: 10))
-                _ = try await server.schedule()
-                let token = try #require(try await server.job(id)?.token)
-                _ = try await client.postForm("/scheduler/internal/v1/jobs/\(id)/", token: token, [("state", "RUNNING")])
+                let (id, _) = try await server.startJob(client, lab, definition: dockerJob(timeoutMinutes: 10))
                 // The worker keeps pinging; only the job's own 600 s plus the 120 s margin count.
                 for _ in 0..<35 {
                     server.clock.advance(by: 20)

@@ -15,7 +15,7 @@ enum ScalarDecoding {
             return simpleEscapes[Int(bytes[next])] == nil ? nil : 2
         }
         let end = next + 1 + hexDigits
-        guard end <= bytes.count, (next + 1 ..< end).allSatisfy({ hexValue(bytes[$0]) != nil }) else {
+        guard end <= bytes.count, (next + 1 ..< end).allSatisfy({ ASCIIHex.value(bytes[$0]) != nil }) else {
             return nil
         }
         return 2 + hexDigits
@@ -87,17 +87,8 @@ enum ScalarDecoding {
     private static func hex(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, digits: Int) -> UInt32 {
         var value: UInt32 = 0
         for index in start ..< start + digits {
-            value = value << 4 | UInt32(hexValue(bytes[index]) ?? 0)
+            value = value << 4 | UInt32(ASCIIHex.value(bytes[index]) ?? 0)
         }
         return value
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0") ... UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a") ... UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A") ... UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

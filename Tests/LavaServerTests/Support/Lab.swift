@@ -4,6 +4,7 @@ import Hummingbird
 import Hummingbird
 import HummingbirdTesting
 import LavaCore
+import Testing
 @testable import LavaServer
 
 /// A small lab: an admin, a device type, a worker with its token and devices.
@@ -23,6 +24,23 @@ struct Lab: Sendable {
             try await inventory.addDevice(name: device, type: deviceType, worker: worker)
         }
         return Lab(adminToken: admin, userToken: user, workerToken: token, worker: worker)
+    }
+}
+
+extension TestServer {
+    /// A job of the lab's user on its online worker, given a device by a scheduler pass and,
+    /// when `running`, reported RUNNING by the worker: its id and job token.
+    func startJob(_ client: any TestClientProtocol, _ lab: Lab, definition: String = dockerJob(), running: Bool = true) async throws -> (id: Int, token: String) {
+        _ = try await client.ping(lab.worker, token: lab.workerToken, version: server.configuration.version)
+        let submitted = try await client.submit(definition, token: lab.userToken)
+        let id = try #require((try submitted.json()["job_ids"] as? [Int])?.first, "\(submitted.text)")
+        #expect(try await schedule().jobsAssigned.contains(id))
+        let token = try #require(try await job(id)?.token)
+        if running {
+            let reported = try await client.postForm("/scheduler/internal/v1/jobs/\(id)/", token: token, [("state", "RUNNING")])
+            #expect(reported.status == .ok)
+        }
+        return (id, token)
     }
 }
 
