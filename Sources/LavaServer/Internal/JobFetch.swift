@@ -17,12 +17,14 @@ extension InternalAPI {
         } else {
             deviceConfiguration = try server.workerFiles.deviceType(job.deviceType)
         }
-        return try JSONResponse.make(JobFetchResponse(
+        let answer = JobFetchResponse(
             definition: job.definition,
             device: deviceConfiguration,
             dispatcher: try server.workerFiles.dispatcher(worker: worker),
             env: try server.workerFiles.env(worker: worker),
             envDUT: try server.workerFiles.envDUT(worker: worker)
-        ))
+        )
+        server.logs.saveJobFiles(jobID: job.id, submitTime: job.submitTime, answer)
+        return try JSONResponse.make(answer)
     }
 }

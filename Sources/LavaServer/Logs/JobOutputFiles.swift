@@ -13,6 +13,21 @@ extension JobLogStorage {
 }
 
 extension JobLogStorage {
+    /// Keeps what the worker was handed beside the job's log, as LAVA does (spec §2.3 step 4):
+    /// `job.yaml`, `device.yaml`, and `dispatcher.yaml`, `env.yaml`, `env-dut.yaml` when not empty.
+    /// Best effort, like `saveDescription`.
+    func saveJobFiles(jobID: Int, submitTime: Double, _ files: JobFetchResponse) {
+        let directory = directory(jobID: jobID, submitTime: submitTime)
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let named = [("job.yaml", files.definition), ("device.yaml", files.device), ("dispatcher.yaml", files.dispatcher),
+                     ("env.yaml", files.env), ("env-dut.yaml", files.envDUT)]
+        for (name, text) in named where !text.isEmpty || name == "job.yaml" || name == "device.yaml" {
+            try? text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+    }
+}
+
+extension JobLogStorage {
     /// `<output_dir>/metadata`, where LAVA keeps the `extra` data of results.
     func metadataDirectory(jobID: Int, submitTime: Double) -> URL {
         directory(jobID: jobID, submitTime: submitTime).appendingPathComponent("metadata", isDirectory: true)
