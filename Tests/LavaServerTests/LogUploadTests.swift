@@ -92,6 +92,13 @@ import Testing
 }
 
 extension JobLogStorage {
+    /// Number of stored lines of a job: the index holds 8 bytes a line.
+    func lineCount(jobID: Int, submitTime: Double) -> Int {
+        let path = directory(jobID: jobID, submitTime: submitTime).appendingPathComponent("output.idx").path
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        return (size ?? 0) / 8
+    }
+
     /// Stored lines as text, read the way the REST API streams them.
     func text(jobID: Int, submitTime: Double, start: Int = 0) throws -> String? {
         guard let location = try byteRange(jobID: jobID, submitTime: submitTime, start: start) else { return nil }

@@ -22,7 +22,7 @@ public final class Server: Sendable {
         self.configuration = configuration
         self.clock = clock
         self.database = database
-        self.logs = JobLogStorage(root: configuration.logDirectory)
+        self.logs = JobLogStorage(root: configuration.dataDirectory)
         self.metrics = metrics
         self.versionPolicy = VersionPolicyCache(database: database)
         self.workerFiles = WorkerConfigFiles(root: configuration.configDirectory)

@@ -31,6 +31,4 @@ public struct ServerConfiguration: Sendable {
         self.configDirectory = configDirectory
         self.version = version
     }
-
-    public var logDirectory: URL { dataDirectory }
 }

@@ -73,13 +73,6 @@ public struct JobLogStorage: Sendable {
         return AppendOutcome(firstLine: firstLine, appended: fresh.count)
     }
 
-    /// Number of stored lines of a job.
-    public func lineCount(jobID: Int, submitTime: Double) -> Int {
-        let path = directory(jobID: jobID, submitTime: submitTime).appendingPathComponent("output.idx").path
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-        return (size ?? 0) / 8
-    }
-
     /// Where stored lines `start..<end` (clamped) lie in `output.yaml`: the file and a byte range,
     /// nil if the job has no log. Callers stream the bytes instead of loading a log of millions
     /// of lines into memory.
