@@ -1,8 +1,8 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Worker-side modules (LavaCore, and later Curl, DockerEngine, Systemd, LavaWorker, ...)
-// depend on Foundation and Yams only, so the worker binaries stay free of SwiftNIO.
+// Worker-side modules (LavaCore, Curl, LavaWorker, and later DockerEngine, Systemd, ...)
+// depend on Foundation, Yams and C libraries only, so the worker binaries stay free of SwiftNIO.
 // The server side (LavaServer, lava-server) carries Hummingbird, SQLKit and the drivers.
 let package = Package(
     name: "lava-swift",
@@ -31,6 +31,13 @@ let package = Package(
             name: "LavaCore",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(name: "Curl", dependencies: ["CCurl"]),
+        .target(name: "LavaWorker", dependencies: ["LavaCore", "Curl"]),
         .target(
             name: "LavaServer",
             dependencies: [
@@ -57,6 +64,15 @@ let package = Package(
             ]
         ),
         .testTarget(name: "LavaCoreTests", dependencies: ["LavaCore"]),
+        .testTarget(
+            name: "LavaWorkerTests",
+            dependencies: [
+                "LavaWorker",
+                "LavaServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(
             name: "LavaServerTests",
             dependencies: [

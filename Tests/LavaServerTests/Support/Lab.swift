@@ -83,17 +83,6 @@ extension TestClientProtocol {
     }
 }
 
-enum FormEncoding {
-    static func encode(_ fields: [(String, String)]) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return fields.map { name, value in
-            let encoded = value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
-            return "\(name)=\(encoded)"
-        }.joined(separator: "&")
-    }
-}
-
 extension TestResponse {
     var text: String { String(buffer: body) }
 

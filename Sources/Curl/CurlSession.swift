@@ -1,0 +1,131 @@
+import CCurl
+import Dispatch
+import Foundation
+
+/// An HTTP client on one libcurl easy handle: requests run one at a time on the session's own
+/// queue (never on Swift's cooperative threads, since libcurl blocks), and the handle keeps its
+/// connections alive between them.
+public final class CurlSession: @unchecked Sendable {
+    // @unchecked: `handle` is only touched on `queue`.
+    private let handle: UnsafeMutableRawPointer
+    private let queue = DispatchQueue(label: "lava.curl.session")
+    public let configuration: CurlConfiguration
+
+    public init(configuration: CurlConfiguration) throws(CurlError) {
+        CurlGlobal.initialise()
+        guard let handle = curl_easy_init() else { throw CurlError(message: "libcurl could not create a handle (out of memory?)") }
+        self.handle = handle
+        self.configuration = configuration
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+    }
+
+    public func perform(_ request: CurlRequest) async throws(CurlError) -> CurlResponse {
+        let result: Result<CurlResponse, CurlError> = await withCheckedContinuation { continuation in
+            queue.async {
+                continuation.resume(returning: self.performNow(request))
+            }
+        }
+        return try result.get()
+    }
+
+    private func performNow(_ request: CurlRequest) -> Result<CurlResponse, CurlError> {
+        curl_easy_reset(handle)
+        let sink = ResponseSink()
+        let context = Unmanaged.passUnretained(sink).toOpaque()
+        var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        defer { curl_slist_free_all(headerList) }
+
+        let code: CURLcode = errorBuffer.withUnsafeMutableBufferPointer { errors in
+            lava_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errors.baseAddress)
+            lava_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+            lava_curl_setopt_string(handle, CURLOPT_URL, request.url)
+            lava_curl_setopt_string(handle, CURLOPT_USERAGENT, configuration.userAgent)
+            lava_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(request.timeout ?? configuration.timeout))
+            lava_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(configuration.connectTimeout))
+            lava_curl_setopt_long(handle, CURLOPT_MAXAGE_CONN, Self.milliseconds(configuration.keepAlive) / 1000)
+            lava_curl_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1)
+            if let caFile = configuration.caFile { lava_curl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
+            if let socket = configuration.unixSocketPath { lava_curl_setopt_string(handle, CURLOPT_UNIX_SOCKET_PATH, socket) }
+
+            switch request.method {
+            case .get: break
+            case .head: lava_curl_setopt_long(handle, CURLOPT_NOBODY, 1)
+            case .post: lava_curl_setopt_long(handle, CURLOPT_POST, 1)
+            case .put, .delete: lava_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method.rawValue)
+            }
+            let body = request.body ?? (request.method == .post ? [] : nil)
+            if let body {
+                lava_curl_setopt_offset(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+                body.withUnsafeBufferPointer { bytes in
+                    // COPYPOSTFIELDS: libcurl keeps its own copy, so `body` need not outlive this call.
+                    bytes.withMemoryRebound(to: CChar.self) { chars in
+                        _ = lava_curl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: chars.baseAddress))
+                    }
+                }
+            }
+            // An empty `Expect:` stops libcurl from waiting for 100-continue on large bodies.
+            for line in request.headers.map({ "\($0.name): \($0.value)" }) + ["Expect:"] {
+                headerList = curl_slist_append(headerList, line)
+            }
+            lava_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
+            lava_curl_setopt_callback(handle, CURLOPT_WRITEFUNCTION, { data, size, count, context in
+                guard let data, let context else { return 0 }
+                Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue().body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: size * count)
+                return size * count
+            })
+            lava_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
+            lava_curl_setopt_callback(handle, CURLOPT_HEADERFUNCTION, { data, size, count, context in
+                guard let data, let context else { return 0 }
+                let line = String(decoding: UnsafeRawBufferPointer(start: data, count: size * count), as: UTF8.self)
+                Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue().header(line)
+                return size * count
+            })
+            lava_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
+            return curl_easy_perform(handle)
+        }
+        guard code == CURLE_OK else {
+            let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            return .failure(CurlError(code, detail: detail))
+        }
+        var status = 0
+        lava_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return .success(CurlResponse(status: status, headers: sink.headers, body: sink.body))
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+    }
+}
+
+/// Collects one response; libcurl's callbacks reach it through an opaque pointer.
+private final class ResponseSink {
+    var body = Data()
+    var headers: [(name: String, value: String)] = []
+
+    func header(_ line: String) {
+        // A new status line (after a redirect or 100-continue) starts a new header block.
+        if line.hasPrefix("HTTP/") {
+            headers.removeAll()
+            return
+        }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)))
+    }
+}
+
+/// libcurl's process-wide set-up, done once before the first handle (it is not thread-safe to
+/// repeat).
+enum CurlGlobal {
+    private static let done: Bool = {
+        curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+    }()
+
+    static func initialise() {
+        _ = done
+    }
+}
