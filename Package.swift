@@ -39,6 +39,10 @@ let package = Package(
         .target(name: "Curl", dependencies: ["CCurl"]),
         .target(name: "LavaWorker", dependencies: ["LavaCore", "Curl"]),
         .target(
+            name: "LavaDispatcher",
+            dependencies: ["LavaCore", "LavaWorker", .product(name: "AsyncAlgorithms", package: "swift-async-algorithms")]
+        ),
+        .target(
             name: "LavaServer",
             dependencies: [
                 "LavaCore",
@@ -68,9 +72,10 @@ let package = Package(
             name: "LavaWorkerTests",
             dependencies: [
                 "LavaWorker",
+                "LavaDispatcher",
                 "LavaServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(

@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import HummingbirdTesting
+import ServiceLifecycle
 import LavaCore
 @testable import LavaServer
 import Curl
@@ -16,23 +16,54 @@ struct LiveServer: Sendable {
     var url: String { "http://127.0.0.1:\(port)/" }
     var inventory: Inventory { Inventory(database: server.database) }
 
-    /// Runs `body` with a server at `version`, removed afterwards.
+    /// Runs `body` with a server at `version` on a fresh data directory, removed afterwards.
     static func run<R: Sendable>(version: String = "2026.11", _ body: @Sendable (LiveServer) async throws -> R) async throws -> R {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lava-worker-test-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let configuration = ServerConfiguration(dataDirectory: directory, configDirectory: directory.appendingPathComponent("etc"), version: version)
+        return try await run(version: version, directory: directory, port: 0, body)
+    }
+
+    /// Runs `body` with a server on `directory` (its SQLite file and logs) and `port` (0: any);
+    /// running it again on the same directory and port is a server restart.
+    static func run<R: Sendable>(
+        version: String = "2026.11", directory: URL, port: Int, configure: (inout ServerConfiguration) -> Void = { _ in },
+        _ body: @Sendable (LiveServer) async throws -> R
+    ) async throws -> R {
+        var configuration = ServerConfiguration(dataDirectory: directory, configDirectory: directory.appendingPathComponent("etc"), version: version)
+        configure(&configuration)
         let database = try await configuration.database.open()
         var logger = Logger(label: "lava-server-test")
-        logger.logLevel = .warning
+        logger.logLevel = .critical
         let server = Server(configuration: configuration, database: database, logger: logger)
+        // Run by hand rather than through HummingbirdTesting's live mode, which always binds a
+        // new port: a restart must come back on the same one.
+        let (ports, portFound) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             router: ServerApplication.router(server: server, scheduler: nil),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            configuration: .init(address: .hostname("127.0.0.1", port: port)),
+            onServerRunning: { channel in portFound.yield(channel.localAddress?.port ?? port) },
             logger: logger
         )
+        let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
         do {
-            let result = try await app.test(.live) { client in
-                try await body(LiveServer(server: server, port: client.port ?? 0, directory: directory))
+            let result = try await withThrowingTaskGroup(of: R?.self) { group in
+                group.addTask {
+                    defer { portFound.finish() }
+                    try await services.run()
+                    return nil
+                }
+                var iterator = ports.makeAsyncIterator()
+                guard let bound = await iterator.next() else {
+                    throw WorkerAPIError(status: 0, message: "the test server did not start on port \(port)", transport: true)
+                }
+                do {
+                    let result = try await body(LiveServer(server: server, port: bound, directory: directory))
+                    await services.triggerGracefulShutdown()
+                    return result
+                } catch {
+                    await services.triggerGracefulShutdown()
+                    throw error
+                }
             }
             await database.close()
             return result
@@ -40,6 +71,24 @@ struct LiveServer: Sendable {
             await database.close()
             throw error
         }
+    }
+
+    /// The stored log of a job, line by line.
+    func storedLog(_ id: Int) async throws -> [String] {
+        let session = try CurlSession(configuration: CurlConfiguration(userAgent: "test"))
+        let response = try await session.perform(CurlRequest(.get, url + "api/v0.2/jobs/\(id)/logs/"))
+        return response.status == 200 ? response.text.split(separator: "\n").map(String.init) : []
+    }
+
+    /// A scheduled job of a new user on a new worker: its id and job token.
+    func scheduledJob(_ definition: String) async throws -> (id: Int, token: String) {
+        let user = try await inventory.addUser("alice", isAdmin: false)
+        _ = try await inventory.addWorker("lab-1")
+        try await inventory.addDeviceType("docker")
+        try await inventory.addDevice(name: "docker-01", type: "docker", worker: "lab-1")
+        let id = try await submit(definition, userToken: user)
+        let token = try await server.database.read { try await JobStore.find($0, id: id)?.token }
+        return (id, token ?? "")
     }
 
     /// Submits a job through the REST API, over libcurl like any tool would.

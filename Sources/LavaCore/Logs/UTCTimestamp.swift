@@ -3,8 +3,8 @@ import Foundation
 /// Formats dates like Python's `datetime.now(timezone.utc).isoformat()`, the `dt` of LAVA log
 /// lines: `2026-05-04T10:11:12.345678+00:00`, the fraction left out when it is zero, as Python does.
 /// Hand-written because DateFormatter is slow on the log path and has no microseconds.
-enum UTCTimestamp {
-    static func isoformat(_ date: Date) -> String {
+public enum UTCTimestamp {
+    public static func isoformat(_ date: Date) -> String {
         let microsecondsPerDay: Int64 = 86_400_000_000
         let total = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
         let days = total >= 0 ? total / microsecondsPerDay : (total + 1) / microsecondsPerDay - 1
