@@ -76,6 +76,8 @@ import Testing
         #expect(error.transport)
         #expect(error.status == 503)
         #expect(error.isTransient)
-        #expect(throws: WorkerAPIError.self) { try LavaServerClient(url: "ftp://lava", agent: "lava-worker") }
+        #expect { try LavaServerClient(url: "ftp://lava", agent: "lava-worker") } throws: { error in
+            (error as? WorkerAPIError)?.isTransient == false
+        }
     }
 }

@@ -19,14 +19,14 @@ public struct LavaServerClient: Sendable {
         guard let components = URLComponents(string: trimmed), let scheme = components.scheme?.lowercased(),
               scheme == "http" || scheme == "https", components.host?.isEmpty == false
         else {
-            throw WorkerAPIError(status: 0, message: "'\(url)' is not an http:// or https:// URL of a LAVA server", transport: true)
+            throw WorkerAPIError(status: 0, message: "'\(url)' is not an http:// or https:// URL of a LAVA server", transport: false)
         }
         var configuration = CurlConfiguration(userAgent: "\(agent) \(version)")
         configure(&configuration)
         do {
             session = try CurlSession(configuration: configuration)
         } catch {
-            throw WorkerAPIError(status: 0, message: error.description, transport: true)
+            throw WorkerAPIError(status: 0, message: error.description, transport: false)
         }
         baseURL = trimmed
         self.version = version

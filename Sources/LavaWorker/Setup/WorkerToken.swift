@@ -64,7 +64,7 @@ public struct WorkerToken: Sendable {
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         let created = FileManager.default.createFile(atPath: file.path, contents: Data(token.utf8), attributes: [.posixPermissions: 0o600])
         guard created else {
-            throw WorkerAPIError(status: 0, message: "cannot write the token file \(file.path)", transport: false)
+            throw WorkerSetupError("cannot write the token file \(file.path): check --worker-dir and --token-file")
         }
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
     }
