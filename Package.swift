@@ -68,12 +68,14 @@ let package = Package(
             ]
         ),
         .testTarget(name: "LavaCoreTests", dependencies: ["LavaCore"]),
+        .target(name: "LavaTestSupport", path: "Tests/LavaTestSupport"),
         .testTarget(
             name: "LavaWorkerTests",
             dependencies: [
                 "LavaWorker",
                 "LavaDispatcher",
                 "LavaServer",
+                "LavaTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -82,6 +84,7 @@ let package = Package(
             name: "LavaServerTests",
             dependencies: [
                 "LavaServer",
+                "LavaTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

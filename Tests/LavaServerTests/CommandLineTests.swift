@@ -1,5 +1,6 @@
 import Foundation
 import LavaCore
+import LavaTestSupport
 import Testing
 
 /// `lava-server` as an admin uses it: the admin commands, then `serve` on the embedded default.
@@ -36,7 +37,7 @@ import Testing
         #expect(badDatabase.status != 0)
         #expect(badDatabase.error.contains("neither sqlite:PATH nor postgres://"))
 
-        let port = try ServerProcess.freePort()
+        let port = try FreePort.next()
         let serve = try ServerProcess.start(["serve", "--bind", "127.0.0.1:\(port)"] + storage, environment: ["LAVA_VERSION": "2030.01"])
         defer { if serve.isRunning { serve.terminate() } }
         try await ServerProcess.waitForHealth(port: port)
@@ -63,7 +64,7 @@ import Testing
         #expect(try ServerProcess.run(["device-types", "add", "docker"] + storage).status == 0)
         #expect(try ServerProcess.run(["devices", "add", "docker-01", "--type", "docker", "--worker", "lab-1"] + storage).status == 0)
 
-        let port = try ServerProcess.freePort()
+        let port = try FreePort.next()
         let serve = try ServerProcess.start(["serve", "--no-scheduler", "--bind", "127.0.0.1:\(port)"] + storage)
         defer { serve.terminate() }
         let scheduler = try ServerProcess.start(["scheduler", "--interval", "0.2"] + storage)

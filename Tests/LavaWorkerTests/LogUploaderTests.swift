@@ -3,10 +3,8 @@ import LavaCore
 import LavaDispatcher
 import LavaServer
 import LavaWorker
+import LavaTestSupport
 import Testing
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// lava-run's log sender against a real server: every line stored once, in order, through
 /// resends, oversized batches and a server restart.
@@ -62,7 +60,7 @@ import Glibc
     func serverRestart() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lava-upload-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let port = try Self.freePort()
+        let port = try FreePort.next()
         let url = "http://127.0.0.1:\(port)/"
         let (uploader, upload, id) = try await LiveServer.run(directory: directory, port: port) { live in
             let (id, token) = try await live.scheduledJob(Self.job)
@@ -96,19 +94,5 @@ import Glibc
             uploader.append(Self.record(0))
             #expect(await outcome == .jobDeleted)
         }
-    }
-
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw WorkerAPIError(status: 0, message: "no free port", transport: true) }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import LavaServer
 @testable import LavaWorker
 import Synchronization
+import LavaTestSupport
 import Testing
 
 @Suite struct LocalJobStoreTests {
@@ -75,7 +76,7 @@ import Testing
     func retriesUntilServerUp() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lava-token-server-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let port = try LogUploaderTests.freePort()
+        let port = try FreePort.next()
         let client = try LavaServerClient(url: "http://127.0.0.1:\(port)", agent: "lava-worker")
         let file = Self.tokenFile()
         defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The built `lava-server` binary, run as an admin would run it.
 struct ServerProcess {
@@ -50,23 +47,6 @@ struct ServerProcess {
             try await Task.sleep(for: .milliseconds(100))
         }
         throw CaptureError("no server answered on 127.0.0.1:\(port) within 10 s")
-    }
-
-    /// A free TCP port on loopback, from the kernel.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-            }
-        }
-        guard bound else { throw CaptureError("no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// GET `path` from a server on loopback.
