@@ -30,4 +30,13 @@ public final class Server: Sendable {
     }
 
     func now() -> Double { clock() }
+
+    /// The job a route's `:id` names, or LAVA's 404 `Unknown job '<id>'`.
+    func job(named context: LavaRequestContext) async throws -> JobRecord {
+        let text = context.parameters.get("id") ?? ""
+        guard let id = Int(text), let job = try await database.read({ try await JobStore.find($0, id: id) }) else {
+            throw APIError.unknownJob(text)
+        }
+        return job
+    }
 }

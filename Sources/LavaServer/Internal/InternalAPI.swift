@@ -33,11 +33,8 @@ struct InternalAPI: Sendable {
     static let tokenHeader = HTTPField.Name("LAVA-Token")!
 
     /// The job a request names and whose token it carries; 404 before 400 as LAVA (spec §2.0).
-    func authorizedJob(_ request: Request, _ context: LavaRequestContext, forUpdate: Bool = false) async throws -> JobRecord {
-        let text = context.parameters.get("id") ?? ""
-        guard let id = Int(text),
-              let job = try await server.database.read({ try await JobStore.find($0, id: id) })
-        else { throw APIError.unknownJob(text) }
+    func authorizedJob(_ request: Request, _ context: LavaRequestContext) async throws -> JobRecord {
+        let job = try await server.job(named: context)
         guard let token = request.headers[Self.tokenHeader] else { throw APIError.missingToken() }
         guard Token.constantTimeEquals(token, job.token) else { throw APIError.invalidToken() }
         return job

@@ -9,8 +9,7 @@ struct DevicesAPI: Sendable {
         router.get("api/v0.2/devicetypes") { request, _ in
             let page = try PageRequest(request)
             let types = try await server.database.read { try await DeviceStore.types($0) }
-            let slice = types.dropFirst(page.offset).prefix(page.limit).map { ["name": $0] }
-            return try JSONResponse.make(page.page(Array(slice), count: types.count, request: request))
+            return try JSONResponse.make(page.page(slicing: types.map { ["name": $0] }, request: request))
         }
         router.post("api/v0.2/devicetypes") { request, _ in
             _ = try await RESTAuth(server: server).requireAdmin(request)
@@ -21,8 +20,7 @@ struct DevicesAPI: Sendable {
         router.get("api/v0.2/devices") { request, _ in
             let page = try PageRequest(request)
             let devices = try await server.database.read { try await DeviceStore.all($0) }
-            let slice = devices.dropFirst(page.offset).prefix(page.limit).map(DeviceView.init)
-            return try JSONResponse.make(page.page(Array(slice), count: devices.count, request: request))
+            return try JSONResponse.make(page.page(slicing: devices.map(DeviceView.init), request: request))
         }
         router.get("api/v0.2/devices/:name") { _, context in
             let name = context.parameters.get("name") ?? ""

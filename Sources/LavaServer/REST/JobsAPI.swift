@@ -106,22 +106,14 @@ struct JobsAPI: Sendable {
         return try JSONResponse.make(page.page(jobs.map { JobView($0, viewer: viewer) }, count: count, request: request))
     }
 
-    private func job(_ context: LavaRequestContext) async throws -> JobRecord {
-        let text = context.parameters.get("id") ?? ""
-        guard let id = Int(text), let job = try await server.database.read({ try await JobStore.find($0, id: id) }) else {
-            throw APIError(.notFound, "Unknown job '\(text)'")
-        }
-        return job
-    }
-
     func show(_ request: Request, _ context: LavaRequestContext) async throws -> Response {
-        let job = try await job(context)
+        let job = try await server.job(named: context)
         let viewer = try await RESTAuth(server: server).user(request)
         return try JSONResponse.make(JobView(job, viewer: viewer))
     }
 
     func logs(_ request: Request, _ context: LavaRequestContext) async throws -> Response {
-        let job = try await job(context)
+        let job = try await server.job(named: context)
         let parameters = request.uri.queryParameters
         let start = parameters.get("start").flatMap { Int($0) } ?? 0
         let end = parameters.get("end").flatMap { Int($0) }
@@ -137,7 +129,7 @@ struct JobsAPI: Sendable {
     }
 
     func tests(_ request: Request, _ context: LavaRequestContext) async throws -> Response {
-        let job = try await job(context)
+        let job = try await server.job(named: context)
         let page = try PageRequest(request)
         let (count, cases) = try await server.database.read {
             try await TestCaseStore.list($0, jobID: job.id, limit: page.limit, offset: page.offset)
@@ -147,7 +139,7 @@ struct JobsAPI: Sendable {
 
     func cancel(_ request: Request, _ context: LavaRequestContext) async throws -> Response {
         let user = try await RESTAuth(server: server).requireUser(request)
-        let job = try await job(context)
+        let job = try await server.job(named: context)
         guard user.isAdmin || user.name == job.submitter else {
             throw APIError(.forbidden, "Only the submitter '\(job.submitter)' or an admin may cancel job \(job.id)")
         }

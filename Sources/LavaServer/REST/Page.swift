@@ -28,6 +28,11 @@ struct PageRequest: Sendable {
         }
     }
 
+    /// The requested page of a list held whole in memory.
+    func page<Item>(slicing items: [Item], request: Request) -> Page<Item> {
+        page(Array(items.dropFirst(offset).prefix(limit)), count: items.count, request: request)
+    }
+
     func page<Item>(_ items: [Item], count: Int, request: Request) -> Page<Item> {
         let path = request.uri.path
         func link(_ offset: Int) -> String { "\(path)?limit=\(limit)&offset=\(offset)" }

@@ -10,9 +10,7 @@ struct WorkersAPI: Sendable {
         router.get("api/v0.2/workers") { request, _ in
             let page = try PageRequest(request)
             let workers = try await server.database.read { try await WorkerStore.all($0) }
-            let views = try await views(workers)
-            let slice = Array(views.dropFirst(page.offset).prefix(page.limit))
-            return try JSONResponse.make(page.page(slice, count: views.count, request: request))
+            return try JSONResponse.make(page.page(slicing: try await views(workers), request: request))
         }
         router.get("api/v0.2/workers/:name") { _, context in
             let name = context.parameters.get("name") ?? ""
