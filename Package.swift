@@ -9,6 +9,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "lava-server", targets: ["lava-server"]),
+        .executable(name: "lava-worker", targets: ["lava-worker"]),
+        .executable(name: "lava-run", targets: ["lava-run"]),
         .library(name: "LavaCore", targets: ["LavaCore"]),
     ],
     dependencies: [
@@ -37,10 +39,29 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .target(name: "Curl", dependencies: ["CCurl"]),
-        .target(name: "LavaWorker", dependencies: ["LavaCore", "Curl"]),
+        // The system's SQLite, for the worker's job database (the server's SQLiteNIO is NIO-bound).
+        .systemLibrary(
+            name: "CSystemSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(name: "DockerEngine", dependencies: ["Curl"]),
+        .target(name: "LavaWorker", dependencies: ["LavaCore", "Curl", "CSystemSQLite"]),
         .target(
             name: "LavaDispatcher",
-            dependencies: ["LavaCore", "LavaWorker", .product(name: "AsyncAlgorithms", package: "swift-async-algorithms")]
+            dependencies: [
+                "LavaCore", "LavaWorker", "DockerEngine", "Curl",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+            ]
+        ),
+        .executableTarget(
+            name: "lava-worker",
+            dependencies: ["LavaWorker", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "lava-run",
+            dependencies: ["LavaDispatcher", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(
             name: "LavaServer",
@@ -68,6 +89,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "LavaCoreTests", dependencies: ["LavaCore"]),
+        .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "LavaTestSupport"]),
+        .testTarget(name: "LavaDispatcherTests", dependencies: ["LavaDispatcher", "LavaTestSupport"]),
         .target(name: "LavaTestSupport", path: "Tests/LavaTestSupport"),
         .testTarget(
             name: "LavaWorkerTests",

@@ -12,6 +12,10 @@ PACKAGES=(
   wrk                    # HTTP benchmarks (bench/*.lua)
   procps                 # pgrep/pkill/ps used by scripts
   util-linux             # runuser (postgres.sh runs initdb/pg_ctl as the postgres user)
+  libsqlite3-dev         # the worker's job database (system SQLite)
+  git                    # lava-run fetches git test definitions
+  xz-utils               # lava-run: tar.xz test definitions
+  bzip2                  # lava-run: tar.bz2 test definitions
   ca-certificates
 )
 

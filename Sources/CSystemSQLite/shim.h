@@ -1,0 +1,6 @@
+#ifndef LAVA_CSYSTEMSQLITE_SHIM_H
+#define LAVA_CSYSTEMSQLITE_SHIM_H
+
+#include <sqlite3.h>
+
+#endif
