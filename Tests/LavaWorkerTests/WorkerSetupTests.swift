@@ -5,41 +5,6 @@ import Synchronization
 import LavaTestSupport
 import Testing
 
-@Suite struct LocalJobStoreTests {
-    static func store() throws -> LocalJobStore {
-        try LocalJobStore(workerDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("lava-jobs-\(UUID().uuidString)"))
-    }
-
-    @Test("jobs survive a restart of the store; removed ones are gone; a half-written save is ignored")
-    func saveLoadRemove() throws {
-        let store = try Self.store()
-        defer { try? FileManager.default.removeItem(at: store.directory.deletingLastPathComponent()) }
-        let first = LocalJob(id: 3, token: "t3", pid: 100, status: .running, lastUpdate: 1)
-        var second = LocalJob(id: 12, token: "t12", pid: 0, status: .finished, lastUpdate: 2)
-        try store.save(first)
-        try store.save(second)
-        second.status = .canceling
-        try store.save(second)
-        // A crash between write and rename leaves only a temporary file behind.
-        try Data("{broken".utf8).write(to: store.directory.appendingPathComponent(".7.json.tmp"))
-
-        let reopened = try LocalJobStore(workerDirectory: store.directory.deletingLastPathComponent())
-        #expect(try reopened.all() == [first, second])
-        #expect(try reopened.find(id: 12)?.status == .canceling)
-        try reopened.remove(id: 3)
-        try reopened.remove(id: 3)
-        #expect(try reopened.all() == [second])
-    }
-
-    @Test("a damaged record names its file")
-    func damaged() throws {
-        let store = try Self.store()
-        defer { try? FileManager.default.removeItem(at: store.directory.deletingLastPathComponent()) }
-        try Data("not json".utf8).write(to: store.directory.appendingPathComponent("5.json"))
-        #expect { try store.all() } throws: { ($0 as? LocalJobStoreError)?.description.contains("5.json is not a job record") == true }
-    }
-}
-
 @Suite struct WorkerTokenTests {
     static func tokenFile() -> URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("lava-token-\(UUID().uuidString)/token")

@@ -1,38 +1,46 @@
+import CSystemSQLite
 import Foundation
+import Synchronization
 
-/// The worker's jobs on disk, one small JSON file each in `<worker-dir>/jobs/`, so a restarted
-/// worker neither loses nor restarts a job. Each save writes a temporary file, syncs it and
-/// renames it over the old one: a crash leaves the old or the new state, never half of one.
-/// (LAVA keeps a SQLite table; a file per job needs no database library on the worker.)
-public struct LocalJobStore: Sendable {
-    public let directory: URL
+/// The worker's jobs in `<worker-dir>/db.sqlite3`, LAVA's own file and table (spec §4.3), so a
+/// restarted worker neither loses nor restarts a job, and a worker directory moves between
+/// LAVA's worker and this one with its jobs. Every change is one synced transaction.
+///
+/// Written on the C API: the Swift SQLite packages at hand (SQLiteNIO) need SwiftNIO, which the
+/// worker binaries do without.
+public final class LocalJobStore: Sendable {
+    public let file: URL
+    // The connection is used from whichever task holds the lock.
+    private let connection: Mutex<SQLiteConnection>
 
     public init(workerDirectory: URL) throws(LocalJobStoreError) {
-        directory = workerDirectory.appendingPathComponent("jobs", isDirectory: true)
+        file = workerDirectory.appendingPathComponent("db.sqlite3")
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: workerDirectory, withIntermediateDirectories: true)
         } catch {
-            throw LocalJobStoreError("cannot create \(directory.path): \(error.localizedDescription); check --worker-dir")
+            throw LocalJobStoreError("cannot create \(workerDirectory.path): \(error.localizedDescription); check --worker-dir")
         }
+        let opened = try SQLiteConnection(path: file.path)
+        try opened.execute("PRAGMA synchronous = FULL")
+        try opened.execute("""
+            CREATE TABLE IF NOT EXISTS jobs (id INTEGER PRIMARY KEY, pid INTEGER, status INTEGER, last_update INTEGER, \
+            prefix VARCHAR(100) DEFAULT '', token VARCHAR(32) DEFAULT '')
+            """)
+        // Files written by LAVA before 2022 lack these columns; LAVA adds them the same way.
+        let columns = try opened.query("PRAGMA table_info(jobs)") { $0.text(1) }
+        for (name, type) in [("prefix", "VARCHAR(100)"), ("token", "VARCHAR(32)")] where !columns.contains(name) {
+            try opened.execute("ALTER TABLE jobs ADD COLUMN \(name) \(type) DEFAULT ''")
+        }
+        connection = Mutex(opened)
     }
 
     public func all() throws(LocalJobStoreError) -> [LocalJob] {
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-        } catch {
-            throw LocalJobStoreError("cannot list \(directory.path): \(error.localizedDescription)")
-        }
-        var jobs: [LocalJob] = []
-        for name in names where name.hasSuffix(".json") {
-            let file = directory.appendingPathComponent(name)
-            do {
-                jobs.append(try JSONDecoder().decode(LocalJob.self, from: Data(contentsOf: file)))
-            } catch {
-                throw LocalJobStoreError("\(file.path) is not a job record (\(error.localizedDescription)); move it away to let the worker start")
+        try connection.withLock { (db) throws(LocalJobStoreError) in
+            try db.query("SELECT id, pid, status, last_update, prefix, token FROM jobs ORDER BY id") { row in
+                LocalJob(id: row.int(0), token: row.text(5), pid: Int32(truncatingIfNeeded: row.int(1)),
+                         status: LocalJob.Status(rawValue: row.int(2)) ?? .finished, lastUpdate: row.int(3), prefix: row.text(4))
             }
         }
-        return jobs.sorted { $0.id < $1.id }
     }
 
     public func find(id: Int) throws(LocalJobStoreError) -> LocalJob? {
@@ -40,29 +48,16 @@ public struct LocalJobStore: Sendable {
     }
 
     public func save(_ job: LocalJob) throws(LocalJobStoreError) {
-        let file = directory.appendingPathComponent("\(job.id).json")
-        let temporary = directory.appendingPathComponent(".\(job.id).json.tmp")
-        do {
-            let data = try JSONEncoder().encode(job)
-            FileManager.default.createFile(atPath: temporary.path, contents: nil)
-            let handle = try FileHandle(forWritingTo: temporary)
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-            try handle.close()
-            guard rename(temporary.path, file.path) == 0 else {
-                throw LocalJobStoreError("cannot rename \(temporary.path): \(String(cString: strerror(errno)))")
-            }
-        } catch let error as LocalJobStoreError {
-            throw error
-        } catch {
-            throw LocalJobStoreError("cannot save job \(job.id) in \(directory.path): \(error.localizedDescription)")
+        try connection.withLock { (db) throws(LocalJobStoreError) in
+            try db.execute("INSERT OR REPLACE INTO jobs (id, pid, status, last_update, prefix, token) VALUES (?, ?, ?, ?, ?, ?)",
+                           [.int(job.id), .int(Int(job.pid)), .int(job.status.rawValue), .int(job.lastUpdate),
+                            .text(job.prefix), .text(job.token)])
         }
     }
 
     public func remove(id: Int) throws(LocalJobStoreError) {
-        let file = directory.appendingPathComponent("\(id).json")
-        guard unlink(file.path) == 0 || errno == ENOENT else {
-            throw LocalJobStoreError("cannot remove \(file.path): \(String(cString: strerror(errno)))")
+        try connection.withLock { (db) throws(LocalJobStoreError) in
+            try db.execute("DELETE FROM jobs WHERE id = ?", [.int(id)])
         }
     }
 }
