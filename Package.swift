@@ -46,7 +46,14 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         .target(name: "DockerEngine", dependencies: ["Curl"]),
-        .target(name: "LavaWorker", dependencies: ["LavaCore", "Curl", "CSystemSQLite"]),
+        .target(
+            name: "LavaWorker",
+            dependencies: [
+                "LavaCore", "Curl", "CSystemSQLite",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "LavaDispatcher",
             dependencies: [

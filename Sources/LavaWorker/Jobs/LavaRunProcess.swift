@@ -1,0 +1,98 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// lava-run processes: started in a process group of their own, so that they outlive a worker
+/// restart and a cancel can reach everything they started (spec §3.5); found again after a
+/// restart through /proc.
+///
+/// Spawned with posix_spawn by hand: Foundation's Process and swift-subprocess tie the child's
+/// lifetime to the parent's objects and cannot start a new process group.
+public enum LavaRunProcess {
+    /// Signals the worker itself handles; ignored or blocked in the worker, they would be inherited
+    /// as such, and lava-run could no longer be canceled.
+    private static let defaultSignals: [Int32] = [SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGUSR1, SIGPIPE]
+
+    /// Starts `arguments[0]` with `environment`; standard output and error go to the given files
+    /// (created or truncated), or stay the worker's when nil. Returns the pid.
+    public static func spawn(_ arguments: [String], environment: [String: String], stdout: URL?, stderr: URL?) throws(WorkerSetupError) -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if let stdout { posix_spawn_file_actions_addopen(&actions, 1, stdout.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644) }
+        if let stderr { posix_spawn_file_actions_addopen(&actions, 2, stderr.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644) }
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in defaultSignals { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        posix_spawnattr_setsigmask(&attributes, &unblocked)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let code = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp)
+        guard code == 0 else {
+            throw WorkerSetupError("cannot start \(arguments[0]): \(String(cString: strerror(code)))")
+        }
+        return pid
+    }
+
+    /// True while `pid` is a lava-run (LAVA's test: /proc/<pid>/cmdline mentions lava-run, so a
+    /// recycled pid is not mistaken for the job). A zombie has an empty command line.
+    public static func isRunning(_ pid: Int32) -> Bool {
+        guard pid > 0, let cmdline = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+        return String(decoding: cmdline, as: UTF8.self).contains("lava-run")
+    }
+
+    /// Collects an ended child so it does not stay a zombie; harmless for a pid that is not ours.
+    public static func reap(_ pid: Int32) {
+        guard pid > 0 else { return }
+        var status: Int32 = 0
+        _ = waitpid(pid, &status, WNOHANG)
+    }
+
+    /// Collects every ended child (after SIGCHLD).
+    public static func reapAll() {
+        var status: Int32 = 0
+        while waitpid(-1, &status, WNOHANG) > 0 {}
+    }
+
+    public static func terminate(_ pid: Int32) {
+        guard pid > 0 else { return }
+        kill(pid, SIGTERM)
+    }
+
+    /// SIGKILL to the whole process group lava-run leads.
+    public static func killGroup(_ pid: Int32) {
+        guard pid > 0 else { return }
+        kill(-pid, SIGKILL)
+    }
+
+    /// The pid of a running lava-run for job `id`, looked for in /proc: after a worker restart
+    /// without its job records, the job is adopted rather than started twice.
+    public static func find(jobID id: Int) -> Int32? {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
+        for entry in entries {
+            guard let pid = Int32(entry), let cmdline = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }
+            let arguments = cmdline.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            if arguments.contains(where: { $0.hasSuffix("lava-run") }), arguments.contains("--job-id=\(id)") {
+                return pid
+            }
+        }
+        return nil
+    }
+}

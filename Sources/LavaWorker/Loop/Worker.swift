@@ -1,0 +1,231 @@
+import Foundation
+import LavaCore
+import Logging
+import Yams
+
+/// lava-worker's loop (spec §3.2): ping, start and cancel what the server says, report what
+/// ended, sleep until the next ping or until a lava-run ends. Its jobs live in `LocalJobStore`,
+/// so a restarted worker picks up where it was.
+public actor Worker {
+    private let settings: WorkerSettings
+    private let client: LavaServerClient
+    private let token: String
+    private let store: LocalJobStore
+    private let logger: Logger
+    private let alarm = Alarm()
+    private let retry: RetryDelay
+    private var stopping = false
+    private var versionMismatch = false
+    private var failures = 0
+
+    public init(settings: WorkerSettings, client: LavaServerClient, token: String, store: LocalJobStore, logger: Logger) {
+        self.settings = settings
+        self.client = client
+        self.token = token
+        self.store = store
+        self.logger = logger
+        retry = RetryDelay(ceiling: settings.pingInterval)
+    }
+
+    /// SIGTERM or SIGINT: with `--wait-jobs`, take no new job and end once the running ones
+    /// are reported; otherwise end now (lava-run processes live on and are found again).
+    public nonisolated func stop() {
+        Task { await self.beginStop() }
+    }
+
+    /// SIGCHLD: a lava-run may have ended; report it without waiting for the next ping.
+    public nonisolated func childExited() {
+        alarm.ring()
+    }
+
+    private func beginStop() {
+        stopping = true
+        logger.info(settings.waitJobs ? "stopping once the running jobs are reported" : "stopping")
+        alarm.ring()
+    }
+
+    public func run() async throws(LocalJobStoreError) -> WorkerExit {
+        logger.info("lava-worker \(client.version) '\(settings.name)' serving \(client.baseURL)")
+        while true {
+            if stopping, !settings.waitJobs { return .stopped }
+            try await handle()
+            if let exit = try finished() { return exit }
+            var delay = failures > 0 ? retry.after(failures: failures) : settings.pingInterval
+            let clock = ContinuousClock()
+            let deadline = clock.now + delay
+            // A lava-run that ends is reported at once; the next ping keeps its time.
+            while await alarm.sleep(for: delay) == .rung {
+                if stopping, !settings.waitJobs { return .stopped }
+                LavaRunProcess.reapAll()
+                try await check()
+                if let exit = try finished() { return exit }
+                if stopping { break }
+                delay = deadline - clock.now
+                if delay <= .zero { break }
+            }
+        }
+    }
+
+    /// The end condition of the loop, if it is met.
+    private func finished() throws(LocalJobStoreError) -> WorkerExit? {
+        let idle = try store.all().isEmpty
+        if stopping, idle { return .stopped }
+        if versionMismatch, settings.exitOnVersionMismatch, idle {
+            logger.info("the server runs another version and no job is left: exiting for a restart on the server's version")
+            return .versionMismatch
+        }
+        return nil
+    }
+
+    /// One ping and what follows from it.
+    private func handle() async throws(LocalJobStoreError) {
+        switch await client.ping(name: settings.name, token: token) {
+        case .jobs(let jobs):
+            if failures > 0 || versionMismatch { logger.info("the server answers again") }
+            failures = 0
+            versionMismatch = false
+            for ticket in jobs.running where try store.find(id: ticket.id) == nil {
+                try adoptOrEnd(ticket)
+            }
+            for ticket in jobs.cancel {
+                try cancel(ticket)
+            }
+            if !stopping {
+                for ticket in jobs.start {
+                    try await start(ticket)
+                }
+            }
+        case .versionMismatch(let message):
+            failures = 0
+            if !versionMismatch { logger.error("version mismatch: \(message)") }
+            versionMismatch = true
+        case .failed(let error):
+            failures += 1
+            logger.warning("ping failed (\(failures) in a row): \(error)")
+        }
+        try await check()
+    }
+
+    /// A job to start, unless it already runs here. RUNNING is posted in both cases, so a lost
+    /// answer is repaired by the next ping listing the job again.
+    private func start(_ ticket: JobTicket) async throws(LocalJobStoreError) {
+        if try store.find(id: ticket.id) == nil {
+            let job: JobFetchResponse
+            do {
+                job = try await client.fetchJob(id: ticket.id, token: ticket.token)
+            } catch {
+                logger.error("job \(ticket.id): cannot fetch it, trying again at the next ping: \(error)")
+                return
+            }
+            let prefix = Self.prefix(job.dispatcher)
+            let directory = JobDirectory(workerDirectory: settings.workerDirectory, prefix: prefix, id: ticket.id)
+            var record = LocalJob(id: ticket.id, token: ticket.token, pid: 0, status: .finished, lastUpdate: Self.now(), prefix: prefix)
+            do {
+                try directory.write(job)
+                let environment = try JobEnvironment.make(from: job.env, inheriting: ProcessInfo.processInfo.environment)
+                let arguments = directory.lavaRunArguments(lavaRun: settings.lavaRun, url: client.baseURL, token: ticket.token,
+                                                           jobLogInterval: settings.jobLogInterval, debug: settings.debug)
+                record.pid = try LavaRunProcess.spawn(arguments, environment: environment,
+                                                      stdout: settings.debug ? nil : directory.file("stdout"),
+                                                      stderr: settings.debug ? nil : directory.file("stderr"))
+                record.status = .running
+                logger.info("job \(ticket.id): lava-run started (pid \(record.pid))")
+            } catch {
+                logger.error("job \(ticket.id): \(error)")
+                Self.note(error.description, in: directory)
+            }
+            try store.save(record)
+        }
+        do {
+            try await client.reportRunning(id: ticket.id, token: ticket.token)
+        } catch {
+            logger.warning("job \(ticket.id): RUNNING not recorded, the next ping repeats it: \(error)")
+        }
+    }
+
+    /// The server says a job runs here but this worker has no record of it (its worker
+    /// directory was lost). LAVA starts it again from scratch; a lava-run that still runs it
+    /// is adopted instead, and otherwise the job is ended as failed: a second run would send
+    /// its log lines under the first run's line numbers.
+    private func adoptOrEnd(_ ticket: JobTicket) throws(LocalJobStoreError) {
+        if let pid = LavaRunProcess.find(jobID: ticket.id) {
+            logger.info("job \(ticket.id): adopting its running lava-run (pid \(pid))")
+            try store.save(LocalJob(id: ticket.id, token: ticket.token, pid: pid, status: .running, lastUpdate: Self.now()))
+            return
+        }
+        logger.error("job \(ticket.id): listed as running here, but no record and no lava-run of it: ending it as failed")
+        let directory = JobDirectory(workerDirectory: settings.workerDirectory, prefix: "", id: ticket.id)
+        Self.note("lava-worker has no record of job \(ticket.id) (was its worker directory lost?) and no lava-run runs it; "
+            + "it was ended rather than run a second time", in: directory, errorType: "Infrastructure")
+        try store.save(LocalJob(id: ticket.id, token: ticket.token, pid: 0, status: .finished, lastUpdate: Self.now()))
+    }
+
+    /// Spec §4.3: an unknown job is reported FINISHED (failed); a running one gets SIGTERM.
+    private func cancel(_ ticket: JobTicket) throws(LocalJobStoreError) {
+        guard var job = try store.find(id: ticket.id) else {
+            logger.info("job \(ticket.id): canceled before it started here")
+            try store.save(LocalJob(id: ticket.id, token: ticket.token, pid: 0, status: .finished, lastUpdate: Self.now()))
+            return
+        }
+        guard job.status == .running, LavaRunProcess.isRunning(job.pid) else { return }
+        logger.info("job \(ticket.id): canceling (SIGTERM to lava-run \(job.pid))")
+        LavaRunProcess.terminate(job.pid)
+        job.status = .canceling
+        job.lastUpdate = Self.now()
+        try store.save(job)
+    }
+
+    /// Reconciles the records with the processes and reports every finished job (spec §4.3).
+    private func check() async throws(LocalJobStoreError) {
+        for var job in try store.all() {
+            let running = LavaRunProcess.isRunning(job.pid)
+            switch job.status {
+            case .running where !running, .canceling where !running:
+                LavaRunProcess.reap(job.pid)
+                job.status = .finished
+                job.lastUpdate = Self.now()
+                try store.save(job)
+            case .canceling:
+                let waited = Self.now() - job.lastUpdate
+                if waited > settings.cancelKillAfter {
+                    logger.warning("job \(job.id): lava-run ignores the cancel, killing its process group")
+                    LavaRunProcess.killGroup(job.pid)
+                } else if waited > settings.cancelRepeatAfter {
+                    LavaRunProcess.terminate(job.pid)
+                }
+            default:
+                break
+            }
+            if job.status == .finished { try await reportFinished(job) }
+        }
+    }
+
+    private func reportFinished(_ job: LocalJob) async throws(LocalJobStoreError) {
+        let directory = JobDirectory(workerDirectory: settings.workerDirectory, prefix: job.prefix, id: job.id)
+        let report = directory.finishedReport()
+        do {
+            let known = try await client.reportFinished(id: job.id, token: job.token, report)
+            logger.info("job \(job.id): finished (\(report.passed ? "pass" : "fail"))\(known ? "" : ", the server no longer knows it")")
+        } catch {
+            logger.warning("job \(job.id): FINISHED not recorded, trying again: \(error)")
+            return
+        }
+        directory.remove()
+        try store.remove(id: job.id)
+    }
+
+    /// Writes why a job could not run where the FINISHED report reads it.
+    private static func note(_ message: String, in directory: JobDirectory, errorType: String = "Bug") {
+        try? FileManager.default.createDirectory(at: directory.url, withIntermediateDirectories: true)
+        try? (message + "\n").write(to: directory.file("stderr"), atomically: true, encoding: .utf8)
+        let result = "{definition: lava, case: job, result: fail, error_type: \(errorType)}\n"
+        try? result.write(to: directory.file("result.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    /// The dispatcher configuration's `prefix`, which names the job's directories.
+    private static func prefix(_ dispatcher: String) -> String {
+        (try? Yams.compose(yaml: dispatcher))?.mapping?["prefix"]?.string ?? ""
+    }
+
+    private static func now() -> Int { Int(Date().timeIntervalSince1970) }
+}

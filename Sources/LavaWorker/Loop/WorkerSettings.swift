@@ -1,0 +1,35 @@
+import Foundation
+
+/// What lava-worker was told on its command line (spec §3.1), in the loop's terms.
+public struct WorkerSettings: Sendable {
+    public var name: String
+    /// The server's base URL, passed on to lava-run.
+    public var url: String
+    public var workerDirectory: URL
+    public var pingInterval: Duration
+    /// Seconds; passed to lava-run as `--job-log-interval`.
+    public var jobLogInterval: Int
+    public var exitOnVersionMismatch: Bool
+    public var waitJobs: Bool
+    /// lava-run gets `--debug` and writes to the worker's own output.
+    public var debug: Bool
+    /// The lava-run executable.
+    public var lavaRun: String
+    /// A canceled lava-run gets a second SIGTERM after this, and its process group SIGKILL
+    /// after `cancelKillAfter` (LAVA: 60 s and 120 s).
+    public var cancelRepeatAfter: Int = 60
+    public var cancelKillAfter: Int = 120
+
+    public init(name: String, url: String, workerDirectory: URL, pingInterval: Duration = .seconds(20), jobLogInterval: Int = 5,
+                exitOnVersionMismatch: Bool = false, waitJobs: Bool = false, debug: Bool = false, lavaRun: String) {
+        self.name = name
+        self.url = url
+        self.workerDirectory = workerDirectory
+        self.pingInterval = pingInterval
+        self.jobLogInterval = jobLogInterval
+        self.exitOnVersionMismatch = exitOnVersionMismatch
+        self.waitJobs = waitJobs
+        self.debug = debug
+        self.lavaRun = lavaRun
+    }
+}

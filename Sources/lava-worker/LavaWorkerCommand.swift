@@ -1,0 +1,171 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import LavaCore
+import LavaWorker
+import Logging
+
+@main
+struct LavaWorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lava-worker",
+        abstract: "Run the jobs a LAVA server gives this worker (LAVA \(LavaVersion.current)).",
+        discussion: """
+            Pings the server every --ping-interval seconds, starts a lava-run process for each job it is given, cancels \
+            what the server cancels and reports every job's end until the server has recorded it. Jobs are remembered \
+            in <worker-dir>/db.sqlite3, so a restarted worker neither loses nor restarts a job.
+
+            Exit status:
+              0   stopped by SIGTERM or SIGINT (with --wait-jobs: once no job is left)
+              1   fatal error: bad option, unusable worker directory, token refused
+              64  invalid command line
+              75  version mismatch and no job left (--exit-on-version-mismatch):
+                  start the worker of the server's version
+            """
+    )
+
+    @Option(help: "The worker's name on the server ([-_a-zA-Z0-9.]+).")
+    var name: String = HostName.fullyQualified()
+
+    @Option(help: "The server's URL, e.g. https://lava.example.org/.")
+    var url: String
+
+    @Option(name: .customLong("ws-url"), help: "Accepted for compatibility; this worker does not use LAVA's WebSocket nudges.")
+    var wsURL: String?
+
+    @Option(help: "The worker's token (written to the token file).")
+    var token: String?
+
+    @Option(name: .customLong("token-file"), help: "Where the token is kept (default: <worker-dir>/token).")
+    var tokenFile: String?
+
+    @Option(help: "Register with this user's credentials; the password is asked on the terminal.")
+    var username: String?
+
+    @Option(name: .customLong("worker-dir"), help: "The worker's directory: token, db.sqlite3, tmp/.")
+    var workerDir: String = "/var/lib/lava/dispatcher/worker"
+
+    @Option(name: .customLong("http-timeout"), help: "Seconds an idle connection to the server is kept open.")
+    var httpTimeout: Int = 600
+
+    @Option(name: .customLong("ping-interval"), help: "Seconds between pings; also each request's time limit.")
+    var pingInterval: Int = 20
+
+    @Option(name: .customLong("job-log-interval"), help: "Seconds between log uploads of lava-run.")
+    var jobLogInterval: Int = 5
+
+    @Flag(name: .customLong("exit-on-version-mismatch"), help: "Exit (status 75) once the server says it runs another version and no job is left.")
+    var exitOnVersionMismatch = false
+
+    @Flag(name: .customLong("wait-jobs"), help: "On SIGTERM or SIGINT, take no new job and exit once the running ones have ended.")
+    var waitJobs = false
+
+    @Option(name: .customLong("log-file"), help: "The worker's log; - for standard output.")
+    var logFile: String = "/var/log/lava-dispatcher/lava-worker.log"
+
+    @Option(name: [.customShort("l"), .long], help: "DEBUG, INFO, WARN or ERROR.")
+    var level: String = "INFO"
+
+    @Flag(help: "Run lava-run with --debug, its output on this worker's output.")
+    var debug = false
+
+    @Option(name: .customLong("sentry-dsn"), help: "Accepted for compatibility; not used.")
+    var sentryDSN: String?
+
+    @Option(name: .customLong("ca-file"), help: "Trust this CA bundle instead of the system's for https:// servers.")
+    var caFile: String?
+
+    @Option(name: .customLong("lava-run"), help: "The lava-run program (default: the one next to lava-worker, else from PATH).")
+    var lavaRun: String?
+
+    func validate() throws {
+        guard HostName.isValidWorkerName(name) else {
+            throw ValidationError("'\(name)' is not a valid worker name: use letters, digits, '-', '_' and '.' (--name)")
+        }
+        guard [token != nil, tokenFile != nil, username != nil].filter({ $0 }).count <= 1 else {
+            throw ValidationError("--token, --token-file and --username exclude each other")
+        }
+        guard pingInterval > 0, jobLogInterval > 0, httpTimeout > 0 else {
+            throw ValidationError("--ping-interval, --job-log-interval and --http-timeout must be positive")
+        }
+        guard logLevel != nil else { throw ValidationError("--level must be DEBUG, INFO, WARN or ERROR") }
+    }
+
+    private var logLevel: Logger.Level? {
+        switch level.uppercased() {
+        case "DEBUG": .debug
+        case "INFO": .info
+        case "WARN", "WARNING": .warning
+        case "ERROR": .error
+        default: nil
+        }
+    }
+
+    func run() async throws {
+        let sink = try LogSink.open(logFile)
+        let level = logLevel ?? .info
+        let logger = Logger(label: "lava-worker") { _ in WorkerLogHandler(level: level, sink: sink) }
+        do {
+            let exit = try await serve(logger: logger)
+            throw ExitCode(exit.rawValue)
+        } catch let error as WorkerSetupError {
+            logger.critical("\(error)")
+            throw ExitCode(WorkerExit.fatal.rawValue)
+        } catch let error as LocalJobStoreError {
+            logger.critical("\(error)")
+            throw ExitCode(WorkerExit.fatal.rawValue)
+        } catch let error as WorkerAPIError {
+            logger.critical("\(error)")
+            throw ExitCode(WorkerExit.fatal.rawValue)
+        }
+    }
+
+    private func serve(logger: Logger) async throws -> WorkerExit {
+        let workerDirectory = URL(fileURLWithPath: workerDir, isDirectory: true)
+        let interval = Duration.seconds(pingInterval)
+        let client = try LavaServerClient(url: url, agent: "lava-worker") { configuration in
+            configuration.timeout = interval
+            configuration.keepAlive = .seconds(httpTimeout)
+            configuration.caFile = caFile
+        }
+        let store = try LocalJobStore(workerDirectory: workerDirectory)
+        let token = try await resolveToken(client: client, workerDirectory: workerDirectory, logger: logger)
+        let settings = WorkerSettings(name: name, url: client.baseURL, workerDirectory: workerDirectory, pingInterval: interval,
+                                      jobLogInterval: jobLogInterval, exitOnVersionMismatch: exitOnVersionMismatch,
+                                      waitJobs: waitJobs, debug: debug, lavaRun: try lavaRunPath())
+        let worker = Worker(settings: settings, client: client, token: token, store: store, logger: logger)
+        let signals = SignalSources(stop: { worker.stop() }, childExited: { worker.childExited() })
+        defer { signals.cancel() }
+        return try await worker.run()
+    }
+
+    private func resolveToken(client: LavaServerClient, workerDirectory: URL, logger: Logger) async throws -> String {
+        let file = tokenFile.map { URL(fileURLWithPath: $0) } ?? workerDirectory.appendingPathComponent("token")
+        let source: WorkerToken.Source
+        if let token {
+            source = .given(token)
+        } else if let username {
+            guard let password = getpass("Password for \(username): ").map({ String(cString: $0) }) else {
+                throw WorkerSetupError("--username needs a password typed on a terminal")
+            }
+            source = .register(username: username, password: password)
+        } else {
+            source = .file
+        }
+        return try await WorkerToken(file: file, source: source).resolve(name: name, client: client) { error in
+            logger.warning("registration failed, trying again in 5 s: \(error)")
+        }
+    }
+
+    private func lavaRunPath() throws(WorkerSetupError) -> String {
+        if let lavaRun { return lavaRun }
+        let sibling = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("lava-run").path
+        if FileManager.default.isExecutableFile(atPath: sibling) { return sibling }
+        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = "\(directory)/lava-run"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw WorkerSetupError("lava-run was found neither next to lava-worker nor in PATH; give it with --lava-run")
+    }
+}
