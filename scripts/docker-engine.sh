@@ -62,7 +62,7 @@ engine() { curl -sS --unix-socket "$SOCKET" "$@"; }
 
 engine_up() { [[ -S $SOCKET ]] && [[ $(engine -m 5 http://localhost/_ping 2>/dev/null) == OK ]]; }
 
-registry_up() { curl -sf -m 5 -o /dev/null "http://$REGISTRY_ADDR/v2/" 2>/dev/null; }
+registry_up() { curl -sf -m 5 -o /dev/null "http://$REGISTRY_ADDR/v2/" 2>/dev/null || return 1; }
 
 # Some build machines lack CAP_SYS_RESOURCE in their capability bounding set, so runc cannot
 # grant it to privileged containers ("unable to apply caps"). This OCI runtime drops it from the

@@ -18,8 +18,9 @@ extension DockerClient {
         _ = try await connection.send(EngineRequest(.post, "/containers/\(EngineRequest.segment(id))/start"), accepting: [304], notFound: .containerNotFound(id: id))
     }
 
-    /// Waits, without a time limit, until the container stops and returns its exit status.
-    /// Cancel the Task to stop waiting.
+    /// Waits, without a time limit, until the container stops and returns its exit status
+    /// (at once for one that has already stopped or was never started). Cancel the Task to stop
+    /// waiting.
     public func waitContainer(_ id: String) async throws(DockerError) -> Int {
         struct Waited: Decodable {
             struct Failure: Decodable {
