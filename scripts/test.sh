@@ -7,8 +7,11 @@
 # (scripts/postgres.sh) unless it is already running, exports
 # LAVA_TEST_POSTGRES_URL, builds the tests, then runs `swift test --skip-build "$@"`.
 # If LAVA_TEST_POSTGRES_URL is already set, that database is used and no cluster is started.
-# PostgreSQL is stopped on exit only if this script started it; the exit status is
-# swift test's, and swift test's summary is the last thing printed.
+# Then starts the throwaway Docker engine (scripts/docker-engine.sh) unless it is running,
+# makes sure it has debian:bookworm-slim, starts the local registry, and exports
+# LAVA_TEST_DOCKER_SOCKET and LAVA_TEST_REGISTRY (an already set variable is used as it is).
+# PostgreSQL, the engine and the registry are stopped on exit only if this script started
+# them; the exit status is swift test's, and swift test's summary is the last thing printed.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -19,8 +22,16 @@ fi
 scripts/install-deps.sh
 
 started_pg=0
+started_docker=0
+started_registry=0
 cleanup() {
   # Must stay silent: swift test's summary has to be the last output.
+  if ((started_registry)); then
+    scripts/docker-engine.sh stop registry >/dev/null 2>&1 || true
+  fi
+  if ((started_docker)); then
+    scripts/docker-engine.sh stop >/dev/null 2>&1 || true
+  fi
   if ((started_pg)); then
     scripts/postgres.sh stop >/dev/null 2>&1 || true
   fi
@@ -37,6 +48,24 @@ if [[ -z ${LAVA_TEST_POSTGRES_URL:-} ]]; then
   export LAVA_TEST_POSTGRES_URL
 fi
 echo "test.sh: LAVA_TEST_POSTGRES_URL=$LAVA_TEST_POSTGRES_URL" >&2
+
+if [[ -z ${LAVA_TEST_DOCKER_SOCKET:-} ]]; then
+  if ! scripts/docker-engine.sh status; then
+    started_docker=1
+  fi
+  LAVA_TEST_DOCKER_SOCKET=$(scripts/docker-engine.sh start)
+  export LAVA_TEST_DOCKER_SOCKET
+  scripts/docker-engine.sh base-image
+fi
+echo "test.sh: LAVA_TEST_DOCKER_SOCKET=$LAVA_TEST_DOCKER_SOCKET" >&2
+if [[ -z ${LAVA_TEST_REGISTRY:-} ]]; then
+  if ! scripts/docker-engine.sh status registry; then
+    started_registry=1
+  fi
+  LAVA_TEST_REGISTRY=$(scripts/docker-engine.sh registry)
+  export LAVA_TEST_REGISTRY
+fi
+echo "test.sh: LAVA_TEST_REGISTRY=$LAVA_TEST_REGISTRY" >&2
 
 swift build --build-tests
 

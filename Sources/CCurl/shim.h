@@ -28,6 +28,12 @@ static inline CURLcode lava_curl_setopt_callback(CURL *handle, CURLoption option
     return curl_easy_setopt(handle, option, value);
 }
 
+typedef int (*lava_curl_xferinfo_callback)(void *context, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow);
+
+static inline CURLcode lava_curl_setopt_xferinfo(CURL *handle, lava_curl_xferinfo_callback value) {
+    return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, value);
+}
+
 static inline CURLcode lava_curl_setopt_offset(CURL *handle, CURLoption option, curl_off_t value) {
     return curl_easy_setopt(handle, option, value);
 }

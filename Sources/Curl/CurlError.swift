@@ -18,4 +18,7 @@ public struct CurlError: Error, Sendable, CustomStringConvertible {
 
     /// The request ran out of time (LAVA's worker reports these as a synthetic 504).
     public var isTimeout: Bool { code == Int(CURLE_OPERATION_TIMEDOUT.rawValue) }
+
+    /// The calling Task was cancelled and the transfer was aborted (`CurlSession.stream`).
+    public var isCancelled: Bool { code == Int(CURLE_ABORTED_BY_CALLBACK.rawValue) }
 }

@@ -8,7 +8,7 @@ import Foundation
 public final class CurlSession: @unchecked Sendable {
     // @unchecked: `handle` is only touched on `queue`.
     private let handle: UnsafeMutableRawPointer
-    private let queue = DispatchQueue(label: "lava.curl.session")
+    let queue = DispatchQueue(label: "lava.curl.session")
     public let configuration: CurlConfiguration
 
     public init(configuration: CurlConfiguration) throws(CurlError) {
@@ -23,17 +23,21 @@ public final class CurlSession: @unchecked Sendable {
     }
 
     public func perform(_ request: CurlRequest) async throws(CurlError) -> CurlResponse {
-        let result: Result<CurlResponse, CurlError> = await withCheckedContinuation { continuation in
+        let sink = ResponseSink()
+        let result: Result<Int, CurlError> = await withCheckedContinuation { continuation in
             queue.async {
-                continuation.resume(returning: self.performNow(request))
+                continuation.resume(returning: self.transfer(request, timeout: request.timeout ?? self.configuration.timeout, sink: sink))
             }
         }
-        return try result.get()
+        let status = try result.get()
+        return CurlResponse(status: status, headers: sink.headers, body: sink.body)
     }
 
-    private func performNow(_ request: CurlRequest) -> Result<CurlResponse, CurlError> {
+    /// Runs one transfer on the calling thread (always `queue`) and returns the HTTP status.
+    /// `timeout` zero means none.
+    func transfer(_ request: CurlRequest, timeout: Duration, sink: TransferSink) -> Result<Int, CurlError> {
+        dispatchPrecondition(condition: .onQueue(queue))
         curl_easy_reset(handle)
-        let sink = ResponseSink()
         let context = Unmanaged.passUnretained(sink).toOpaque()
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         var headerList: UnsafeMutablePointer<curl_slist>?
@@ -44,7 +48,7 @@ public final class CurlSession: @unchecked Sendable {
             lava_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
             lava_curl_setopt_string(handle, CURLOPT_URL, request.url)
             lava_curl_setopt_string(handle, CURLOPT_USERAGENT, configuration.userAgent)
-            lava_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(request.timeout ?? configuration.timeout))
+            lava_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(timeout))
             lava_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(configuration.connectTimeout))
             lava_curl_setopt_long(handle, CURLOPT_MAXAGE_CONN, Self.milliseconds(configuration.keepAlive) / 1000)
             lava_curl_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1)
@@ -74,17 +78,28 @@ public final class CurlSession: @unchecked Sendable {
             lava_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
             lava_curl_setopt_callback(handle, CURLOPT_WRITEFUNCTION, { data, size, count, context in
                 guard let data, let context else { return 0 }
-                Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue().body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: size * count)
+                Unmanaged<TransferSink>.fromOpaque(context).takeUnretainedValue()
+                    .receive(UnsafeRawBufferPointer(start: data, count: size * count))
                 return size * count
             })
             lava_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
             lava_curl_setopt_callback(handle, CURLOPT_HEADERFUNCTION, { data, size, count, context in
                 guard let data, let context else { return 0 }
                 let line = String(decoding: UnsafeRawBufferPointer(start: data, count: size * count), as: UTF8.self)
-                Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue().header(line)
+                Unmanaged<TransferSink>.fromOpaque(context).takeUnretainedValue().headerLine(line)
                 return size * count
             })
             lava_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
+            if sink.isCancellable {
+                // libcurl calls this about once a second even while the connection is idle, so a
+                // cancelled transfer stops within a second even when nothing arrives.
+                lava_curl_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
+                lava_curl_setopt_xferinfo(handle, { context, _, _, _, _ in
+                    guard let context else { return 0 }
+                    return Unmanaged<TransferSink>.fromOpaque(context).takeUnretainedValue().isAborted ? 1 : 0
+                })
+                lava_curl_setopt_pointer(handle, CURLOPT_XFERINFODATA, context)
+            }
             return curl_easy_perform(handle)
         }
         guard code == CURLE_OK else {
@@ -93,7 +108,7 @@ public final class CurlSession: @unchecked Sendable {
         }
         var status = 0
         lava_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return .success(CurlResponse(status: status, headers: sink.headers, body: sink.body))
+        return .success(status)
     }
 
     private static func milliseconds(_ duration: Duration) -> Int {
@@ -102,19 +117,44 @@ public final class CurlSession: @unchecked Sendable {
     }
 }
 
-/// Collects one response; libcurl's callbacks reach it through an opaque pointer.
-private final class ResponseSink {
-    var body = Data()
-    var headers: [(name: String, value: String)] = []
+/// Receives one transfer's headers and body; libcurl's callbacks reach it through an opaque
+/// pointer, so it is a class and subclasses decide what to do with what arrives.
+/// @unchecked: libcurl calls it on the session's queue during the transfer; it is read after.
+class TransferSink: @unchecked Sendable {
+    private(set) var headers: [(name: String, value: String)] = []
+    private(set) var status = 0
 
-    func header(_ line: String) {
+    /// Whether the transfer polls `isAborted` (a progress callback costs a little).
+    var isCancellable: Bool { false }
+    var isAborted: Bool { false }
+
+    func headerLine(_ line: String) {
         // A new status line (after a redirect or 100-continue) starts a new header block.
         if line.hasPrefix("HTTP/") {
             headers.removeAll()
+            status = line.split(separator: " ", maxSplits: 2).dropFirst().first.flatMap { Int($0) } ?? 0
+            return
+        }
+        if line.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            // The blank line ends a block; interim (1xx) answers are followed by the real one.
+            if status >= 200 { headersComplete() }
             return
         }
         guard let colon = line.firstIndex(of: ":") else { return }
         headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)))
+    }
+
+    func headersComplete() {}
+
+    func receive(_ bytes: UnsafeRawBufferPointer) {}
+}
+
+/// Collects one whole response.
+private final class ResponseSink: TransferSink, @unchecked Sendable {
+    var body = Data()
+
+    override func receive(_ bytes: UnsafeRawBufferPointer) {
+        body.append(contentsOf: bytes)
     }
 }
 

@@ -1,0 +1,102 @@
+import DockerEngine
+import Foundation
+import Testing
+
+/// The real engine and registry the tests run against (scripts/docker-engine.sh starts both;
+/// scripts/test.sh exports their addresses). A missing variable fails the test, never skips it.
+enum TestEngine {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static let baseImage = "debian:bookworm-slim"
+
+    static func client() throws -> DockerClient {
+        guard let socket = ProcessInfo.processInfo.environment["LAVA_TEST_DOCKER_SOCKET"], !socket.isEmpty else {
+            throw Failure(description: """
+                LAVA_TEST_DOCKER_SOCKET is not set: run the tests through scripts/test.sh, or \
+                export LAVA_TEST_DOCKER_SOCKET=$(scripts/docker-engine.sh start) after scripts/docker-engine.sh base-image
+                """)
+        }
+        return try DockerClient(socketPath: socket)
+    }
+
+    static func registry() throws -> String {
+        guard let registry = ProcessInfo.processInfo.environment["LAVA_TEST_REGISTRY"], !registry.isEmpty else {
+            throw Failure(description: """
+                LAVA_TEST_REGISTRY is not set: run the tests through scripts/test.sh, or \
+                export LAVA_TEST_REGISTRY=$(scripts/docker-engine.sh registry)
+                """)
+        }
+        return registry
+    }
+
+    /// A name no other test (or earlier run) uses.
+    static func unique(_ what: String) -> String {
+        "lava-test-\(what)-\(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    /// Runs `body`, then removes the containers and images it registered, whether it threw or not.
+    static func withCleanup<T>(_ client: DockerClient, _ body: (Cleanup) async throws -> T) async throws -> T {
+        let cleanup = Cleanup()
+        let result: Result<T, any Error>
+        do {
+            result = .success(try await body(cleanup))
+        } catch {
+            result = .failure(error)
+        }
+        for id in cleanup.containers.reversed() { try? await client.removeContainer(id, force: true) }
+        for image in cleanup.images.reversed() { try? await client.removeImage(image, force: true) }
+        for directory in cleanup.directories { try? FileManager.default.removeItem(at: directory) }
+        return try result.get()
+    }
+
+    /// What a test created and must not leave behind.
+    final class Cleanup {
+        var containers: [String] = []
+        var images: [String] = []
+        var directories: [URL] = []
+
+        func temporaryDirectory() throws -> URL {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(TestEngine.unique("dir"))
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            directories.append(directory)
+            return directory
+        }
+    }
+
+    /// Collects what a `@Sendable` handler receives.
+    final class Collector<Element: Sendable>: @unchecked Sendable {
+        private let lock = NSLock()
+        private var elements: [Element] = []
+
+        func append(_ element: Element) {
+            lock.withLock { elements.append(element) }
+        }
+
+        var all: [Element] { lock.withLock { elements } }
+    }
+
+    /// Runs `body`, failing if it takes longer than `seconds`.
+    static func within<T: Sendable>(_ seconds: Int, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: .seconds(seconds))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else {
+                throw Failure(description: "timed out after \(seconds) s")
+            }
+            return value
+        }
+    }
+}
+
+extension [OutputChunk] {
+    /// The text written to one stream.
+    func text(_ stream: OutputChunk.Stream) -> String {
+        String(decoding: filter { $0.stream == stream }.flatMap(\.bytes), as: UTF8.self)
+    }
+}
