@@ -1,8 +1,10 @@
 /// Cuts a byte stream into newline-terminated lines, keeping an unfinished line for later.
-struct LineSplitter: Sendable {
+public struct LineSplitter: Sendable {
+    public init() {}
+
     private var pending: [UInt8] = []
 
-    mutating func feed(_ bytes: [UInt8]) -> [[UInt8]] {
+    public mutating func feed(_ bytes: [UInt8]) -> [[UInt8]] {
         pending.append(contentsOf: bytes)
         var lines: [[UInt8]] = []
         while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
@@ -13,7 +15,7 @@ struct LineSplitter: Sendable {
     }
 
     /// What is left when the stream ends without a final newline.
-    mutating func finish() -> [UInt8]? {
+    public mutating func finish() -> [UInt8]? {
         defer { pending = [] }
         return pending.isEmpty ? nil : pending
     }
