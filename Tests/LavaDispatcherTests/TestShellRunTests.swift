@@ -85,7 +85,7 @@ import Testing
             console.lines.append((index, line))
             index += 1
             let events = parser.feed(line, nextLineIndex: index)
-            index += events.filter { if case .log = $0 { true } else if case .results = $0 { true } else if case .event = $0 { true } else { false } }.count
+            index += events.filter(\.isRecord).count
             console.events += events
         }
         console.events += parser.finish()

@@ -78,11 +78,6 @@ public struct Overlay: Sendable {
             + "\(ShellQuoting.quote(root + "/bin/lava-test-runner")) \(ShellQuoting.quote("\(root)/\(stage)"))"
     }
 
-    /// The run's `uuid` as the parser reports it, for a test of `writeStage` with the same level.
-    public func uuid(level: String) -> String {
-        "\(jobID)_\(level)"
-    }
-
     /// `testdef_metadata`: where the definition came from, as LAVA records it beside the test.
     private static func metadata(_ test: FetchedTestDefinition) -> String {
         var pairs: [(String, String)] = [

@@ -16,7 +16,8 @@ public enum TestShellEvent: Sendable, Equatable {
     /// `<LAVA_TEST_RUNNER EXIT>`: the stage is over.
     case finished
 
-    var isRecord: Bool {
+    /// True for events that become one log record (and so take one server line index).
+    public var isRecord: Bool {
         switch self {
         case .log, .results, .event: true
         case .raise, .feedback, .finished: false
