@@ -97,7 +97,7 @@ let package = Package(
         ),
         .testTarget(name: "LavaCoreTests", dependencies: ["LavaCore"]),
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "LavaTestSupport"]),
-        .testTarget(name: "LavaDispatcherTests", dependencies: ["LavaDispatcher", "LavaTestSupport"]),
+        .testTarget(name: "LavaDispatcherTests", dependencies: ["LavaDispatcher", "LavaTestSupport", .product(name: "Hummingbird", package: "hummingbird")]),
         .target(name: "LavaTestSupport", path: "Tests/LavaTestSupport"),
         .testTarget(
             name: "LavaWorkerTests",

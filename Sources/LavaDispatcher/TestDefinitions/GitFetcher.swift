@@ -1,0 +1,54 @@
+import Foundation
+
+/// Clones a `from: git` definition with the git CLI as LAVA's `GitHelper` does: `git clone
+/// [-b <branch>] [--depth=1] <repository> <dir>`, then `checkout <revision>`, submodules, and the
+/// commit id for the results record; `history: false` drops `.git`.
+struct GitFetcher: Sendable {
+    /// Never ask for credentials on a terminal: a private repository without them fails at once.
+    private static let environment = ["GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"]
+
+    /// Clones into `directory` (which must not exist yet) and returns the checked-out commit id.
+    func fetch(_ git: TestDefinitionSource.GitOrigin, name: String, into directory: URL) async throws(TestDefinitionError) -> String {
+        var clone = ["git", "clone", "--quiet"]
+        if let branch = git.branch { clone += ["-b", branch] }
+        // A revision may be any older commit, so it needs the full history.
+        if git.shallow, git.revision == nil { clone.append("--depth=1") }
+        clone += ["--", git.repository, directory.path]
+        try await run(clone, name: name, what: "cloning \(git.repository)")
+
+        if let revision = git.revision {
+            try await run(["git", "-C", directory.path, "checkout", "--quiet", revision], name: name,
+                          what: "checking out revision '\(revision)' of \(git.repository)")
+        }
+        if git.recursive {
+            try await run(["git", "-C", directory.path, "submodule", "update", "--init", "--recursive"],
+                          name: name, what: "fetching the submodules of \(git.repository)")
+        }
+        let commit = try await run(["git", "-C", directory.path, "rev-parse", "HEAD"], name: name,
+                                   what: "reading the commit id of \(git.repository)")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        if !git.history {
+            do {
+                try FileManager.default.removeItem(at: directory.appendingPathComponent(".git"))
+            } catch {
+                throw .fetchFailed(name: name, "cannot remove .git (history: false): \(error.localizedDescription)")
+            }
+        }
+        return commit
+    }
+
+    @discardableResult
+    private func run(_ arguments: [String], name: String, what: String) async throws(TestDefinitionError) -> String {
+        let output: ExternalCommand.Output
+        do {
+            output = try await ExternalCommand(arguments, environment: Self.environment).run()
+        } catch {
+            throw .fetchFailed(name: name, "\(what) failed: \(error.description) (is git installed on the worker?)")
+        }
+        guard output.status == 0 else {
+            throw .fetchFailed(name: name, "\(what) failed (git exit status \(output.status)): \(output.diagnostics); "
+                + "check the repository URL, branch and revision, and that the worker can reach it")
+        }
+        return output.stdout
+    }
+}

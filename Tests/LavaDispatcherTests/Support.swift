@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+
+/// A fresh directory under the system temp dir, removed by `remove()`.
+struct TemporaryDirectory {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("lava-dispatcher-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: url)
+    }
+
+    func write(_ text: String, to path: String) throws {
+        let file = url.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: file)
+    }
+}
+
+/// Runs a command to completion and returns its combined stdout and stderr.
+@discardableResult
+func shell(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
+           expectSuccess: Bool = true) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let output = String(decoding: data, as: UTF8.self)
+    if expectSuccess, process.terminationStatus != 0 {
+        Issue.record("\(arguments.joined(separator: " ")) failed (\(process.terminationStatus)): \(output)")
+    }
+    return (process.terminationStatus, output)
+}
+
+/// Builds ustar archives member by member, so tests can make archives `tar` itself refuses to
+/// create (`../evil`, links leading outside).
+struct TarBuilder {
+    private(set) var data = Data()
+
+    mutating func file(_ name: String, _ content: String) {
+        let bytes = Array(content.utf8)
+        header(name: name, type: "0", size: bytes.count, link: "", mode: 0o644)
+        data.append(contentsOf: bytes)
+        data.append(contentsOf: [UInt8](repeating: 0, count: (512 - bytes.count % 512) % 512))
+    }
+
+    mutating func directory(_ name: String) {
+        header(name: name, type: "5", size: 0, link: "", mode: 0o755)
+    }
+
+    mutating func symlink(_ name: String, to target: String) {
+        header(name: name, type: "2", size: 0, link: target, mode: 0o777)
+    }
+
+    mutating func hardlink(_ name: String, to target: String) {
+        header(name: name, type: "1", size: 0, link: target, mode: 0o644)
+    }
+
+    func finished() -> Data {
+        data + Data(count: 1024)
+    }
+
+    private mutating func header(name: String, type: Character, size: Int, link: String, mode: Int) {
+        var block = [UInt8](repeating: 0, count: 512)
+        func put(_ text: String, at offset: Int) {
+            for (index, byte) in text.utf8.enumerated() { block[offset + index] = byte }
+        }
+        func octal(_ value: Int, width: Int) -> String {
+            let digits = String(value, radix: 8)
+            return String(repeating: "0", count: width - 1 - digits.count) + digits
+        }
+        put(name, at: 0)
+        put(octal(mode, width: 8), at: 100)
+        put(octal(0, width: 8), at: 108)
+        put(octal(0, width: 8), at: 116)
+        put(octal(size, width: 12), at: 124)
+        put(octal(1_700_000_000, width: 12), at: 136)
+        put(String(type), at: 156)
+        put(link, at: 157)
+        put("ustar\u{0}00", at: 257)
+        put("        ", at: 148)
+        let sum = block.reduce(0) { $0 + Int($1) }
+        put(octal(sum, width: 7), at: 148)
+        data.append(contentsOf: block)
+    }
+}
