@@ -13,6 +13,8 @@ public struct JobDefinition: Sendable, Equatable {
     public let jobTimeout: Duration
     /// `timeouts.queue`: how long the job may wait to be scheduled.
     public let queueTimeout: Duration?
+    /// `timeouts.action`: the limit of an action that sets none itself.
+    public let actionTimeout: Duration?
     public let visibility: JobVisibility
     public let tags: [String]
     /// `worker`: the worker hostname the submitter asked for.
@@ -55,7 +57,7 @@ public struct JobDefinition: Sendable, Equatable {
         }
         self.deviceType = deviceType
 
-        (jobTimeout, queueTimeout) = try Self.timeouts(fields["timeouts"])
+        (jobTimeout, queueTimeout, actionTimeout) = try Self.timeouts(fields["timeouts"])
         visibility = try Self.visibility(fields["visibility"])
         priority = try Self.priority(fields["priority"])
         tags = try Self.tags(fields["tags"])
@@ -68,7 +70,7 @@ public struct JobDefinition: Sendable, Equatable {
         actions = try Self.actions(fields["actions"])
     }
 
-    private static func timeouts(_ node: Node?) throws(JobDefinitionError) -> (job: Duration, queue: Duration?) {
+    private static func timeouts(_ node: Node?) throws(JobDefinitionError) -> (job: Duration, queue: Duration?, action: Duration?) {
         let example = "e.g. timeouts: {job: {minutes: 10}}"
         guard let node else { throw JobDefinitionError("'timeouts' is required, \(example)") }
         guard let timeouts = node.mapping else { throw JobDefinitionError("'timeouts' must be a mapping, \(example)") }
@@ -80,9 +82,7 @@ public struct JobDefinition: Sendable, Equatable {
             }
         }
         guard let job = timeouts["job"] else { throw JobDefinitionError("'timeouts.job' is required, \(example)") }
-        for key in ["action", "connection"] {
-            if let value = timeouts[key] { _ = try JobTimeout.duration(value, at: "timeouts.\(key)") }
-        }
+        if let value = timeouts["connection"] { _ = try JobTimeout.duration(value, at: "timeouts.connection") }
         for key in ["actions", "connections"] {
             guard let value = timeouts[key] else { continue }
             guard let named = value.mapping else {
@@ -96,6 +96,9 @@ public struct JobDefinition: Sendable, Equatable {
         return (try JobTimeout.duration(job, at: "timeouts.job"),
                 try timeouts["queue"].map { (node) throws(JobDefinitionError) in
                     try JobTimeout.duration(node, at: "timeouts.queue")
+                },
+                try timeouts["action"].map { (node) throws(JobDefinitionError) in
+                    try JobTimeout.duration(node, at: "timeouts.action")
                 })
     }
 

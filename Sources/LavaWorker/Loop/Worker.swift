@@ -1,7 +1,6 @@
 import Foundation
 import LavaCore
 import Logging
-import Yams
 
 /// lava-worker's loop (spec §3.2): ping, start and cancel what the server says, report what
 /// ended, sleep until the next ping or until a lava-run ends. Its jobs live in `LocalJobStore`,
@@ -117,7 +116,7 @@ public actor Worker {
                 logger.error("job \(ticket.id): cannot fetch it, trying again at the next ping: \(error)")
                 return
             }
-            let prefix = Self.prefix(job.dispatcher)
+            let prefix = DispatcherConfiguration.prefix(job.dispatcher)
             let directory = JobDirectory(workerDirectory: settings.workerDirectory, prefix: prefix, id: ticket.id)
             var record = LocalJob(id: ticket.id, token: ticket.token, pid: 0, status: .finished, lastUpdate: Self.now(), prefix: prefix)
             do {
@@ -222,10 +221,6 @@ public actor Worker {
         try? result.write(to: directory.file("result.yaml"), atomically: true, encoding: .utf8)
     }
 
-    /// The dispatcher configuration's `prefix`, which names the job's directories.
-    private static func prefix(_ dispatcher: String) -> String {
-        (try? Yams.compose(yaml: dispatcher))?.mapping?["prefix"]?.string ?? ""
-    }
 
     private static func now() -> Int { Int(Date().timeIntervalSince1970) }
 }

@@ -1,0 +1,47 @@
+import Yams
+
+/// The device's docker options from its configuration (`actions.boot.methods.docker.options`,
+/// what LAVA's docker.jinja2 renders from docker_cpus, docker_memory, docker_privileged, ...).
+public struct DockerDevice: Sendable {
+    public var hostname: String?
+    public var cpus: Double = 0
+    /// Bytes; 0 is no limit.
+    public var memory: Int = 0
+    public var privileged = false
+    public var capabilities: [String] = []
+    public var devices: [String] = []
+    public var networks: [String] = []
+    public var volumes: [String] = []
+    /// Key `environment` of the device dictionary: exported in the test shell.
+    public var environment: [(name: String, value: String)] = []
+
+    public init(yaml: String, jobDeviceType: String) throws(JobError) {
+        let root: Node.Mapping
+        do {
+            root = try Yams.compose(yaml: yaml)?.mapping ?? [:]
+        } catch {
+            throw JobError(.configuration, "the device configuration is not valid YAML: \(error)")
+        }
+        guard let docker = root["actions"]?.mapping?["boot"]?.mapping?["methods"]?.mapping?["docker"] else {
+            throw JobError(.configuration, "device type '\(jobDeviceType)' cannot run here: lava-run runs docker devices, and this "
+                + "device's configuration has no actions.boot.methods.docker (give the device the docker device type)")
+        }
+        hostname = root["hostname"]?.string
+        let options = docker.mapping?["options"]?.mapping ?? [:]
+        cpus = options["cpus"]?.float ?? 0
+        memory = options["memory"]?.int ?? 0
+        privileged = options["privileged"]?.bool ?? false
+        capabilities = Self.strings(options["capabilities"])
+        devices = Self.strings(options["devices"])
+        networks = Self.strings(options["networks"])
+        volumes = Self.strings(options["volumes"])
+        environment = (root["environment"]?.mapping ?? [:]).compactMap { name, value in
+            guard let name = name.string, let text = value.scalar?.string else { return nil }
+            return (name, text)
+        }
+    }
+
+    private static func strings(_ node: Node?) -> [String] {
+        node?.sequence?.compactMap(\.string) ?? []
+    }
+}

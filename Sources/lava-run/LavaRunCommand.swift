@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import LavaCore
+import LavaDispatcher
+import LavaWorker
+
+@main
+struct LavaRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lava-run",
+        abstract: "Run one LAVA job on a docker device (LAVA \(LavaVersion.current)).",
+        discussion: """
+            Started by lava-worker with the job's files. Deploys the image (used if present, pulled otherwise), \
+            boots the device-under-test container through the Docker engine's API, runs the test definitions in it \
+            and sends the log to the server as it goes. SIGTERM cancels the job; the container is removed in \
+            every case. Writes description.yaml and result.yaml in --output-dir.
+
+            The Docker engine is the one at DOCKER_HOST (unix://PATH), else /var/run/docker.sock.
+
+            Exit status: 0 the job passed, 1 it did not (result.yaml says why).
+            """
+    )
+
+    @Option(help: "The device configuration (device.yaml).")
+    var device: String
+
+    @Option(help: "The dispatcher configuration (dispatcher.yaml).")
+    var dispatcher: String?
+
+    @Option(name: .customLong("output-dir"), help: "Where the job's files go.")
+    var outputDir: String
+
+    @Option(name: .customLong("job-id"), help: "The job's id on the server.")
+    var jobID: Int
+
+    @Option(help: "The server to send the log to; without it the log goes to standard output.")
+    var url: String?
+
+    @Option(help: "The job's token for the server.")
+    var token: String?
+
+    @Option(name: .customLong("job-log-interval"), help: "Seconds between log uploads.")
+    var jobLogInterval: Int = 5
+
+    @Option(name: .customLong("env-dut"), help: "Environment for the device under test (env-dut.yaml).")
+    var envDUT: String?
+
+    @Flag(help: "Print the log on standard output too.")
+    var debug = false
+
+    @Flag(name: .customLong("skip-sudo-warning"), help: "Accepted for compatibility.")
+    var skipSudoWarning = false
+
+    @Argument(help: "The job definition (job.yaml).")
+    var definition: String
+
+    func run() async throws {
+        let output = URL(fileURLWithPath: outputDir, isDirectory: true)
+        let files = JobOutputFiles(directory: output)
+        let text = { (path: String) -> String in (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+        let uploader: LogUploader?
+        if let url {
+            let client = try LavaServerClient(url: url, agent: "lava")
+            uploader = LogUploader(client: client, jobID: jobID, token: token ?? "", interval: .seconds(jobLogInterval))
+        } else {
+            uploader = nil
+        }
+        let secrets = [token ?? ""] + ((try? DockerJob(id: jobID, yaml: text(definition)))?.secrets.map(\.value) ?? [])
+        let log = JobLog(uploader.map { .server($0) } ?? .standardOutput, secrets: secrets, echo: debug)
+        let session = LavaRunSession(jobID: jobID, outputDirectory: output, files: files, log: log, uploader: uploader,
+                                     dockerSocket: Self.dockerSocket(), dispatcher: dispatcher.map(text) ?? "")
+        let passed = await session.run(jobYAML: text(definition), deviceYAML: text(device))
+        throw ExitCode(passed ? 0 : 1)
+    }
+
+    /// DOCKER_HOST as the docker CLI reads it, for a unix socket.
+    static func dockerSocket() -> String {
+        let host = ProcessInfo.processInfo.environment["DOCKER_HOST"] ?? ""
+        return host.hasPrefix("unix://") ? String(host.dropFirst("unix://".count)) : "/var/run/docker.sock"
+    }
+}
