@@ -97,12 +97,17 @@ let package = Package(
         ),
         .testTarget(name: "LavaCoreTests", dependencies: ["LavaCore"]),
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "LavaTestSupport"]),
-        .testTarget(name: "LavaDispatcherTests", dependencies: ["LavaDispatcher", "LavaTestSupport", .product(name: "Hummingbird", package: "hummingbird")]),
-        .target(name: "LavaTestSupport", path: "Tests/LavaTestSupport"),
+        .testTarget(name: "LavaDispatcherTests", dependencies: ["LavaDispatcher", "LavaTestSupport"]),
+        .target(
+            name: "LavaTestSupport",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Tests/LavaTestSupport"
+        ),
         .testTarget(
             name: "LavaWorkerTests",
             dependencies: [
                 "LavaWorker",
+                "DockerEngine",
                 "LavaDispatcher",
                 "LavaServer",
                 "LavaTestSupport",

@@ -1,34 +1,19 @@
 import DockerEngine
 import Foundation
+import LavaTestSupport
 import Testing
 
 /// The real engine and registry the tests run against (scripts/docker-engine.sh starts both;
 /// scripts/test.sh exports their addresses). A missing variable fails the test, never skips it.
 enum TestEngine {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    static let baseImage = "debian:bookworm-slim"
+    static let baseImage = TestDocker.baseImage
 
     static func client() throws -> DockerClient {
-        guard let socket = ProcessInfo.processInfo.environment["LAVA_TEST_DOCKER_SOCKET"], !socket.isEmpty else {
-            throw Failure(description: """
-                LAVA_TEST_DOCKER_SOCKET is not set: run the tests through scripts/test.sh, or \
-                export LAVA_TEST_DOCKER_SOCKET=$(scripts/docker-engine.sh start) after scripts/docker-engine.sh base-image
-                """)
-        }
-        return try DockerClient(socketPath: socket)
+        try DockerClient(socketPath: TestDocker.socketPath())
     }
 
     static func registry() throws -> String {
-        guard let registry = ProcessInfo.processInfo.environment["LAVA_TEST_REGISTRY"], !registry.isEmpty else {
-            throw Failure(description: """
-                LAVA_TEST_REGISTRY is not set: run the tests through scripts/test.sh, or \
-                export LAVA_TEST_REGISTRY=$(scripts/docker-engine.sh registry)
-                """)
-        }
-        return registry
+        try TestDocker.registry()
     }
 
     /// A name no other test (or earlier run) uses.
@@ -87,7 +72,7 @@ enum TestEngine {
             }
             defer { group.cancelAll() }
             guard let first = try await group.next(), let value = first else {
-                throw Failure(description: "timed out after \(seconds) s")
+                throw TestFailure("timed out after \(seconds) s")
             }
             return value
         }

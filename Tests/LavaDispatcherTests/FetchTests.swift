@@ -1,4 +1,5 @@
 import Foundation
+import LavaTestSupport
 import Testing
 @testable import LavaDispatcher
 
@@ -68,7 +69,7 @@ import Testing
         defer { temp.remove() }
         var tar = TarBuilder()
         tar.file("other.yaml", definition)
-        try await ArchiveServer.run(files: ["t.tar": tar.finished()]) { base in
+        try await FileServer.run(files: ["t.tar": tar.finished()]) { base in
             let entry = try source("{from: url, repository: '\(base)/t.tar', path: smoke.yaml, name: smoke}")
             await #expect(throws: TestDefinitionError.invalidTestDefinitionFile(
                 name: "smoke", path: "smoke.yaml", "does not exist in \(base)/t.tar: check 'path'")) {
@@ -87,7 +88,7 @@ import Testing
         let compressed = try shell(["sh", "-c", "\(compressor.joined(separator: " ")) t.tar > t.tar.\(compression)"], in: temp.url)
         #expect(compressed.status == 0)
         let archive = try Data(contentsOf: temp.url.appendingPathComponent("t.tar.\(compression)"))
-        try await ArchiveServer.run(files: ["t.tar.\(compression)": archive]) { base in
+        try await FileServer.run(files: ["t.tar.\(compression)": archive]) { base in
             let url = "\(base)/t.tar.\(compression)"
             // `./top/...`: "." counts as a component for tar, so two are stripped.
             let explicit = try source("{from: url, repository: '\(url)', compression: \(compression), strip-components: 2, path: smoke.yaml, name: smoke}")
@@ -135,7 +136,7 @@ import Testing
         default: tar.hardlink("hard", to: "../outside")
         }
         let target = temp.url.appendingPathComponent("tests/0_smoke")
-        try await ArchiveServer.run(files: ["t.tar": tar.finished()]) { base in
+        try await FileServer.run(files: ["t.tar": tar.finished()]) { base in
             let entry = try source("{from: url, repository: '\(base)/t.tar', path: smoke.yaml, name: smoke}")
             await #expect(throws: TestDefinitionError.unsafeArchiveMember(name: "smoke", member: member, reason: reason)) {
                 _ = try await TestDefinitionFetcher().fetch(entry, into: target)

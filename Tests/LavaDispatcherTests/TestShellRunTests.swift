@@ -1,5 +1,6 @@
 import Foundation
 import LavaCore
+import LavaTestSupport
 import Testing
 @testable import LavaDispatcher
 

@@ -2,19 +2,19 @@ import Foundation
 import Testing
 
 /// A fresh directory under the system temp dir, removed by `remove()`.
-struct TemporaryDirectory {
-    let url: URL
+public struct TemporaryDirectory: Sendable {
+    public let url: URL
 
-    init() throws {
+    public init() throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("lava-dispatcher-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 
-    func remove() {
+    public func remove() {
         try? FileManager.default.removeItem(at: url)
     }
 
-    func write(_ text: String, to path: String) throws {
+    public func write(_ text: String, to path: String) throws {
         let file = url.appendingPathComponent(path)
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(text.utf8).write(to: file)
@@ -23,7 +23,7 @@ struct TemporaryDirectory {
 
 /// Runs a command to completion and returns its combined stdout and stderr.
 @discardableResult
-func shell(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
+public func shell(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
            expectSuccess: Bool = true) throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -46,29 +46,31 @@ func shell(_ arguments: [String], in directory: URL? = nil, environment: [String
 
 /// Builds ustar archives member by member, so tests can make archives `tar` itself refuses to
 /// create (`../evil`, links leading outside).
-struct TarBuilder {
-    private(set) var data = Data()
+public struct TarBuilder: Sendable {
+    public private(set) var data = Data()
 
-    mutating func file(_ name: String, _ content: String) {
+    public init() {}
+
+    public mutating func file(_ name: String, _ content: String) {
         let bytes = Array(content.utf8)
         header(name: name, type: "0", size: bytes.count, link: "", mode: 0o644)
         data.append(contentsOf: bytes)
         data.append(contentsOf: [UInt8](repeating: 0, count: (512 - bytes.count % 512) % 512))
     }
 
-    mutating func directory(_ name: String) {
+    public mutating func directory(_ name: String) {
         header(name: name, type: "5", size: 0, link: "", mode: 0o755)
     }
 
-    mutating func symlink(_ name: String, to target: String) {
+    public mutating func symlink(_ name: String, to target: String) {
         header(name: name, type: "2", size: 0, link: target, mode: 0o777)
     }
 
-    mutating func hardlink(_ name: String, to target: String) {
+    public mutating func hardlink(_ name: String, to target: String) {
         header(name: name, type: "1", size: 0, link: target, mode: 0o644)
     }
 
-    func finished() -> Data {
+    public func finished() -> Data {
         data + Data(count: 1024)
     }
 

@@ -2,9 +2,9 @@ import Foundation
 import Hummingbird
 import Logging
 
-/// Serves fixed files over HTTP on loopback for the `from: url` tests; any other path is a 404.
-enum ArchiveServer {
-    static func run<R: Sendable>(
+/// Serves fixed files over HTTP on loopback (test archives); any other path is a 404.
+public enum FileServer {
+    public static func run<R: Sendable>(
         files: [String: Data], _ body: @Sendable (_ baseURL: String) async throws -> R
     ) async throws -> R {
         let router = Router()

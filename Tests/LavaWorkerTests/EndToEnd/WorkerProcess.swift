@@ -1,0 +1,64 @@
+import Foundation
+import LavaTestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The built lava-worker binary (lava-run beside it), run as a lab host runs it, against the
+/// test engine (DOCKER_HOST).
+final class WorkerProcess: Sendable {
+    let directory: URL
+    // Process is thread-safe for what is used here (pid, termination status).
+    nonisolated(unsafe) let process: Process
+
+    /// Beside the test bundle in the build directory.
+    static var binary: URL {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        while directory.path != "/", !FileManager.default.fileExists(atPath: directory.appendingPathComponent("lava-worker").path) {
+            directory = directory.deletingLastPathComponent()
+        }
+        return directory.appendingPathComponent("lava-worker")
+    }
+
+    /// Starts `lava-worker --name lab-1 --url URL --token TOKEN --worker-dir DIRECTORY` with a
+    /// one-second ping and log interval, its log in `DIRECTORY/worker.log`.
+    init(url: String, token: String, directory: URL, arguments: [String] = [], environment: [String: String] = [:]) throws {
+        self.directory = directory
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["--name", "lab-1", "--url", url, "--token", token, "--worker-dir", directory.path,
+                             "--log-file", directory.appendingPathComponent("worker.log").path,
+                             "--ping-interval", "1", "--job-log-interval", "1"] + arguments
+        var inherited = ProcessInfo.processInfo.environment
+        for name in ["http_proxy", "https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY", "all_proxy", "ALL_PROXY"] {
+            inherited[name] = nil
+        }
+        inherited["DOCKER_HOST"] = "unix://" + (try TestDocker.socketPath())
+        process.environment = inherited.merging(environment) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+    }
+
+    var log: String { (try? String(contentsOf: directory.appendingPathComponent("worker.log"), encoding: .utf8)) ?? "" }
+
+    func signal(_ number: Int32) {
+        kill(process.processIdentifier, number)
+    }
+
+    /// The exit status once the worker has ended, within `seconds`.
+    func exitStatus(within seconds: Int) async throws -> Int32 {
+        for _ in 0..<(seconds * 10) {
+            if !process.isRunning { return process.terminationStatus }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TestFailure("lava-worker did not exit within \(seconds) s; its log:\n\(log)")
+    }
+
+    /// Ends the worker now (tests that are done with it).
+    func stop() {
+        if process.isRunning { signal(SIGKILL) }
+        process.waitUntilExit()
+    }
+}
