@@ -27,12 +27,17 @@ struct DockerLab: Sendable {
                 options: {cpus: 0.0, memory: 0, privileged: false, capabilities: [], devices: [], networks: [], volumes: [], extra_arguments: []}
         """
 
-    /// A lab on a new directory; `body` gets the server started for the first time.
+    /// A lab on a new directory, its server running for `body`.
     static func run<R: Sendable>(_ body: @Sendable (DockerLab, LiveServer) async throws -> R) async throws -> R {
+        try await prepare { lab in try await lab.serve { live in try await body(lab, live) } }
+    }
+
+    /// A lab on a new directory; `body` starts (and restarts) its server with `serve`.
+    static func prepare<R: Sendable>(_ body: @Sendable (DockerLab) async throws -> R) async throws -> R {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lava-e2e-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let port = try FreePort.next()
-        return try await LiveServer.run(directory: directory, port: port) { live in
+        let lab = try await LiveServer.run(directory: directory, port: port) { live in
             let admin = try await live.inventory.addUser("admin", isAdmin: true)
             let workerToken = try await live.inventory.addWorker("lab-1")
             try await live.inventory.addDeviceType("docker")
@@ -40,17 +45,17 @@ struct DockerLab: Sendable {
             let types = directory.appendingPathComponent("etc/device-types")
             try FileManager.default.createDirectory(at: types, withIntermediateDirectories: true)
             try deviceConfiguration.write(to: types.appendingPathComponent("docker.yaml"), atomically: true, encoding: .utf8)
-            let lab = DockerLab(directory: directory, port: port, admin: admin, workerToken: workerToken)
-            return try await body(lab, live)
+            return DockerLab(directory: directory, port: port, admin: admin, workerToken: workerToken)
         }
+        return try await body(lab)
+    }
+
+    /// The lab's server on its database, logs and port; serving again is a restart.
+    func serve<R: Sendable>(version: String = "2026.11", _ body: @Sendable (LiveServer) async throws -> R) async throws -> R {
+        try await LiveServer.run(version: version, directory: directory, port: port, body)
     }
 
     var url: String { "http://127.0.0.1:\(port)/" }
-
-    /// The server again on the same database, logs and port (a restart).
-    func restartServer<R: Sendable>(_ body: @Sendable (LiveServer) async throws -> R) async throws -> R {
-        try await LiveServer.run(directory: directory, port: port, body)
-    }
 
     func worker(_ name: String = "worker", arguments: [String] = [], environment: [String: String] = [:]) throws -> WorkerProcess {
         try WorkerProcess(url: url, token: workerToken, directory: directory.appendingPathComponent(name),
