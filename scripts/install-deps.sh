@@ -16,6 +16,7 @@ PACKAGES=(
   git                    # lava-run fetches git test definitions
   xz-utils               # lava-run: tar.xz test definitions
   bzip2                  # lava-run: tar.bz2 test definitions
+  openssl                # tests: a CA and a server certificate for the TLS test
   ca-certificates
 )
 

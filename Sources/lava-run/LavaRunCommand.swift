@@ -42,6 +42,9 @@ struct LavaRunCommand: AsyncParsableCommand {
     @Option(name: .customLong("job-log-interval"), help: "Seconds between log uploads.")
     var jobLogInterval: Int = 5
 
+    @Option(name: .customLong("ca-file"), help: "Trust this CA bundle instead of the system's for an https:// --url.")
+    var caFile: String?
+
     @Option(name: .customLong("env-dut"), help: "Environment for the device under test (env-dut.yaml).")
     var envDUT: String?
 
@@ -60,7 +63,7 @@ struct LavaRunCommand: AsyncParsableCommand {
         let text = { (path: String) -> String in (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
         let uploader: LogUploader?
         if let url {
-            let client = try LavaServerClient(url: url, agent: "lava")
+            let client = try LavaServerClient(url: url, agent: "lava") { $0.caFile = caFile }
             uploader = LogUploader(client: client, jobID: jobID, token: token ?? "", interval: .seconds(jobLogInterval))
         } else {
             uploader = nil

@@ -132,7 +132,7 @@ struct LavaWorkerCommand: AsyncParsableCommand {
         let token = try await resolveToken(client: client, workerDirectory: workerDirectory, logger: logger)
         let settings = WorkerSettings(name: name, url: client.baseURL, workerDirectory: workerDirectory, pingInterval: interval,
                                       jobLogInterval: jobLogInterval, exitOnVersionMismatch: exitOnVersionMismatch,
-                                      waitJobs: waitJobs, debug: debug, lavaRun: try lavaRunPath())
+                                      waitJobs: waitJobs, debug: debug, lavaRun: try lavaRunPath(), caFile: caFile)
         let worker = Worker(settings: settings, client: client, token: token, store: store, logger: logger)
         let signals = SignalSources(stop: { worker.stop() }, childExited: { worker.childExited() })
         defer { signals.cancel() }

@@ -123,7 +123,8 @@ public actor Worker {
                 try directory.write(job)
                 let environment = try JobEnvironment.make(from: job.env, inheriting: ProcessInfo.processInfo.environment)
                 let arguments = directory.lavaRunArguments(lavaRun: settings.lavaRun, url: client.baseURL, token: ticket.token,
-                                                           jobLogInterval: settings.jobLogInterval, debug: settings.debug)
+                                                           jobLogInterval: settings.jobLogInterval, debug: settings.debug,
+                                                           caFile: settings.caFile)
                 record.pid = try LavaRunProcess.spawn(arguments, environment: environment,
                                                       stdout: settings.debug ? nil : directory.file("stdout"),
                                                       stderr: settings.debug ? nil : directory.file("stderr"))

@@ -15,13 +15,15 @@ public struct WorkerSettings: Sendable {
     public var debug: Bool
     /// The lava-run executable.
     public var lavaRun: String
+    /// A CA bundle to trust for the server instead of the system's; passed on to lava-run.
+    public var caFile: String?
     /// A canceled lava-run gets a second SIGTERM after this, and its process group SIGKILL
     /// after `cancelKillAfter` (LAVA: 60 s and 120 s).
     public var cancelRepeatAfter: Int = 60
     public var cancelKillAfter: Int = 120
 
     public init(name: String, url: String, workerDirectory: URL, pingInterval: Duration = .seconds(20), jobLogInterval: Int = 5,
-                exitOnVersionMismatch: Bool = false, waitJobs: Bool = false, debug: Bool = false, lavaRun: String) {
+                exitOnVersionMismatch: Bool = false, waitJobs: Bool = false, debug: Bool = false, lavaRun: String, caFile: String? = nil) {
         self.name = name
         self.url = url
         self.workerDirectory = workerDirectory
@@ -31,5 +33,6 @@ public struct WorkerSettings: Sendable {
         self.waitJobs = waitJobs
         self.debug = debug
         self.lavaRun = lavaRun
+        self.caFile = caFile
     }
 }

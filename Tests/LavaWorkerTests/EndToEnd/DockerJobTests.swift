@@ -5,9 +5,12 @@ import LavaCore
 import LavaTestSupport
 import Testing
 
-/// lava-worker and lava-run against a real server and the real Docker engine: jobs as a user
-/// submits them, results as the server stores them.
-@Suite(.serialized) struct DockerJobTests {
+/// lava-worker and lava-run against a real server and the real Docker engine, one test at a
+/// time: every lab's first job has id 1, and so the same DUT container name.
+@Suite(.serialized) enum EndToEnd {}
+
+/// Jobs as a user submits them, results as the server stores them.
+extension EndToEnd { @Suite struct DockerJobTests {
     static func job(_ name: String, timeout: String = "{minutes: 2}", image: String = TestDocker.baseImage,
                     definitions: String) -> String {
         """
@@ -134,4 +137,69 @@ import Testing
             #expect(try await lab.wait(for: good, on: live, worker: worker) { $0.state == .finished }.health == .complete)
         }
     }
+
+    @Test("lava-test-set groups results; lava-test-raise stops the test and ends the job Incomplete (Test)")
+    func testSetAndRaise() async throws {
+        try await DockerLab.run { lab, live in
+            let worker = try lab.worker()
+            defer { worker.stop() }
+            let id = try await lab.submit(Self.job("raise", definitions: """
+                    - from: inline
+                      name: raising
+                      path: inline/raising.yaml
+                      repository:
+                        metadata: {format: Lava-Test Test Definition 1.0, name: raising}
+                        run: {steps: ["lava-test-set start network", "lava-test-case ping --result pass", "lava-test-set stop",
+                                      "lava-test-raise the board caught fire", "lava-test-case never --result pass"]}
+                """), to: live)
+            let done = try await lab.wait(for: id, on: live, worker: worker) { $0.state == .finished }
+            #expect(done.health == .incomplete)
+            #expect(done.errorType == "Test")
+            let log = try await live.storedLog(id)
+            #expect(log.contains { $0.contains(#""case": "ping""#) && $0.contains(#""set": "network""#) })
+            #expect(log.contains { $0.contains(#""case": "job""#) && $0.contains("the board caught fire") })
+            #expect(!log.contains { $0.contains(#""case": "never""#) })
+            #expect(try await DockerLab.docker().inspectContainer("lava-\(id)-2") == nil)
+        }
+    }
+
+    @Test("a test action past its timeout ends the job Incomplete and removes the container")
+    func actionTimeout() async throws {
+        try await DockerLab.run { lab, live in
+            let worker = try lab.worker()
+            defer { worker.stop() }
+            let id = try await lab.submit(Self.job("slow", timeout: "{seconds: 3}", definitions: """
+                    - from: inline
+                      name: slow
+                      path: inline/slow.yaml
+                      repository: {metadata: {format: Lava-Test Test Definition 1.0, name: slow}, run: {steps: ["sleep 600"]}}
+                """), to: live)
+            let done = try await lab.wait(for: id, on: live, worker: worker) { $0.state == .finished }
+            #expect(done.health == .incomplete)
+            #expect(try await live.storedLog(id).contains { $0.contains("lava-test-retry timed out after 3 seconds") })
+            #expect(try await DockerLab.docker().inspectContainer("lava-\(id)-2") == nil)
+        }
+    }
+
+    @Test("the server forgets a running job (404 Unknown job): lava-run stops it and the worker lets it go")
+    func deletedJob() async throws {
+        try await DockerLab.run { lab, live in
+            let worker = try lab.worker()
+            defer { worker.stop() }
+            let id = try await lab.submit(JobLifecycleTests.ticking(600, pause: "1"), to: live)
+            try await lab.wait(for: id, on: live, logContaining: "tick 2")
+            try await live.server.database.write { db in
+                try await db.delete(from: "test_cases").where("job_id", .equal, id).run()
+                try await db.delete(from: "jobs").where("id", .equal, id).run()
+            }
+            for _ in 0..<100 where FileManager.default.fileExists(atPath: worker.directory.appendingPathComponent("tmp/\(id)").path) {
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect(!FileManager.default.fileExists(atPath: worker.directory.appendingPathComponent("tmp/\(id)").path),
+                    "the job's directory is still there:\n\(worker.log)")
+            #expect(try await DockerLab.docker().inspectContainer("lava-\(id)-2") == nil)
+            #expect(worker.log.contains("job \(id): finished (fail), the server no longer knows it"))
+        }
+    }
+}
 }

@@ -10,7 +10,7 @@ import Glibc
 
 /// A running docker job through a cancel, a server restart and a worker restart: nothing lost,
 /// nothing run twice.
-@Suite(.serialized) struct JobLifecycleTests {
+extension EndToEnd { @Suite struct JobLifecycleTests {
     /// A job whose test prints `tick 1` ... `tick <count>`, `pause` seconds apart.
     static func ticking(_ count: Int, pause: String = "0.1") -> String {
         DockerJobTests.job("ticks", timeout: "{minutes: 3}", definitions: """
@@ -146,4 +146,5 @@ import Glibc
             #expect(seen.contains { $0.hasPrefix("POST \(server)/scheduler/internal/v1/jobs/\(id)/logs/") })
         }
     }
+}
 }

@@ -56,9 +56,15 @@ final class WorkerProcess: Sendable {
         throw TestFailure("lava-worker did not exit within \(seconds) s; its log:\n\(log)")
     }
 
-    /// Ends the worker now (tests that are done with it).
+    /// Ends the worker and any lava-run it left (tests that are done with it), so that no job
+    /// of a finished test keeps talking to a server.
     func stop() {
         if process.isRunning { signal(SIGKILL) }
         process.waitUntilExit()
+        let marker = "--output-dir=\(directory.path)/tmp/"
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = Int32(entry), let cmdline = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }
+            if String(decoding: cmdline, as: UTF8.self).contains(marker) { kill(-pid, SIGKILL) }
+        }
     }
 }
