@@ -1,16 +1,23 @@
 /// Cuts a byte stream into newline-terminated lines, keeping an unfinished line for later.
 public struct LineSplitter: Sendable {
-    public init() {}
-
     private var pending: [UInt8] = []
 
+    public init() {}
+
     public mutating func feed(_ bytes: [UInt8]) -> [[UInt8]] {
-        pending.append(contentsOf: bytes)
         var lines: [[UInt8]] = []
-        while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-            lines.append(Array(pending[..<newline]))
-            pending.removeSubrange(...newline)
+        var start = bytes.startIndex
+        // One pass over the chunk; only the unfinished tail is kept.
+        while let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) {
+            if pending.isEmpty {
+                lines.append(Array(bytes[start ..< newline]))
+            } else {
+                lines.append(pending + bytes[start ..< newline])
+                pending.removeAll(keepingCapacity: true)
+            }
+            start = newline + 1
         }
+        pending.append(contentsOf: bytes[start...])
         return lines
     }
 

@@ -12,10 +12,26 @@ public enum UTCTimestamp {
         let seconds = ofDay / 1_000_000
         let micros = ofDay % 1_000_000
         let (year, month, day) = civilDate(daysSinceEpoch: days)
-        var text = "\(padded(year, 4))-\(padded(month, 2))-\(padded(day, 2))"
-            + "T\(padded(seconds / 3600, 2)):\(padded(seconds / 60 % 60, 2)):\(padded(seconds % 60, 2))"
-        if micros != 0 { text += ".\(padded(micros, 6))" }
-        return text + "+00:00"
+        // Digits written straight into a byte buffer: this runs once per log line.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        digits(year, 4, &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        digits(month, 2, &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        digits(day, 2, &bytes)
+        bytes.append(UInt8(ascii: "T"))
+        digits(seconds / 3600, 2, &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        digits(seconds / 60 % 60, 2, &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        digits(seconds % 60, 2, &bytes)
+        if micros != 0 {
+            bytes.append(UInt8(ascii: "."))
+            digits(micros, 6, &bytes)
+        }
+        bytes.append(contentsOf: "+00:00".utf8)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's `civil_from_days`).
@@ -31,8 +47,16 @@ public enum UTCTimestamp {
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
-    private static func padded(_ value: Int64, _ width: Int) -> String {
-        let digits = String(value)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    /// `value` in decimal, zero-padded to `width` (years past 9999 get their extra digits).
+    private static func digits(_ value: Int64, _ width: Int, _ bytes: inout [UInt8]) {
+        var text: [UInt8] = []
+        var rest = value < 0 ? -value : value
+        repeat {
+            text.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(0, width - text.count)))
+        bytes.append(contentsOf: text.reversed())
     }
 }

@@ -22,9 +22,27 @@ public final class LogUploader: Sendable {
         case interrupted(lines: Int)
     }
 
+    /// Lines not yet acknowledged are `lines[head...]`. A batch is copied out under the lock and
+    /// acknowledged lines are dropped in bulk, so a backlog is never copied per batch (a shared
+    /// slice kept across the upload made every append copy the whole queue).
     private struct State {
-        var pending: [String] = []
+        var lines: [String] = []
+        var head = 0
         var closed = false
+
+        var waiting: Int { lines.count - head }
+
+        func batch(_ limit: Int) -> [String] {
+            Array(lines[head ..< min(head + limit, lines.count)])
+        }
+
+        mutating func acknowledge(_ count: Int) {
+            head += count
+            if head >= 4096, head * 2 >= lines.count {
+                lines.removeFirst(head)
+                head = 0
+            }
+        }
     }
 
     private let client: LavaServerClient
@@ -53,8 +71,8 @@ public final class LogUploader: Sendable {
     /// Queues one record (a line as `LogLine.encoded()` makes it).
     public func append(_ record: String) {
         let full = state.withLock { state -> Bool in
-            state.pending.append(record)
-            return state.pending.count >= initialBatchLimit
+            state.lines.append(record)
+            return state.waiting >= initialBatchLimit
         }
         if full { wake.yield() }
     }
@@ -73,17 +91,17 @@ public final class LogUploader: Sendable {
         var events = merge(ticks, wakes).makeAsyncIterator()
         while true {
             sending: while true {
-                let (batch, closed) = state.withLock { ($0.pending.prefix(batchLimit), $0.closed) }
+                let (batch, closed) = state.withLock { ($0.batch(batchLimit), $0.closed) }
                 if batch.isEmpty {
                     if closed { return .finished(lines: index) }
                     break sending
                 }
-                switch await client.uploadLogs(id: jobID, token: token, records: Array(batch), index: index, timeout: requestTimeout) {
+                switch await client.uploadLogs(id: jobID, token: token, records: batch, index: index, timeout: requestTimeout) {
                 case .stored(let count):
                     let accepted = min(count, batch.count)
                     let (waiting, closed) = state.withLock { state in
-                        state.pending.removeFirst(accepted)
-                        return (state.pending.count, state.closed)
+                        state.acknowledge(accepted)
+                        return (state.waiting, state.closed)
                     }
                     index += accepted
                     // Another full batch, or the end of the job: send on; else wait for a tick.
@@ -93,7 +111,7 @@ public final class LogUploader: Sendable {
                 case .tooLarge:
                     // One line the server refuses even alone: LAVA replaces it with a failed
                     // result so the rest of the log still goes through.
-                    state.withLock { $0.pending[0] = Self.refusedLineRecord() }
+                    state.withLock { $0.lines[$0.head] = Self.refusedLineRecord() }
                 case .unknownJob:
                     return .jobDeleted
                 case .failed:

@@ -8,6 +8,8 @@ public struct SignalParser: Sendable {
     /// LAVA's signal regex; parameters are the whitespace-separated words of the second group.
     private static let signalRegex = try? NSRegularExpression(pattern: #"<LAVA_SIGNAL_(\S+) ([^>]+)>"#)
     private static let runnerExit = "<LAVA_TEST_RUNNER EXIT>"
+    /// What every signal and runner marker starts with.
+    private static let markerStart = Array("<LAVA_".utf8)
     private static let installFail = "<LAVA_TEST_RUNNER INSTALL_FAIL>"
     private static let validResults: Set<String> = ["pass", "fail", "skip", "unknown"]
 
@@ -66,6 +68,11 @@ public struct SignalParser: Sendable {
     public mutating func feed(_ line: String, nextLineIndex: Int) -> [TestShellEvent] {
         guard !isFinished else { return [] }
         var output = Output(nextLineIndex: nextLineIndex)
+        // Nearly every console line carries no marker: one byte search spares it the regex.
+        guard line.utf8.firstRange(of: Self.markerStart) != nil else {
+            matchPattern(line, &output)
+            return output.events
+        }
         var found: [(location: Int, marker: Marker)] = []
         let nsLine = line as NSString
         for match in Self.signalRegex?.matches(in: line, range: NSRange(location: 0, length: nsLine.length)) ?? [] {
