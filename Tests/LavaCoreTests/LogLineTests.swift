@@ -57,3 +57,16 @@ import Testing
         #expect(records.map(\.text) == lines.map { $0.encoded() })
     }
 }
+
+@Suite struct ByteSearchTests {
+    @Test("finds a needle anywhere, including at the ends; not a partial or absent one")
+    func search() {
+        #expect(ByteSearch.contains("abc<LAVA_x", Array("<LAVA_".utf8)))
+        #expect(ByteSearch.contains("<LAVA_", Array("<LAVA_".utf8)))
+        #expect(ByteSearch.contains("x<<LAVA_", Array("<LAVA_".utf8)))
+        #expect(!ByteSearch.contains("<LAVA", Array("<LAVA_".utf8)))
+        #expect(!ByteSearch.contains("<LAV_A_ <LAVa_", Array("<LAVA_".utf8)))
+        #expect(ByteSearch.contains("é secret", Array("secret".utf8)))
+        #expect(ByteSearch.contains("", []))
+    }
+}

@@ -13,7 +13,7 @@ public final class JobLog: Sendable {
 
     private let destination: Destination
     private let echo: Bool
-    private let secrets: [String]
+    private let secrets: [(text: String, bytes: [UInt8])]
     private let count = Mutex(0)
 
     /// - Parameters:
@@ -21,7 +21,7 @@ public final class JobLog: Sendable {
     ///   - echo: also print each record (lava-run `--debug`).
     public init(_ destination: Destination, secrets: [String], echo: Bool = false) {
         self.destination = destination
-        self.secrets = secrets.filter { !$0.isEmpty }
+        self.secrets = secrets.filter { !$0.isEmpty }.map { ($0, Array($0.utf8)) }
         self.echo = echo
     }
 
@@ -47,8 +47,8 @@ public final class JobLog: Sendable {
     public func emit(_ record: String) -> Int {
         var line = record
         // A byte search first: Foundation's `contains` costs more than the rest of a line's path.
-        for secret in secrets where line.utf8.firstRange(of: secret.utf8) != nil {
-            line = line.replacingOccurrences(of: secret, with: "[MASKED]")
+        for secret in secrets where ByteSearch.contains(line, secret.bytes) {
+            line = line.replacingOccurrences(of: secret.text, with: "[MASKED]")
         }
         let index = count.withLock { count in
             // Under the lock, so the numbering and the order of the records agree.

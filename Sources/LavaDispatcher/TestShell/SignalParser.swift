@@ -69,7 +69,7 @@ public struct SignalParser: Sendable {
         guard !isFinished else { return [] }
         var output = Output(nextLineIndex: nextLineIndex)
         // Nearly every console line carries no marker: one byte search spares it the regex.
-        guard line.utf8.firstRange(of: Self.markerStart) != nil else {
+        guard ByteSearch.contains(line, Self.markerStart) else {
             matchPattern(line, &output)
             return output.events
         }
