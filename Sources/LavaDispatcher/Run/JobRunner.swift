@@ -12,6 +12,7 @@ struct JobRunner: Sendable {
     let log: JobLog
     let outputDirectory: URL
     let prefix: String
+    let dispatcherIP: String?
     let fetcher: TestDefinitionFetcher
     /// Why the job is being cancelled, asked when an action sees the cancellation.
     let cancelReason: @Sendable () -> JobError
@@ -58,7 +59,8 @@ struct JobRunner: Sendable {
                     try await ImageDeployment(docker: docker, log: log).run(image: image)
                     state.update { $0.image = image }
                     let overlay = try await PreparedOverlay.make(job: job, device: device, outputDirectory: outputDirectory,
-                                                                 prefix: prefix, targetOS: os, fetcher: fetcher, log: log)
+                                                                 prefix: prefix, dispatcherIP: dispatcherIP, targetOS: os,
+                                                                 fetcher: fetcher, log: log)
                     state.update { $0.overlay = overlay }
                 case .boot(let command):
                     try await boot(command: command, action: action, state: state)

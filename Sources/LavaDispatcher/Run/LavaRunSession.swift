@@ -89,6 +89,7 @@ public struct LavaRunSession: Sendable {
         log.emit(ResultsLine(message: ["definition": "lava", "case": "validate", "result": "pass"]).encoded())
         let runner = JobRunner(job: job, device: device, docker: docker, log: log, outputDirectory: outputDirectory,
                                prefix: DispatcherConfiguration.prefix(dispatcher),
+                               dispatcherIP: DispatcherConfiguration.dispatcherIP(dispatcher),
                                fetcher: TestDefinitionFetcher(userAgent: "lava-run \(LavaVersion.current)"), cancelReason: cancelReason)
         return await runner.run()
     }

@@ -13,13 +13,13 @@ struct PreparedOverlay: Sendable {
     /// By the level of the test action that runs it.
     let stages: [String: Stage]
 
-    static func make(job: DockerJob, device: DockerDevice, outputDirectory: URL, prefix: String, targetOS: String?,
-                     fetcher: TestDefinitionFetcher, log: JobLog) async throws(JobError) -> PreparedOverlay {
+    static func make(job: DockerJob, device: DockerDevice, outputDirectory: URL, prefix: String, dispatcherIP: String?,
+                     targetOS: String?, fetcher: TestDefinitionFetcher, log: JobLog) async throws(JobError) -> PreparedOverlay {
         let overlay = Overlay(jobID: String(job.id), directory: outputDirectory.appendingPathComponent("overlay/lava-\(job.id)"))
         let environment = TestShellEnvironment(
             device: device.environment.map { .init(name: $0.name, value: $0.value) },
             job: job.environment.map { .init(name: $0.name, value: $0.value) },
-            jobID: String(job.id), tags: job.definition.tags, dispatcherPrefix: prefix.isEmpty ? nil : prefix,
+            jobID: String(job.id), dispatcherIP: dispatcherIP, tags: job.definition.tags, dispatcherPrefix: prefix.isEmpty ? nil : prefix,
             deviceHostname: device.hostname, deviceType: job.definition.deviceType)
         var stages: [String: Stage] = [:]
         do {

@@ -6,7 +6,7 @@ import LavaTestSupport
 import Testing
 
 /// lava-worker and lava-run against a real server and the real Docker engine, one test at a
-/// time: every lab's first job has id 1, and so the same DUT container name.
+/// time (they share the engine and the two cores).
 @Suite(.serialized) enum EndToEnd {}
 
 /// Jobs as a user submits them, results as the server stores them.
@@ -60,13 +60,14 @@ extension EndToEnd { @Suite struct DockerJobTests {
                           path: inline/smoke.yaml
                           repository:
                             metadata: {format: Lava-Test Test Definition 1.0, name: inline-smoke}
-                            run: {steps: ["lava-test-case job-id --shell 'echo LAVA_JOB_ID=$LAVA_JOB_ID'"]}
+                            run: {steps: ["lava-test-case job-id --shell 'echo LAVA_JOB_ID=$LAVA_JOB_ID'", "echo LAVA_DISPATCHER_IP=$LAVA_DISPATCHER_IP"]}
                         - {from: url, repository: \(base)/tests.tar.gz, compression: gz, path: tests/tar.yaml, name: tar-smoke}
                     """), to: live)
                 let done = try await lab.wait(for: id, on: live, worker: worker) { $0.state == .finished }
                 let log = try await live.storedLog(id)
                 #expect(done.health == .complete, "\(log.suffix(20).joined(separator: "\n"))")
                 #expect(log.contains { $0.contains(#""lvl": "target", "msg": "LAVA_JOB_ID=\#(id)""#) })
+                #expect(log.contains { $0.contains(#""msg": "LAVA_DISPATCHER_IP=127.0.0.1""#) })
 
                 let cases = try await lab.testCases(id)
                 func result(_ suite: String, _ name: String) -> DockerLab.TestCase? {
@@ -81,7 +82,7 @@ extension EndToEnd { @Suite struct DockerJobTests {
                     #expect(result("lava", run)?.result == "pass", "lava/\(run)")
                 }
                 // The DUT container is gone.
-                #expect(try await DockerLab.docker().inspectContainer("lava-\(id)-2") == nil)
+                #expect(try await DockerLab.docker().inspectContainer(lab.container(id)) == nil)
             }
         }
     }
@@ -159,7 +160,7 @@ extension EndToEnd { @Suite struct DockerJobTests {
             #expect(log.contains { $0.contains(#""case": "ping""#) && $0.contains(#""set": "network""#) })
             #expect(log.contains { $0.contains(#""case": "job""#) && $0.contains("the board caught fire") })
             #expect(!log.contains { $0.contains(#""case": "never""#) })
-            #expect(try await DockerLab.docker().inspectContainer("lava-\(id)-2") == nil)
+            #expect(try await DockerLab.docker().inspectContainer(lab.container(id)) == nil)
         }
     }
 
@@ -177,7 +178,7 @@ extension EndToEnd { @Suite struct DockerJobTests {
             let done = try await lab.wait(for: id, on: live, worker: worker) { $0.state == .finished }
             #expect(done.health == .incomplete)
             #expect(try await live.storedLog(id).contains { $0.contains("lava-test-retry timed out after 3 seconds") })
-            #expect(try await DockerLab.docker().inspectContainer("lava-\(id)-2") == nil)
+            #expect(try await DockerLab.docker().inspectContainer(lab.container(id)) == nil)
         }
     }
 
@@ -192,12 +193,12 @@ extension EndToEnd { @Suite struct DockerJobTests {
                 try await db.delete(from: "test_cases").where("job_id", .equal, id).run()
                 try await db.delete(from: "jobs").where("id", .equal, id).run()
             }
-            for _ in 0..<100 where FileManager.default.fileExists(atPath: worker.directory.appendingPathComponent("tmp/\(id)").path) {
+            for _ in 0..<100 where FileManager.default.fileExists(atPath: worker.directory.appendingPathComponent("tmp/\(lab.prefix)\(id)").path) {
                 try await Task.sleep(for: .milliseconds(200))
             }
-            #expect(!FileManager.default.fileExists(atPath: worker.directory.appendingPathComponent("tmp/\(id)").path),
+            #expect(!FileManager.default.fileExists(atPath: worker.directory.appendingPathComponent("tmp/\(lab.prefix)\(id)").path),
                     "the job's directory is still there:\n\(worker.log)")
-            #expect(try await DockerLab.docker().inspectContainer("lava-\(id)-2") == nil)
+            #expect(try await DockerLab.docker().inspectContainer(lab.container(id)) == nil)
             #expect(worker.log.contains("job \(id): finished (fail), the server no longer knows it"))
         }
     }

@@ -14,6 +14,8 @@ struct DockerLab: Sendable {
     let port: Int
     let admin: String
     let workerToken: String
+    /// The worker's dispatcher `prefix`, which starts its DUT containers' names.
+    let prefix: String
 
     /// What LAVA's docker.jinja2 renders for a device with no docker_* variables set.
     static let deviceConfiguration = """
@@ -45,7 +47,12 @@ struct DockerLab: Sendable {
             let types = directory.appendingPathComponent("etc/device-types")
             try FileManager.default.createDirectory(at: types, withIntermediateDirectories: true)
             try deviceConfiguration.write(to: types.appendingPathComponent("docker.yaml"), atomically: true, encoding: .utf8)
-            return DockerLab(directory: directory, port: port, admin: admin, workerToken: workerToken)
+            let prefix = "e2e\(UUID().uuidString.prefix(6).lowercased())"
+            let dispatcher = directory.appendingPathComponent("etc/dispatcher.d/lab-1")
+            try FileManager.default.createDirectory(at: dispatcher, withIntermediateDirectories: true)
+            try "prefix: \(prefix)\ndispatcher_ip: 127.0.0.1\n".write(to: dispatcher.appendingPathComponent("dispatcher.yaml"),
+                                                                     atomically: true, encoding: .utf8)
+            return DockerLab(directory: directory, port: port, admin: admin, workerToken: workerToken, prefix: prefix)
         }
         return try await body(lab)
     }
@@ -56,6 +63,9 @@ struct DockerLab: Sendable {
     }
 
     var url: String { "http://127.0.0.1:\(port)/" }
+
+    /// The DUT container of a job booted by its second action (LAVA's `lava-<prefix>-<id>-<level>`).
+    func container(_ id: Int) -> String { "lava-\(prefix)-\(id)-2" }
 
     func worker(_ name: String = "worker", arguments: [String] = [], environment: [String: String] = [:]) throws -> WorkerProcess {
         try WorkerProcess(url: url, token: workerToken, directory: directory.appendingPathComponent(name),

@@ -38,11 +38,11 @@ extension EndToEnd { @Suite struct JobLifecycleTests {
             defer { worker.stop() }
             let id = try await lab.submit(Self.ticking(600, pause: "1"), to: live)
             try await lab.wait(for: id, on: live, logContaining: "tick 2")
-            #expect(try await DockerLab.docker().inspectContainer("lava-\(id)-2")?.state.running == true)
+            #expect(try await DockerLab.docker().inspectContainer(lab.container(id))?.state.running == true)
             try await lab.cancel(id)
             let done = try await lab.wait(for: id, on: live, within: 30, worker: worker) { $0.state == .finished }
             #expect(done.health == .canceled)
-            #expect(try await DockerLab.docker().inspectContainer("lava-\(id)-2") == nil)
+            #expect(try await DockerLab.docker().inspectContainer(lab.container(id)) == nil)
             let log = try await live.storedLog(id)
             #expect(log.contains { $0.contains(#""error_type": "Canceled""#) && $0.contains(#""case": "job""#) })
         }
