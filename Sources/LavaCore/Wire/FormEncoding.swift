@@ -35,6 +35,8 @@ public enum FormEncoding {
     }
 
     private static func append(_ text: String, to output: inout [UInt8]) {
+        // Read the tables once: each access to a static would check its initialisation.
+        let (unreserved, hex) = (Self.unreserved, Self.hex)
         for byte in text.utf8 {
             if unreserved[Int(byte)] {
                 output.append(byte)
