@@ -1,7 +1,8 @@
 import Yams
 
-/// A `name='value'` assignment at the top of `run.sh`: a test definition's `params`, or the
-/// values a job gives in a definition entry's `parameters`.
+/// A `name='value'` shell assignment: at the top of `run.sh` (a test definition's `params`, or
+/// the values a job gives in a definition entry's `parameters`), or in the overlay's
+/// `environment` file.
 public struct ShellParameter: Sendable, Equatable {
     public let name: String
     public let value: String

@@ -1,15 +1,8 @@
 /// The variables of the overlay's `environment` file, in LAVA's order (spec §7.2): the device
 /// dictionary's `environment`, the job's `environment`, then the LAVA_* variables.
 public struct TestShellEnvironment: Sendable, Equatable {
-    public struct Variable: Sendable, Equatable {
-        public let name: String
-        public let value: String
-
-        public init(name: String, value: String) {
-            self.name = name
-            self.value = value
-        }
-    }
+    /// A shell variable: the same name-and-value pair as a test's parameters.
+    public typealias Variable = ShellParameter
 
     public let variables: [Variable]
 
