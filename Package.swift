@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "lava-server", targets: ["lava-server"]),
         .executable(name: "lava-worker", targets: ["lava-worker"]),
         .executable(name: "lava-run", targets: ["lava-run"]),
+        .executable(name: "lava-docker-worker", targets: ["lava-docker-worker"]),
         .library(name: "LavaCore", targets: ["LavaCore"]),
     ],
     dependencies: [
@@ -65,6 +66,14 @@ let package = Package(
         .executableTarget(
             name: "lava-worker",
             dependencies: ["LavaWorker", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .target(
+            name: "DockerWorker",
+            dependencies: ["LavaCore", "LavaWorker", "DockerEngine", .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(
+            name: "lava-docker-worker",
+            dependencies: ["DockerWorker", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "lava-run",

@@ -1,0 +1,189 @@
+import ArgumentParser
+import DockerEngine
+import DockerWorker
+import Foundation
+import LavaCore
+import LavaWorker
+import Logging
+
+@main
+struct LavaDockerWorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lava-docker-worker",
+        abstract: "Run a LAVA worker in a container of the server's version, and upgrade it with the server.",
+        subcommands: [Run.self],
+        defaultSubcommand: Run.self
+    )
+}
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the worker container (the default).",
+        discussion: """
+            Asks the server its version, gets the worker image of that version (used if present, pulled otherwise; \
+            customised from --build-dir/Dockerfile when there is one), and runs lava-worker in a privileged, \
+            host-networked container started through the Docker engine's socket. When the server is upgraded the \
+            worker finishes its jobs and exits, and the image of the new version is started: the upgrade needs no \
+            one on the host. A running worker container is adopted after a restart of this program.
+
+            Exit status:
+              0   stopped by SIGTERM or SIGINT, after the worker finished its jobs
+              64  invalid command line or URL, a server that is not LAVA, no image for this machine
+              65  the customised image from --build-dir does not build
+              69  no Docker engine at --docker-socket
+              70  the Docker engine refused a request
+              77  permission denied on --docker-socket
+              78  the worker directory or token file cannot be written
+            """
+    )
+
+    @Option(help: "The server's URL, e.g. https://lava.example.org/.")
+    var url: String
+
+    @Option(help: "The worker's name on the server.")
+    var name: String = HostName.fullyQualified()
+
+    @Option(help: "The worker's token (written to the token file).")
+    var token: String?
+
+    @Option(name: .customLong("token-file"), help: "Where the token is kept (default: <worker-dir>/token).")
+    var tokenFile: String?
+
+    @Option(help: "Register with this user's credentials; the password is asked on the terminal.")
+    var username: String?
+
+    @Option(name: .customLong("worker-dir"), help: "The worker's directory, mounted at the same path in the container.")
+    var workerDir: String = "/var/lib/lava/dispatcher/docker-worker"
+
+    @Option(name: .customLong("build-dir"), help: "A Dockerfile here customises the worker image (its FROM lines are replaced).")
+    var buildDir: String = "/etc/lava-dispatcher-host/build"
+
+    @Flag(name: .customLong("use-cache"), help: "Accepted for compatibility: builds always use the engine's cache.")
+    var useCache = false
+
+    @Option(name: [.customShort("m"), .long], parsing: .upToNextOption,
+            help: "SOURCE[:DESTINATION[:ro]]: mount a host path in the worker container (repeatable).")
+    var mount: [String] = []
+
+    @Option(name: .customLong("ws-url"), help: "Passed to the worker when its image accepts it.")
+    var wsURL: String?
+
+    @Option(name: .customLong("http-timeout"), help: "Passed to the worker.")
+    var httpTimeout: Int = 600
+
+    @Option(name: .customLong("ping-interval"), help: "Passed to the worker.")
+    var pingInterval: Int = 20
+
+    @Option(name: .customLong("job-log-interval"), help: "Passed to the worker.")
+    var jobLogInterval: Int = 5
+
+    @Option(name: .customLong("log-file"), help: "This program's log; - for standard output.")
+    var logFile: String = "/var/log/lava-dispatcher-host/lava-docker-worker.log"
+
+    @Option(name: [.customShort("l"), .long], help: "DEBUG, INFO, WARN or ERROR.")
+    var level: String = "INFO"
+
+    @Option(name: .customLong("sentry-dsn"), help: "Accepted for compatibility; not used.")
+    var sentryDSN: String?
+
+    @Option(help: "The worker image, {version} standing for the server's version (default: LAVA's rule, lavasoftware/lava-dispatcher:<version> for releases).")
+    var image: String?
+
+    @Option(name: .customLong("docker-socket"), help: "The Docker engine's socket.")
+    var dockerSocket: String = "/var/run/docker.sock"
+
+    @Option(name: .customLong("version-check-interval"), help: "Seconds between asking the server's version while the worker runs (a new version's image is pulled ahead).")
+    var versionCheckInterval: Int = 60
+
+    @Option(name: .customLong("stop-timeout"), help: "Seconds the worker may take to finish its jobs after SIGTERM before it is killed (default: wait).")
+    var stopTimeout: Int?
+
+    func validate() throws {
+        guard HostName.isValidWorkerName(name) else {
+            throw ValidationError("'\(name)' is not a valid worker name: use letters, digits, '-', '_' and '.' (--name)")
+        }
+        guard [token != nil, tokenFile != nil, username != nil].filter({ $0 }).count <= 1 else {
+            throw ValidationError("--token, --token-file and --username exclude each other")
+        }
+        for entry in mount where WorkerMount(entry) == nil {
+            throw ValidationError("--mount '\(entry)' is not SOURCE[:DESTINATION[:ro|rw]] with absolute paths")
+        }
+    }
+
+    func run() async throws {
+        let sink = try LogSink.open(logFile)
+        let logLevel: Logger.Level = ["DEBUG": .debug, "WARN": .warning, "WARNING": .warning, "ERROR": .error][level.uppercased()] ?? .info
+        let logger = Logger(label: "lava-docker-worker") { _ in WorkerLogHandler(level: logLevel, sink: sink) }
+        let failure: SupervisorError?
+        do throws(SupervisorError) {
+            try await supervise(logger: logger)
+            failure = nil
+        } catch {
+            failure = error
+        }
+        if let failure {
+            logger.critical("\(failure)")
+            throw ExitCode(failure.exitStatus)
+        }
+    }
+
+    private func supervise(logger: Logger) async throws(SupervisorError) {
+        let directory = URL(fileURLWithPath: workerDir).standardizedFileURL.path
+        var settings = SupervisorSettings(url: url, name: name, hostName: HostName.fullyQualified(), workerDirectory: directory,
+                                          tokenFile: tokenFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
+                                          buildDirectory: buildDir)
+        settings.useCache = useCache
+        settings.mounts = mount.compactMap(WorkerMount.init)
+        settings.pingInterval = pingInterval
+        settings.jobLogInterval = jobLogInterval
+        settings.httpTimeout = httpTimeout
+        settings.level = level
+        settings.wsURL = wsURL
+        settings.image = ImageName(template: image)
+        settings.dockerSocket = dockerSocket
+        settings.versionCheckInterval = .seconds(versionCheckInterval)
+        settings.stopTimeout = stopTimeout.map { .seconds($0) }
+
+        let client: LavaServerClient
+        do {
+            client = try LavaServerClient(url: url, agent: "lava-docker-worker") { $0.timeout = .seconds(10) }
+        } catch {
+            throw .invalidURL(url)
+        }
+        let docker: DockerClient
+        do {
+            docker = try DockerClient(socketPath: dockerSocket)
+        } catch {
+            throw .docker(error)
+        }
+        try await resolveToken(settings: settings, client: client, logger: logger)
+        let supervisor = Supervisor(settings: settings, client: client, docker: docker, logger: logger, status: LogStatus(logger: logger))
+        let signals = StopSignals { supervisor.stop() }
+        defer { signals.cancel() }
+        try await supervisor.run()
+    }
+
+    /// The token the worker in the container reads from its token file (never its command line).
+    private func resolveToken(settings: SupervisorSettings, client: LavaServerClient, logger: Logger) async throws(SupervisorError) {
+        let source: WorkerToken.Source
+        if let token {
+            source = .given(token)
+        } else if let username {
+            guard let password = getpass("Password for \(username): ").map({ String(cString: $0) }) else {
+                throw .setup("--username needs a password typed on a terminal")
+            }
+            source = .register(username: username, password: password)
+        } else {
+            source = .file
+        }
+        do {
+            _ = try await WorkerToken(file: URL(fileURLWithPath: settings.tokenFile), source: source).resolve(name: name, client: client) { error in
+                logger.warning("registration failed, trying again in 5 s: \(error)")
+            }
+        } catch let error as WorkerAPIError {
+            throw .setup("the server refused to register '\(name)': \(error)")
+        } catch {
+            throw .setup("\(error)")
+        }
+    }
+}
