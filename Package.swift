@@ -106,6 +106,7 @@ let package = Package(
         ),
         .testTarget(name: "LavaCoreTests", dependencies: ["LavaCore"]),
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "LavaTestSupport"]),
+        .testTarget(name: "DockerWorkerTests", dependencies: ["DockerWorker", "DockerEngine", "LavaTestSupport"]),
         .testTarget(name: "LavaDispatcherTests", dependencies: ["LavaDispatcher", "LavaTestSupport"]),
         .target(
             name: "LavaTestSupport",
