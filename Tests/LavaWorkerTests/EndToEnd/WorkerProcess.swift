@@ -4,31 +4,36 @@ import LavaTestSupport
 import Glibc
 #endif
 
-/// The built lava-worker binary (lava-run beside it), run as a lab host runs it, against the
-/// test engine (DOCKER_HOST).
+/// A built program of the worker side (lava-worker, lava-run beside it, or lava-docker-worker),
+/// run as a lab host runs it, against the test engine (DOCKER_HOST), its log in
+/// `<directory>/<program>.log`.
 final class WorkerProcess: Sendable {
     let directory: URL
     // Process is thread-safe for what is used here (pid, termination status).
     nonisolated(unsafe) let process: Process
 
+    let program: String
+
     /// Beside the test bundle in the build directory.
-    static var binary: URL {
+    static func binary(_ program: String) -> URL {
         var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        while directory.path != "/", !FileManager.default.fileExists(atPath: directory.appendingPathComponent("lava-worker").path) {
+        while directory.path != "/", !FileManager.default.fileExists(atPath: directory.appendingPathComponent(program).path) {
             directory = directory.deletingLastPathComponent()
         }
-        return directory.appendingPathComponent("lava-worker")
+        return directory.appendingPathComponent(program)
     }
 
-    /// Starts `lava-worker --name lab-1 --url URL --token TOKEN --worker-dir DIRECTORY` with a
-    /// one-second ping and log interval, its log in `DIRECTORY/worker.log`.
-    init(url: String, token: String, directory: URL, arguments: [String] = [], environment: [String: String] = [:]) throws {
+    /// Starts `<program> --name lab-1 --url URL --token TOKEN --worker-dir DIRECTORY` with a
+    /// one-second ping and log interval.
+    init(_ program: String = "lava-worker", url: String, token: String, directory: URL, arguments: [String] = [],
+         environment: [String: String] = [:]) throws {
         self.directory = directory
+        self.program = program
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = Self.binary(program)
         process.arguments = ["--name", "lab-1", "--url", url, "--token", token, "--worker-dir", directory.path,
-                             "--log-file", directory.appendingPathComponent("worker.log").path,
+                             "--log-file", directory.appendingPathComponent("\(program).log").path,
                              "--ping-interval", "1", "--job-log-interval", "1"] + arguments
         var inherited = ProcessInfo.processInfo.environment
         for name in ["http_proxy", "https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY", "all_proxy", "ALL_PROXY"] {
@@ -41,7 +46,7 @@ final class WorkerProcess: Sendable {
         try process.run()
     }
 
-    var log: String { (try? String(contentsOf: directory.appendingPathComponent("worker.log"), encoding: .utf8)) ?? "" }
+    var log: String { (try? String(contentsOf: directory.appendingPathComponent("\(program).log"), encoding: .utf8)) ?? "" }
 
     func signal(_ number: Int32) {
         kill(process.processIdentifier, number)
@@ -53,7 +58,7 @@ final class WorkerProcess: Sendable {
             if !process.isRunning { return process.terminationStatus }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw TestFailure("lava-worker did not exit within \(seconds) s; its log:\n\(log)")
+        throw TestFailure("\(program) did not exit within \(seconds) s; its log:\n\(log)")
     }
 
     /// Ends the worker and any lava-run it left (tests that are done with it), so that no job

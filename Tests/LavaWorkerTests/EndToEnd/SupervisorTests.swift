@@ -1,0 +1,192 @@
+import DockerEngine
+import Foundation
+import LavaCore
+@testable import LavaServer
+import LavaTestSupport
+import Synchronization
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// lava-docker-worker on the real engine, with worker images of this checkout at two versions
+/// (docker/lava-dispatcher), our server, and a local registry for the image of the upgrade.
+extension EndToEnd { @Suite struct SupervisorTests {
+    static let old = "2026.11"
+    static let new = "2026.12"
+
+    /// `<registry>/lava-test/lava-dispatcher-<unique>`: images of this run only.
+    static func repository() throws -> String {
+        "\(try TestDocker.registry())/lava-test/lava-dispatcher-\(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    static func supervisor(_ lab: DockerLab, repository: String, arguments: [String] = [], environment: [String: String] = [:]) throws -> WorkerProcess {
+        let process = try WorkerProcess("lava-docker-worker", url: lab.url, token: lab.workerToken, directory: lab.directory.appendingPathComponent("docker-worker"),
+                          arguments: ["--image", "\(repository):{version}", "--docker-socket", try TestDocker.socketPath(),
+                                      "--version-check-interval", "1", "--build-dir", lab.directory.appendingPathComponent("build").path]
+                              + arguments,
+                          environment: environment)
+        started.withLock { $0.append(process) }
+        return process
+    }
+
+    /// Waits until lab-1 is online at `version` on the server.
+    static func online(_ version: String, on live: LiveServer, within seconds: Int = 120, log: @autoclosure () -> String) async throws {
+        for _ in 0..<(seconds * 5) {
+            if let worker = try await live.inventory.workers().first(where: { $0.name == "lab-1" }),
+               worker.state == .online, worker.version == version { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw TestFailure("lab-1 is not online at \(version) after \(seconds) s; supervisor log:\n\(log())")
+    }
+
+    static func workerContainers() async throws -> [ContainerSummary] {
+        try await DockerLab.docker().listContainers(all: true, labels: ["org.lavasoftware.lava-docker-worker.name": "lab-1"])
+    }
+
+    /// Runs `body` with the image of the old version built, then stops every supervisor it
+    /// started and removes the worker containers and images, whatever happened.
+    static func run(_ body: @Sendable (DockerLab, String) async throws -> Void) async throws {
+        let repository = try repository()
+        try await WorkerImage.build(version: old, tag: "\(repository):\(old)")
+        try await DockerLab.prepare { lab in
+            let outcome: Result<Void, any Error>
+            do {
+                try await body(lab, repository)
+                outcome = .success(())
+            } catch {
+                outcome = .failure(error)
+            }
+            for process in started.withLock({ $0 }) { process.stop() }
+            let docker = try DockerLab.docker()
+            for container in try await workerContainers() { try? await docker.removeContainer(container.id) }
+            for version in [old, new] {
+                try? await docker.removeImage("\(repository):\(version)", force: true)
+                try? await docker.removeImage("\(repository):\(version).customized", force: true)
+            }
+            try outcome.get()
+        }
+    }
+
+    private static let started = Mutex<[WorkerProcess]>([])
+
+    final class Output: Sendable {
+        let text = Mutex("")
+    }
+
+    @Test("the worker container of the server's version: privileged, host network, mounts, labels, no token in its config; online; runs a job")
+    func start() async throws {
+        try await Self.run { lab, repository in
+            let supervisor = try Self.supervisor(lab, repository: repository)
+            try await lab.serve(version: Self.old) { live in
+                try await Self.online(Self.old, on: live, log: supervisor.log)
+                let containers = try await Self.workerContainers()
+                #expect(containers.count == 1)
+                let first = try #require(containers.first)
+                let info = try #require(try await DockerLab.docker().inspectContainer(first.id))
+                #expect(info.hostConfig.privileged)
+                #expect(info.hostConfig.networkMode == "host")
+                #expect(info.hostConfig.initProcess == true)
+                #expect(info.hostname.hasPrefix("docker-"))
+                let workerDirectory = supervisor.directory.path
+                #expect(info.hostConfig.binds.contains("\(workerDirectory):\(workerDirectory)"))
+                #expect(info.hostConfig.binds.contains("\(try TestDocker.socketPath()):/var/run/docker.sock"))
+                #expect(info.labels["org.lavasoftware.lava-docker-worker.version"] == Self.old)
+                let config = info.command.joined(separator: " ") + info.entrypoint.joined(separator: " ") + info.environment.joined(separator: " ")
+                #expect(!config.contains(lab.workerToken), "the token is in the container's configuration")
+                #expect(info.command.contains("--token-file"))
+
+                let id = try await lab.submit(JobLifecycleTests.ticking(3), to: live)
+                let done = try await lab.wait(for: id, on: live, worker: supervisor) { $0.state == .finished }
+                #expect(done.health == .complete)
+            }
+        }
+    }
+
+    @Test("the server is upgraded mid-job: the job finishes on the old worker, the new image is pulled, the worker is online at the new version")
+    func upgrade() async throws {
+        try await Self.run { lab, repository in
+            try await WorkerImage.build(version: Self.new, tag: "\(repository):\(Self.new)")
+            let local = "\(repository):\(Self.new)"
+            // Only in the registry: the supervisor must pull it.
+            let docker = try DockerLab.docker()
+            try await docker.pushImage(local) { _ in }
+            try await docker.removeImage(local)
+            let supervisor = try Self.supervisor(lab, repository: repository)
+            let id = try await lab.serve(version: Self.old) { live in
+                try await Self.online(Self.old, on: live, log: supervisor.log)
+                let id = try await lab.submit(JobLifecycleTests.ticking(60), to: live)
+                try await lab.wait(for: id, on: live, logContaining: "tick 5")
+                return id
+            }
+            try await lab.serve(version: Self.new) { live in
+                try await Self.online(Self.new, on: live, log: supervisor.log)
+                let job = try await lab.job(id, on: live)
+                #expect(job.health == .complete)
+                #expect(JobLifecycleTests.ticks(try await live.storedLog(id)) == Array(1...60))
+                #expect(try await docker.inspectImage(local) != nil)
+                let running = try await Self.workerContainers().filter { $0.state == "running" }
+                #expect(running.map { $0.labels["org.lavasoftware.lava-docker-worker.version"] } == [Self.new])
+                #expect(supervisor.log.contains("pulling \(local) while the worker finishes its jobs"))
+            }
+        }
+    }
+
+    @Test("kill -9 the supervisor mid-job and start it again: the same container is adopted and the job completes")
+    func adopt() async throws {
+        try await Self.run { lab, repository in
+            let first = try Self.supervisor(lab, repository: repository)
+            try await lab.serve(version: Self.old) { live in
+                try await Self.online(Self.old, on: live, log: first.log)
+                let before = try await Self.workerContainers().map(\.id)
+                let id = try await lab.submit(JobLifecycleTests.ticking(40), to: live)
+                try await lab.wait(for: id, on: live, logContaining: "tick 3")
+                first.signal(SIGKILL)
+                _ = try await first.exitStatus(within: 10)
+                let second = try Self.supervisor(lab, repository: repository)
+                let done = try await lab.wait(for: id, on: live, within: 60, worker: second) { $0.state == .finished }
+                #expect(done.health == .complete)
+                #expect(try await Self.workerContainers().map(\.id) == before)
+                #expect(second.log.contains("adopting the running worker container"))
+            }
+        }
+    }
+
+    @Test("SIGTERM mid-job: the job completes, the supervisor exits 0 and the container is gone")
+    func stop() async throws {
+        try await Self.run { lab, repository in
+            let supervisor = try Self.supervisor(lab, repository: repository)
+            try await lab.serve(version: Self.old) { live in
+                try await Self.online(Self.old, on: live, log: supervisor.log)
+                let id = try await lab.submit(JobLifecycleTests.ticking(30), to: live)
+                try await lab.wait(for: id, on: live, logContaining: "tick 3")
+                supervisor.signal(SIGTERM)
+                #expect(try await supervisor.exitStatus(within: 60) == 0)
+                #expect(try await lab.job(id, on: live).health == .complete)
+                #expect(try await Self.workerContainers().isEmpty)
+            }
+        }
+    }
+
+    @Test("a Dockerfile in --build-dir customises the image: its FROM replaced by the server's version")
+    func customised() async throws {
+        try await Self.run { lab, repository in
+            let build = lab.directory.appendingPathComponent("build")
+            try FileManager.default.createDirectory(at: build, withIntermediateDirectories: true)
+            try "FROM debian:anything\nRUN echo customised > /etc/lava-customised\n".write(
+                to: build.appendingPathComponent("Dockerfile"), atomically: true, encoding: .utf8)
+            let supervisor = try Self.supervisor(lab, repository: repository)
+            try await lab.serve(version: Self.old) { live in
+                try await Self.online(Self.old, on: live, log: supervisor.log)
+                let container = try #require(try await Self.workerContainers().first)
+                #expect(container.image == "\(repository):\(Self.old).customized")
+                let output = Output()
+                let status = try await DockerLab.docker().exec(container.id, command: ["cat", "/etc/lava-customised"]) { chunk in
+                    output.text.withLock { $0 += String(decoding: chunk.bytes, as: UTF8.self) }
+                }
+                #expect(status == 0)
+                #expect(output.text.withLock { $0 } == "customised\n")
+            }
+        }
+    }
+} }
