@@ -46,6 +46,16 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         .target(name: "DockerEngine", dependencies: ["Curl"]),
+        // sd_notify and the journal for lava-docker-worker under systemd.
+        .systemLibrary(
+            name: "CSystemd",
+            pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]
+        ),
+        .target(
+            name: "Systemd",
+            dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "LavaWorker",
             dependencies: [
@@ -97,6 +107,7 @@ let package = Package(
         ),
         .testTarget(name: "LavaCoreTests", dependencies: ["LavaCore"]),
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "LavaTestSupport"]),
+        .testTarget(name: "SystemdTests", dependencies: ["Systemd", "LavaTestSupport"]),
         .testTarget(name: "LavaDispatcherTests", dependencies: ["LavaDispatcher", "LavaTestSupport"]),
         .target(
             name: "LavaTestSupport",
