@@ -47,6 +47,16 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         .target(name: "DockerEngine", dependencies: ["Curl"]),
+        // sd_notify and the journal for lava-docker-worker under systemd.
+        .systemLibrary(
+            name: "CSystemd",
+            pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]
+        ),
+        .target(
+            name: "Systemd",
+            dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "LavaWorker",
             dependencies: [
@@ -73,7 +83,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "lava-docker-worker",
-            dependencies: ["DockerWorker", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["DockerWorker", "Systemd", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "lava-run",
@@ -107,6 +117,7 @@ let package = Package(
         .testTarget(name: "LavaCoreTests", dependencies: ["LavaCore"]),
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "LavaTestSupport"]),
         .testTarget(name: "DockerWorkerTests", dependencies: ["DockerWorker", "DockerEngine", "LavaTestSupport"]),
+        .testTarget(name: "SystemdTests", dependencies: ["Systemd", "LavaTestSupport"]),
         .testTarget(name: "LavaDispatcherTests", dependencies: ["LavaDispatcher", "LavaTestSupport"]),
         .target(
             name: "LavaTestSupport",

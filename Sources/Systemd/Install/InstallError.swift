@@ -1,0 +1,30 @@
+/// Why `lava-docker-worker install|uninstall` failed, each said with what the user can do.
+public enum InstallError: Error, Equatable, CustomStringConvertible {
+    case notRoot
+    case invalidURL(String)
+    case invalidName(String)
+    case invalidToken
+    case invalidPath(String)
+    case fileSystem(path: String, reason: String)
+    case systemctlFailed(arguments: [String], status: Int32, output: String)
+
+    public var description: String {
+        switch self {
+        case .notRoot:
+            "installing a system service needs root: run as root (sudo lava-docker-worker …)"
+        case .invalidURL(let url):
+            "--url must be http(s)://<server>[:port]/ (got \"\(url)\")"
+        case .invalidName(let name):
+            "--name may only use letters, digits, '-', '_' and '.' (got \"\(name)\")"
+        case .invalidToken:
+            "--token must be the worker token printed by `lava-server workers add` (one word, no spaces)"
+        case .invalidPath(let path):
+            "\(path): paths must be absolute, without spaces or quotes"
+        case .fileSystem(let path, let reason):
+            "\(path): \(reason)"
+        case .systemctlFailed(let arguments, let status, let output):
+            "systemctl \(arguments.joined(separator: " ")) failed (status \(status)): \(output)"
+                + " — see journalctl -u lava-docker-worker"
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+
+/// One file the installation writes, as it will be on disk.
+public struct PlannedFile: Sendable, Equatable {
+    public var path: String
+    public var mode: mode_t
+    public var content: String
+}
+
+/// What `install` writes, computed without touching the disk: the environment file, the token
+/// file and the unit, and the command the unit will run.
+public struct InstallPlan: Sendable, Equatable {
+    public var paths: InstallPaths
+    public var environmentFile: PlannedFile
+    public var tokenFile: PlannedFile
+    public var unitFile: PlannedFile
+
+    /// Checks the user's input, which ends up in files systemd parses: anything that would
+    /// split or escape a value there is refused.
+    public init(url: String, name: String, token: String, paths: InstallPaths = InstallPaths()) throws(InstallError) {
+        guard let parsed = URLComponents(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
+              parsed.host?.isEmpty == false, url.allSatisfy(Self.isSafe)
+        else { throw .invalidURL(url) }
+        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
+        else { throw .invalidName(name) }
+        guard !token.isEmpty, token.allSatisfy(Self.isSafe) else { throw .invalidToken }
+        for path in [paths.environmentFile, paths.workerDirectory, paths.unitFile, paths.binary]
+        where !path.hasPrefix("/") || !path.allSatisfy(Self.isSafe) {
+            throw .invalidPath(path)
+        }
+
+        self.paths = paths
+        // The token stays out of the environment file, which every user may read.
+        let settings = """
+
+            # Written by `lava-docker-worker install`.
+            URL="\(url)"
+            WORKER_NAME="--name \(name)"
+            TOKEN="--token-file \(paths.tokenFile)"
+            WORKER_DIR="\(paths.workerDirectory)"
+
+            """
+        environmentFile = PlannedFile(
+            path: paths.environmentFile, mode: 0o644, content: UnitTemplates.environmentFile + settings)
+        tokenFile = PlannedFile(path: paths.tokenFile, mode: 0o600, content: token)
+        unitFile = PlannedFile(
+            path: paths.unitFile, mode: 0o644,
+            content: UnitTemplates.unit.replacingOccurrences(
+                of: "ExecStart=\(UnitTemplates.defaultBinary) ", with: "ExecStart=\(paths.binary) "))
+    }
+
+    public var files: [PlannedFile] { [environmentFile, tokenFile, unitFile] }
+
+    /// What systemd will run, to run the same by hand where systemd is not running.
+    public var startCommand: [String] {
+        UnitCommandLine.arguments(unit: unitFile.content, environmentFile: environmentFile.content)
+    }
+
+    /// Printable, and nothing that a systemd value or a shell word would treat specially.
+    private static func isSafe(_ character: Character) -> Bool {
+        character.isASCII && !character.isWhitespace && !"\"'\\$`;".contains(character)
+            && character.asciiValue.map { $0 >= 0x20 && $0 < 0x7f } == true
+    }
+}

@@ -1,0 +1,72 @@
+/// The unit and environment file templates, embedded so the installer needs nothing beside its
+/// own binary. They must stay identical to systemd/lava-docker-worker.service and
+/// systemd/lava-docker-worker in the repository (a test compares them), which are the readable
+/// copies for admins who install by hand.
+enum UnitTemplates {
+    /// The binary path in `unit`'s ExecStart=, replaced when installing another path.
+    static let defaultBinary = "/usr/local/bin/lava-docker-worker"
+
+    static let unit = #"""
+# lava-swift's lava-docker-worker: runs lava-worker in a Docker container of the server's
+# version and upgrades it. The variables are LAVA's, set in EnvironmentFile= (written by
+# `lava-docker-worker install`); Type=notify and the watchdog because the supervisor reports
+# READY=1 and pings WATCHDOG=1 (a hung supervisor gets restarted).
+[Unit]
+Description=LAVA docker worker
+After=network-online.target remote-fs.target containerd.service docker.service
+Wants=network-online.target
+
+[Service]
+Type=notify
+NotifyAccess=main
+WatchdogSec=120
+Environment=URL=http://localhost/ LOGLEVEL=INFO WORKER_DIR="/var/lib/lava/dispatcher/docker-worker" BUILD_DIR="/etc/lava-dispatcher-host/build" LOG_FILE="-"
+EnvironmentFile=-/etc/lava-dispatcher-host/lava-docker-worker
+ExecStart=/usr/local/bin/lava-docker-worker --level $LOGLEVEL --url $URL $TOKEN $WORKER_NAME $WS_URL $HTTP_TIMEOUT $JOB_LOG_INTERVAL --worker-dir $WORKER_DIR --build-dir $BUILD_DIR $BUILD_OPTIONS $MOUNTS --log-file $LOG_FILE $SENTRY_DSN
+TimeoutStopSec=infinity
+Restart=always
+KillMode=process
+
+[Install]
+WantedBy=multi-user.target
+
+"""#
+
+    static let environmentFile = #"""
+# Configuration of lava-docker-worker.service: the variables of LAVA's
+# /etc/lava-dispatcher-host/lava-docker-worker. `lava-docker-worker install` writes
+# URL, WORKER_NAME, TOKEN and WORKER_DIR at the end; uncomment the others to change them.
+# Options are passed whole ("--name lab-1"), so an unset variable passes nothing.
+
+# Worker name, as the server knows it (default: the host's FQDN).
+# WORKER_NAME="--name <hostname.fqdn>"
+
+# Logging level: DEBUG, INFO, WARN or ERROR.
+# LOGLEVEL="INFO"
+
+# Log file; "-" is the standard output, which systemd sends to the journal
+# (journalctl -u lava-docker-worker).
+# LOG_FILE="/var/log/lava-dispatcher-host/lava-docker-worker.log"
+
+# Server connection. The token is read from a file in the worker directory, never put
+# here: this file is readable by every user.
+# URL="http://localhost/"
+# TOKEN="--token-file /var/lib/lava/dispatcher/docker-worker/token"
+# WS_URL="--ws-url http://localhost/ws/"
+# HTTP_TIMEOUT="--http-timeout 600"
+# JOB_LOG_INTERVAL="--job-log-interval 5"
+# MOUNTS="--mount /path/to/directory --mount /path/on/host:/path/on/container --mount /path/host:/path/container:ro"
+
+# Worker directory: job database and token, mounted into the worker container.
+# WORKER_DIR="/var/lib/lava/dispatcher/docker-worker"
+
+# Docker build directory: a Dockerfile there customises the worker image.
+# BUILD_DIR="/etc/lava-dispatcher-host/build"
+# By default '--no-cache' forces a clean build; "--use-cache" uses the build cache.
+# BUILD_OPTIONS="--use-cache"
+
+# Sentry Data Source Name.
+# SENTRY_DSN="--sentry-dsn <sentry-dsn>"
+
+"""#
+}

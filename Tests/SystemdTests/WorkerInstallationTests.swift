@@ -1,0 +1,183 @@
+import Foundation
+import LavaTestSupport
+import Testing
+
+@testable import Systemd
+
+/// Installs into a temporary root, where /run/systemd/system does not exist: systemctl is never
+/// run, so these tests cannot start or stop anything on the host.
+@Suite struct WorkerInstallationTests {
+    private let token = "0123456789abcdef0123456789abcdef"
+
+    private func plan(url: String = "http://lava.example:8000/", token: String? = nil) throws -> InstallPlan {
+        try InstallPlan(url: url, name: "lab-1", token: token ?? self.token)
+    }
+
+    private func read(_ root: URL, _ path: String) throws -> String {
+        try String(contentsOfFile: root.appendingPathComponent(path).path, encoding: .utf8)
+    }
+
+    private func mode(_ root: URL, _ path: String) throws -> Int {
+        let attributes = try FileManager.default.attributesOfItem(atPath: root.appendingPathComponent(path).path)
+        return (attributes[.posixPermissions] as? Int) ?? -1
+    }
+
+    @Test func installWritesTheFilesWithTheirModes() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let report = try WorkerInstallation(root: directory.url).apply(try plan())
+
+        let environment = "/etc/lava-dispatcher-host/lava-docker-worker"
+        let tokenFile = "/var/lib/lava/dispatcher/docker-worker/token"
+        let unit = "/etc/systemd/system/lava-docker-worker.service"
+        #expect(report.written == [environment, tokenFile, unit])
+        #expect(report.started == false)
+
+        let settings = try read(directory.url, environment)
+        #expect(settings.hasPrefix(UnitTemplates.environmentFile))
+        #expect(settings.hasSuffix("""
+            URL="http://lava.example:8000/"
+            WORKER_NAME="--name lab-1"
+            TOKEN="--token-file /var/lib/lava/dispatcher/docker-worker/token"
+            WORKER_DIR="/var/lib/lava/dispatcher/docker-worker"
+
+            """))
+        #expect(!settings.contains(token))
+        #expect(try mode(directory.url, environment) == 0o644)
+
+        #expect(try read(directory.url, tokenFile) == token)
+        #expect(try mode(directory.url, tokenFile) == 0o600)
+        #expect(try mode(directory.url, "/var/lib/lava/dispatcher/docker-worker") == 0o700)
+
+        #expect(try read(directory.url, unit) == UnitTemplates.unit)
+        #expect(try mode(directory.url, unit) == 0o644)
+    }
+
+    @Test func withoutSystemdItPrintsTheServicesCommand() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let report = try WorkerInstallation(root: directory.url).apply(try plan())
+        #expect(report.startCommand == [
+            "/usr/local/bin/lava-docker-worker", "--level", "INFO", "--url", "http://lava.example:8000/",
+            "--token-file", "/var/lib/lava/dispatcher/docker-worker/token", "--name", "lab-1",
+            "--worker-dir", "/var/lib/lava/dispatcher/docker-worker", "--build-dir", "/etc/lava-dispatcher-host/build",
+            "--log-file", "-",
+        ])
+        let expected = "systemd is not running: start it by hand with: /usr/local/bin/lava-docker-worker"
+            + " --level INFO --url http://lava.example:8000/ --token-file /var/lib/lava/dispatcher/docker-worker/token"
+            + " --name lab-1 --worker-dir /var/lib/lava/dispatcher/docker-worker"
+            + " --build-dir /etc/lava-dispatcher-host/build --log-file -"
+        #expect(report.messages.last == expected)
+    }
+
+    @Test func installingTwiceLeavesTheFilesAlone() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let installation = WorkerInstallation(root: directory.url)
+        _ = try installation.apply(try plan())
+        let unit = directory.url.appendingPathComponent("/etc/systemd/system/lava-docker-worker.service").path
+        let before = try FileManager.default.attributesOfItem(atPath: unit)[.systemFileNumber] as? Int
+
+        let again = try installation.apply(try plan())
+        #expect(again.written.isEmpty)
+        #expect(again.messages.first == "lava-docker-worker is already installed")
+        #expect(try FileManager.default.attributesOfItem(atPath: unit)[.systemFileNumber] as? Int == before)
+    }
+
+    @Test func aChangedTokenOrURLIsRewritten() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let installation = WorkerInstallation(root: directory.url)
+        _ = try installation.apply(try plan())
+
+        let newToken = try installation.apply(try plan(token: "fedcba9876543210"))
+        #expect(newToken.written == ["/var/lib/lava/dispatcher/docker-worker/token"])
+        #expect(try read(directory.url, "/var/lib/lava/dispatcher/docker-worker/token") == "fedcba9876543210")
+
+        let newURL = try installation.apply(try plan(url: "https://lava.example/", token: "fedcba9876543210"))
+        #expect(newURL.written == ["/etc/lava-dispatcher-host/lava-docker-worker"])
+        #expect(try read(directory.url, "/etc/lava-dispatcher-host/lava-docker-worker").contains(#"URL="https://lava.example/""#))
+    }
+
+    @Test func aChangedModeIsRepaired() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let installation = WorkerInstallation(root: directory.url)
+        _ = try installation.apply(try plan())
+        let tokenFile = "/var/lib/lava/dispatcher/docker-worker/token"
+        chmod(directory.url.appendingPathComponent(tokenFile).path, 0o644)
+        #expect(try installation.apply(try plan()).written == [tokenFile])
+        #expect(try mode(directory.url, tokenFile) == 0o600)
+    }
+
+    @Test func otherPathsGoIntoTheUnitAndTheCommand() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let paths = InstallPaths(workerDirectory: "/srv/lava/worker", binary: "/opt/lava/bin/lava-docker-worker")
+        let report = try WorkerInstallation(root: directory.url).apply(
+            try InstallPlan(url: "http://lava.example/", name: "lab-1", token: token, paths: paths))
+        #expect(try read(directory.url, "/srv/lava/worker/token") == token)
+        #expect(try read(directory.url, "/etc/systemd/system/lava-docker-worker.service")
+            .contains("\nExecStart=/opt/lava/bin/lava-docker-worker --level $LOGLEVEL "))
+        #expect(report.startCommand.first == "/opt/lava/bin/lava-docker-worker")
+        #expect(report.startCommand.contains("/srv/lava/worker/token"))
+    }
+
+    @Test func uninstallRemovesOnlyItsFiles() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let installation = WorkerInstallation(root: directory.url)
+        _ = try installation.apply(try plan())
+        try directory.write("jobs", to: "var/lib/lava/dispatcher/docker-worker/db.sqlite3")
+
+        let report = try installation.undo()
+        #expect(report.removed == [
+            "/etc/systemd/system/lava-docker-worker.service",
+            "/etc/lava-dispatcher-host/lava-docker-worker",
+            "/var/lib/lava/dispatcher/docker-worker/token",
+        ])
+        for path in report.removed {
+            #expect(!FileManager.default.fileExists(atPath: directory.url.appendingPathComponent(path).path))
+        }
+        #expect(try read(directory.url, "/var/lib/lava/dispatcher/docker-worker/db.sqlite3") == "jobs")
+
+        let again = try installation.undo()
+        #expect(again.removed.isEmpty)
+        #expect(again.messages == ["lava-docker-worker is not installed: nothing to remove"])
+    }
+
+    @Test func badInputIsRefusedWithWhatToDo() {
+        for url in ["lava.example", "ftp://lava.example/", "http://", "http://lava.example/ --token x", #"http://a"b/"#] {
+            #expect(throws: InstallError.invalidURL(url)) { try InstallPlan(url: url, name: "lab-1", token: token) }
+        }
+        #expect(InstallError.invalidURL("lava.example").description.hasPrefix("--url must be http(s)://"))
+        #expect(throws: InstallError.invalidName("lab 1")) { try InstallPlan(url: "http://a/", name: "lab 1", token: token) }
+        #expect(throws: InstallError.invalidToken) { try InstallPlan(url: "http://a/", name: "lab-1", token: "") }
+        #expect(throws: InstallError.invalidToken) { try InstallPlan(url: "http://a/", name: "lab-1", token: "a\nb") }
+        #expect(throws: InstallError.invalidPath("relative/bin")) {
+            try InstallPlan(url: "http://a/", name: "lab-1", token: token, paths: InstallPaths(binary: "relative/bin"))
+        }
+        #expect(InstallError.notRoot.description.contains("run as root"))
+    }
+
+    /// The unit and environment file in the repository are what admins read and copy; the
+    /// installer writes its embedded copies, which must not drift from them.
+    @Test func embeddedTemplatesMatchTheRepository() throws {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        #expect(try String(contentsOf: repository.appendingPathComponent("systemd/lava-docker-worker.service"), encoding: .utf8)
+            == UnitTemplates.unit)
+        #expect(try String(contentsOf: repository.appendingPathComponent("systemd/lava-docker-worker"), encoding: .utf8)
+            == UnitTemplates.environmentFile)
+    }
+
+    @Test func commandLineExpandsAsSystemdDoes() {
+        let unit = """
+            Environment=A=one B="two words" EMPTY=
+            ExecStart=/bin/x $A $B ${B} $EMPTY $UNSET --flag
+            """
+        #expect(UnitCommandLine.arguments(unit: unit, environmentFile: "# A=ignored\nA=\"1 2\"\n")
+            == ["/bin/x", "1", "2", "two", "words", "two words", "--flag"])
+        #expect(UnitCommandLine.shellLine(["a b", "it's", "", "--x=1"]) == #"'a b' 'it'\''s' '' --x=1"#)
+    }
+}
