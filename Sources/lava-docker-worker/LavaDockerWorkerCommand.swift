@@ -5,13 +5,14 @@ import Foundation
 import LavaCore
 import LavaWorker
 import Logging
+import Systemd
 
 @main
 struct LavaDockerWorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lava-docker-worker",
         abstract: "Run a LAVA worker in a container of the server's version, and upgrade it with the server.",
-        subcommands: [Run.self],
+        subcommands: [Run.self, Install.self, Uninstall.self],
         defaultSubcommand: Run.self
     )
 }
@@ -111,9 +112,19 @@ struct Run: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let sink = try LogSink.open(logFile)
         let logLevel: Logger.Level = ["DEBUG": .debug, "WARN": .warning, "WARNING": .warning, "ERROR": .error][level.uppercased()] ?? .info
-        let logger = Logger(label: "lava-docker-worker") { _ in WorkerLogHandler(level: logLevel, sink: sink) }
+        let logger: Logger
+        if logFile == "-", JournalLogHandler.isConnected {
+            // Under systemd: journald gets the worker container's lines with their own fields.
+            logger = Logger(label: "lava-docker-worker") { _ in
+                var handler = JournalLogHandler(identifier: "lava-docker-worker")
+                handler.logLevel = logLevel
+                return handler
+            }
+        } else {
+            let sink = try LogSink.open(logFile)
+            logger = Logger(label: "lava-docker-worker") { _ in WorkerLogHandler(level: logLevel, sink: sink) }
+        }
         let failure: SupervisorError?
         do throws(SupervisorError) {
             try await supervise(logger: logger)
@@ -157,9 +168,13 @@ struct Run: AsyncParsableCommand {
             throw .docker(error)
         }
         try await resolveToken(settings: settings, client: client, logger: logger)
-        let supervisor = Supervisor(settings: settings, client: client, docker: docker, logger: logger, status: LogStatus(logger: logger))
+        let supervisor = Supervisor(settings: settings, client: client, docker: docker, logger: logger, status: SystemdStatus())
         let signals = StopSignals { supervisor.stop() }
-        defer { signals.cancel() }
+        let watchdog = Task { await ServerWatchdog(client: client).run() }
+        defer {
+            signals.cancel()
+            watchdog.cancel()
+        }
         try await supervisor.run()
     }
 

@@ -115,7 +115,7 @@ public actor Supervisor {
             let image = try? settings.image.image(for: version)
             let prefetch = Task { [images] in if let image { try? await images.pull(image) } }
             running = container.id
-            _ = try await follow(container.id, since: Date())
+            _ = try await follow(container.id, version: old, since: Date())
             running = nil
             prefetch.cancel()
             try? await docker.removeContainer(container.id)
@@ -183,7 +183,7 @@ public actor Supervisor {
                 prefetched = next
             }
         }
-        let exit = try await follow(id, since: since)
+        let exit = try await follow(id, version: version, since: since)
         watcher.cancel()
         running = nil
         try? await docker.removeContainer(id)
@@ -198,8 +198,12 @@ public actor Supervisor {
         }
     }
 
-    /// The container's output, line by line into the log (`> ` first, as LAVA), until it exits.
-    private func follow(_ id: String, since: Date?) async throws(SupervisorError) -> Int {
+    /// The container's output, line by line into the log (`> ` first, as LAVA; in the journal with
+    /// LAVA_WORKER_CONTAINER and LAVA_WORKER_VERSION fields), until it exits.
+    private func follow(_ id: String, version: String, since: Date?) async throws(SupervisorError) -> Int {
+        var logger = logger
+        logger[metadataKey: "lava_worker_container"] = "\(id.prefix(12))"
+        logger[metadataKey: "lava_worker_version"] = "\(version)"
         let output = Task { [docker, logger] in
             var lines = LineSplitter()
             let stream = docker.containerLogs(id, follow: true, since: since)

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import Systemd
+
+/// `lava-docker-worker install`: the one command for admins. Writes LAVA's environment file
+/// and the token file (0600), installs the systemd unit, enables and starts it; says how to
+/// start by hand where systemd is not running. Running it again changes nothing.
+struct Install: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Install lava-docker-worker as a systemd service and start it.",
+        discussion: """
+            Writes /etc/lava-dispatcher-host/lava-docker-worker (the environment file), <worker-dir>/token (mode 0600) \
+            and /etc/systemd/system/lava-docker-worker.service, then enables and starts the service. Harmless to run \
+            again; with another URL or token it rewrites what changed and restarts the service.
+            """
+    )
+
+    @Option(help: "The server's URL, e.g. https://lava.example.org/.")
+    var url: String
+
+    @Option(help: "The worker's name on the server.")
+    var name: String
+
+    @Option(help: "The worker's token (from `lava-server workers add`).")
+    var token: String
+
+    @Option(name: .customLong("worker-dir"), help: "The worker's directory.")
+    var workerDir: String = InstallPaths().workerDirectory
+
+    @Option(help: "Where lava-docker-worker is installed (the unit's ExecStart).")
+    var binary: String = InstallPaths().binary
+
+    func run() throws {
+        let paths = InstallPaths(workerDirectory: workerDir, binary: binary)
+        do {
+            let report = try WorkerInstallation().apply(try InstallPlan(url: url, name: name, token: token, paths: paths))
+            report.messages.forEach { print($0) }
+        } catch {
+            printError(error)
+            throw ExitCode(78)
+        }
+    }
+}
+
+/// `lava-docker-worker uninstall`: stops and disables the service and removes what `install`
+/// wrote; the worker directory's other files stay.
+struct Uninstall: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Stop the service and remove what install wrote.")
+
+    @Option(name: .customLong("worker-dir"), help: "The worker's directory.")
+    var workerDir: String = InstallPaths().workerDirectory
+
+    func run() throws {
+        do {
+            let report = try WorkerInstallation().undo(paths: InstallPaths(workerDirectory: workerDir))
+            report.messages.forEach { print($0) }
+        } catch {
+            printError(error)
+            throw ExitCode(78)
+        }
+    }
+}
+
+private func printError(_ error: InstallError) {
+    FileHandle.standardError.write(Data("lava-docker-worker: \(error)\n".utf8))
+}
