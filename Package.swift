@@ -98,9 +98,10 @@ let package = Package(
         .testTarget(name: "LavaCoreTests", dependencies: ["LavaCore"]),
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "LavaTestSupport"]),
         .testTarget(name: "LavaDispatcherTests", dependencies: ["LavaDispatcher", "LavaTestSupport"]),
+        .testTarget(name: "WorkerImageTests", dependencies: ["LavaTestSupport", "DockerEngine"]),
         .target(
             name: "LavaTestSupport",
-            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird"), "DockerEngine"],
             path: "Tests/LavaTestSupport"
         ),
         .testTarget(
