@@ -119,9 +119,10 @@ let package = Package(
         .testTarget(name: "DockerWorkerTests", dependencies: ["DockerWorker", "DockerEngine", "LavaTestSupport"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", "LavaTestSupport"]),
         .testTarget(name: "LavaDispatcherTests", dependencies: ["LavaDispatcher", "LavaTestSupport"]),
+        .testTarget(name: "WorkerImageTests", dependencies: ["LavaTestSupport", "DockerEngine"]),
         .target(
             name: "LavaTestSupport",
-            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird"), "DockerEngine"],
             path: "Tests/LavaTestSupport"
         ),
         .testTarget(
