@@ -11,7 +11,7 @@ import Testing
     @Test func notificationsReachTheNotifySocket() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let socket = try DatagramSocket(path: directory.url.appendingPathComponent("notify").path)
+        let socket = try NotifySocket(path: directory.url.appendingPathComponent("notify").path)
         defer { socket.release() }
 
         try withEnvironment(["NOTIFY_SOCKET": socket.path]) {
@@ -84,44 +84,5 @@ import Testing
             if let value { setenv(name, value, 1) } else { unsetenv(name) }
         }
         try body()
-    }
-}
-
-/// A bound unix datagram socket, standing in for systemd's notify socket.
-private struct DatagramSocket {
-    let path: String
-    private let descriptor: Int32
-
-    init(path: String) throws {
-        self.path = path
-        descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
-        guard descriptor >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { throw POSIXError(.ENAMETOOLONG) }
-        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            buffer.copyBytes(from: bytes)
-        }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        guard bound == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
-        // A missing datagram fails the test after 5 s instead of hanging it.
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    }
-
-    func receive() throws -> String {
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let count = recv(descriptor, &buffer, buffer.count, 0)
-        guard count >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
-        return String(decoding: buffer[..<count], as: UTF8.self)
-    }
-
-    func release() {
-        close(descriptor)
     }
 }

@@ -191,4 +191,30 @@ extension EndToEnd { @Suite struct SupervisorTests {
             }
         }
     }
+
+    @Test("systemd hears READY=1 once the worker runs, STATUS= of each step, WATCHDOG=1 while the server answers, STOPPING=1")
+    func notifications() async throws {
+        try await Self.run { lab, repository in
+            let socket = try NotifySocket(path: lab.directory.appendingPathComponent("notify").path)
+            defer { socket.release() }
+            let supervisor = try Self.supervisor(lab, repository: repository,
+                                                 environment: ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "2000000"])
+            try await lab.serve(version: Self.old) { live in
+                try await Self.online(Self.old, on: live, log: supervisor.log)
+                var messages: [String] = []
+                let running = "STATUS=running lava-worker \(Self.old) in lava-worker-\(Self.old)-"
+                // Each receive waits 5 s at most; the watchdog comes every second.
+                while !(messages.contains("WATCHDOG=1") && messages.contains("READY=1") && messages.contains { $0.hasPrefix(running) }),
+                      messages.count < 50 {
+                    messages.append(try socket.receive())
+                }
+                #expect(messages.contains { $0.hasPrefix(running) }, "\(messages)")
+                supervisor.signal(SIGTERM)
+                while !messages.contains("STOPPING=1"), messages.count < 100 {
+                    messages.append(try socket.receive())
+                }
+                #expect(try await supervisor.exitStatus(within: 60) == 0)
+            }
+        }
+    }
 } }
