@@ -30,10 +30,13 @@ struct Install: ParsableCommand {
     @Option(help: "Where lava-docker-worker is installed (the unit's ExecStart).")
     var binary: String = InstallPaths().binary
 
+    @Option(help: "Install under this directory instead of / (an image being prepared, a test).")
+    var root: String = "/"
+
     func run() throws {
         let paths = InstallPaths(workerDirectory: workerDir, binary: binary)
         do {
-            let report = try WorkerInstallation().apply(try InstallPlan(url: url, name: name, token: token, paths: paths))
+            let report = try WorkerInstallation(root: URL(fileURLWithPath: root)).apply(try InstallPlan(url: url, name: name, token: token, paths: paths))
             report.messages.forEach { print($0) }
         } catch {
             printError(error)
@@ -50,9 +53,12 @@ struct Uninstall: ParsableCommand {
     @Option(name: .customLong("worker-dir"), help: "The worker's directory.")
     var workerDir: String = InstallPaths().workerDirectory
 
+    @Option(help: "Uninstall from under this directory instead of /.")
+    var root: String = "/"
+
     func run() throws {
         do {
-            let report = try WorkerInstallation().undo(paths: InstallPaths(workerDirectory: workerDir))
+            let report = try WorkerInstallation(root: URL(fileURLWithPath: root)).undo(paths: InstallPaths(workerDirectory: workerDir))
             report.messages.forEach { print($0) }
         } catch {
             printError(error)

@@ -1,0 +1,81 @@
+import Foundation
+import LavaTestSupport
+import Testing
+
+/// lava-docker-worker's one-line errors and exit statuses for bad input, and `install` /
+/// `uninstall` into a staging root (no systemd runs here).
+@Suite struct SupervisorCommandLineTests {
+    /// Runs the built lava-docker-worker to its end: status, standard output and error.
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+        let process = Process()
+        process.executableURL = WorkerProcess.binary("lava-docker-worker")
+        process.arguments = arguments
+        let output = Pipe(), error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
+    static func runWorker(_ extra: [String], directory: TemporaryDirectory) throws -> (status: Int32, output: String, error: String) {
+        try run(["run", "--token", "t", "--worker-dir", directory.url.appendingPathComponent("w").path, "--log-file", "-"] + extra)
+    }
+
+    @Test("no Docker socket: exit 69 with one line that names the socket")
+    func noSocket() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let result = try Self.runWorker(["--url", "http://127.0.0.1:1/", "--docker-socket", "/nonexistent/docker.sock"], directory: directory)
+        #expect(result.status == 69)
+        #expect(result.output.contains("no Docker engine at /nonexistent/docker.sock: is dockerd running? (--docker-socket)"))
+    }
+
+    @Test("an invalid URL: exit 64")
+    func invalidURL() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let result = try Self.runWorker(["--url", "lava.example", "--docker-socket", try TestDocker.socketPath()], directory: directory)
+        #expect(result.status == 64)
+        #expect(result.output.contains("'lava.example' is not an http:// or https:// URL of a LAVA server (--url)"))
+    }
+
+    @Test("a server that is not LAVA (no version endpoint): exit 64")
+    func notLAVA() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try await FileServer.run(files: ["index.html": Data("hello".utf8)]) { base in
+            let result = try Self.runWorker(["--url", base, "--docker-socket", try TestDocker.socketPath()], directory: directory)
+            #expect(result.status == 64)
+            #expect(result.output.contains("is not a LAVA server"))
+        }
+    }
+
+    @Test("install writes the environment file, the token file (0600) and the unit; again is harmless; uninstall removes them")
+    func install() throws {
+        let root = try TemporaryDirectory()
+        defer { root.remove() }
+        let arguments = ["install", "--url", "http://lava.example:8000/", "--name", "lab-1", "--token", "s3cr3t-token", "--root", root.url.path]
+        let first = try Self.run(arguments)
+        #expect(first.status == 0, "\(first.error)")
+        #expect(first.output.contains("systemd is not running: start it by hand with:"))
+        let environment = try String(contentsOf: root.url.appendingPathComponent("etc/lava-dispatcher-host/lava-docker-worker"), encoding: .utf8)
+        #expect(environment.contains("http://lava.example:8000/"))
+        #expect(!environment.contains("s3cr3t-token"))
+        let token = root.url.appendingPathComponent("var/lib/lava/dispatcher/docker-worker/token")
+        #expect(try String(contentsOf: token, encoding: .utf8).contains("s3cr3t-token"))
+        #expect((try FileManager.default.attributesOfItem(atPath: token.path)[.posixPermissions] as? Int) == 0o600)
+        #expect(FileManager.default.fileExists(atPath: root.url.appendingPathComponent("etc/systemd/system/lava-docker-worker.service").path))
+
+        let again = try Self.run(arguments)
+        #expect(again.status == 0)
+        #expect(again.output.contains("already installed"))
+
+        let removed = try Self.run(["uninstall", "--root", root.url.path])
+        #expect(removed.status == 0)
+        #expect(!FileManager.default.fileExists(atPath: token.path))
+        #expect(try Self.run(["uninstall", "--root", root.url.path]).output.contains("not installed"))
+    }
+}
