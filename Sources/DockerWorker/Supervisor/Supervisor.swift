@@ -23,6 +23,7 @@ public actor Supervisor {
     private var running: String?
     private var previousImage: String?
     private var crashes = 0
+    private var missingImages = 0
 
     public init(settings: SupervisorSettings, client: LavaServerClient, docker: DockerClient, logger: Logger, status: any SupervisorStatus) {
         self.settings = settings
@@ -77,9 +78,11 @@ public actor Supervisor {
             do {
                 image = try await images.provide(try settings.image.image(for: version))
             } catch .docker(let error) where !stopping {
-                try await pause("no worker image for \(version) yet (\(error))")
+                missingImages += 1
+                await pause("no worker image for \(version) yet (\(error))", failures: missingImages)
                 continue
             }
+            missingImages = 0
             guard !stopping else { break }
             let name = plan.containerName(version: version)
             let id = try await start(image: image, name: name, version: version)
@@ -194,7 +197,7 @@ public actor Supervisor {
         default:
             crashes += 1
             guard !stopping else { return }
-            try await pause("the worker exited with status \(exit) (\(crashes) in a row)")
+            await pause("the worker exited with status \(exit) (\(crashes) in a row)", failures: crashes)
         }
     }
 
@@ -227,9 +230,10 @@ public actor Supervisor {
         }
     }
 
-    /// Waits after a failure, longer each time in a row, and says so.
-    private func pause(_ reason: String) async throws(SupervisorError) {
-        let delay = RetryDelay(ceiling: settings.maximumRetryPause).after(failures: max(crashes, 1) + 2)
+    /// Waits after the `failures`-th failure in a row, longer each time (from `retryPause` up to
+    /// `maximumRetryPause`), and says so.
+    private func pause(_ reason: String, failures: Int) async {
+        let delay = RetryDelay(ceiling: settings.maximumRetryPause).after(failures: failures + 2)
         let wait = max(delay, settings.retryPause)
         status.status("\(reason); trying again in \(wait.components.seconds) s")
         logger.warning("\(reason); trying again in \(wait.components.seconds) s")

@@ -217,4 +217,34 @@ extension EndToEnd { @Suite struct SupervisorTests {
             }
         }
     }
+
+    @Test("the new version has no image yet: retried with back-off until it is published; then older images go, the previous stays")
+    func imageNotYetPublished() async throws {
+        try await Self.run { lab, repository in
+            let oldest = "\(repository):2026.10"
+            try await WorkerImage.build(version: "2026.10", tag: oldest)
+            let supervisor = try Self.supervisor(lab, repository: repository)
+            try await lab.serve(version: Self.old) { live in
+                try await Self.online(Self.old, on: live, log: supervisor.log)
+            }
+            try await lab.serve(version: Self.new) { live in
+                for _ in 0..<300 where !supervisor.log.contains("no worker image for \(Self.new) yet") {
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+                #expect(supervisor.log.contains("no worker image for \(Self.new) yet"))
+                // Built under another name, so the supervisor can only find it in the registry.
+                let docker = try DockerLab.docker()
+                let staging = "lava-test/staging-\(UUID().uuidString.prefix(8).lowercased()):\(Self.new)"
+                try await WorkerImage.build(version: Self.new, tag: staging)
+                try await docker.tagImage(staging, as: "\(repository):\(Self.new)")
+                try await docker.pushImage("\(repository):\(Self.new)") { _ in }
+                // The supervisor may have found it in the moment between tag and removal; then it is in use.
+                try? await docker.removeImage("\(repository):\(Self.new)")
+                try? await docker.removeImage(staging)
+                try await Self.online(Self.new, on: live, log: supervisor.log)
+                #expect(try await docker.inspectImage(oldest) == nil, "the oldest image is still there")
+                #expect(try await docker.inspectImage("\(repository):\(Self.old)") != nil, "the previous image was removed")
+            }
+        }
+    }
 } }
