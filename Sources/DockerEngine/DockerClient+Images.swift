@@ -30,6 +30,7 @@ extension DockerClient {
         buildArgs: [String: String] = [:],
         labels: [String: String] = [:],
         dockerfile: String = "Dockerfile",
+        noCache: Bool = false,
         progress: @escaping @Sendable (String) -> Void
     ) async throws(DockerError) {
         let archive: [UInt8]
@@ -41,6 +42,7 @@ extension DockerClient {
         var request = EngineRequest(.post, "/build", query: [
             ("t", tag), ("dockerfile", dockerfile), ("networkmode", "host"), ("rm", "1"), ("forcerm", "1"),
             ("buildargs", Self.jsonObject(buildArgs)), ("labels", Self.jsonObject(labels)),
+            ("nocache", noCache ? "1" : "0"),
         ])
         request.body = archive
         request.contentType = "application/x-tar"

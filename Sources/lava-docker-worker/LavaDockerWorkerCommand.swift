@@ -38,8 +38,11 @@ struct Run: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The server's URL, e.g. https://lava.example.org/.")
-    var url: String
+    @Option(help: "The server's URL, e.g. https://lava.example.org/ (required unless --devel).")
+    var url: String?
+
+    @Flag(name: [.customShort("d"), .long], help: "A developer's setup: --url http://localhost:8000/, --worker-dir ./tmp/worker-docker, --level DEBUG, --log-file -.")
+    var devel = false
 
     @Option(help: "The worker's name on the server.")
     var name: String = HostName.fullyQualified()
@@ -59,7 +62,7 @@ struct Run: AsyncParsableCommand {
     @Option(name: .customLong("build-dir"), help: "A Dockerfile here customises the worker image (its FROM lines are replaced).")
     var buildDir: String = "/etc/lava-dispatcher-host/build"
 
-    @Flag(name: .customLong("use-cache"), help: "Accepted for compatibility: builds always use the engine's cache.")
+    @Flag(name: .customLong("use-cache"), help: "Let the build of the customised image use the engine's cache (default: build afresh).")
     var useCache = false
 
     @Option(name: [.customShort("m"), .long], parsing: .upToNextOption,
@@ -100,6 +103,7 @@ struct Run: AsyncParsableCommand {
     var stopTimeout: Int?
 
     func validate() throws {
+        guard url != nil || devel else { throw ValidationError("--url option not provided") }
         guard HostName.isValidWorkerName(name) else {
             throw ValidationError("'\(name)' is not a valid worker name: use letters, digits, '-', '_' and '.' (--name)")
         }
@@ -112,6 +116,17 @@ struct Run: AsyncParsableCommand {
     }
 
     func run() async throws {
+        var run = self
+        if devel {
+            run.url = run.url ?? "http://localhost:8000/"
+            run.workerDir = "./tmp/worker-docker"
+            run.level = "DEBUG"
+            run.logFile = "-"
+        }
+        try await run.start()
+    }
+
+    private func start() async throws {
         let logLevel: Logger.Level = ["DEBUG": .debug, "WARN": .warning, "WARNING": .warning, "ERROR": .error][level.uppercased()] ?? .info
         let logger: Logger
         if logFile == "-", JournalLogHandler.isConnected {
@@ -139,6 +154,7 @@ struct Run: AsyncParsableCommand {
     }
 
     private func supervise(logger: Logger) async throws(SupervisorError) {
+        let url = url ?? "http://localhost:8000/"
         let directory = URL(fileURLWithPath: workerDir).standardizedFileURL.path
         var settings = SupervisorSettings(url: url, name: name, hostName: HostName.fullyQualified(), workerDirectory: directory,
                                           tokenFile: tokenFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
@@ -180,6 +196,7 @@ struct Run: AsyncParsableCommand {
 
     /// The token the worker in the container reads from its token file (never its command line).
     private func resolveToken(settings: SupervisorSettings, client: LavaServerClient, logger: Logger) async throws(SupervisorError) {
+        let name = settings.name
         let source: WorkerToken.Source
         if let token {
             source = .given(token)

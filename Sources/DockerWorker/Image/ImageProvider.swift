@@ -49,7 +49,8 @@ struct ImageProvider: Sendable {
         status.status("building \(customised) from \(settings.buildDirectory)")
         logger.info("building \(customised) from \(dockerfile.path)")
         do {
-            try await docker.buildImage(contextDirectory: directory, tag: customised, dockerfile: "Dockerfile.lava") { [logger] line in
+            try await docker.buildImage(contextDirectory: directory, tag: customised, dockerfile: "Dockerfile.lava",
+                                        noCache: !settings.useCache) { [logger] line in
                 logger.info("build: \(line)")
             }
         } catch {

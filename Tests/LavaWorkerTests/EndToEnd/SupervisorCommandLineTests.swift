@@ -33,6 +33,29 @@ import Testing
         #expect(result.output.contains("no Docker engine at /nonexistent/docker.sock: is dockerd running? (--docker-socket)"))
     }
 
+    @Test("a Docker socket this user may not use: exit 77")
+    func permissionDenied() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        // Another user than root, who may use any socket: nobody, through util-linux's runuser.
+        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: directory.url.path)
+        let socket = directory.url.appendingPathComponent("docker.sock").path
+        try TestUnixSocket.bind(socket, mode: 0o600)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
+        process.arguments = ["-u", "nobody", "--", WorkerProcess.binary("lava-docker-worker").path, "run", "--url", "http://127.0.0.1:1/",
+                             "--token", "t", "--worker-dir", directory.url.appendingPathComponent("w").path, "--log-file", "-",
+                             "--docker-socket", socket]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 77, "\(text)")
+        #expect(text.contains("permission denied on \(socket): run as root or add the user to the docker group"))
+    }
+
     @Test("an invalid URL: exit 64")
     func invalidURL() throws {
         let directory = try TemporaryDirectory()

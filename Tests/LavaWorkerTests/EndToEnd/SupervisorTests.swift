@@ -247,4 +247,45 @@ extension EndToEnd { @Suite struct SupervisorTests {
             }
         }
     }
+
+    @Test("restarted after the server upgraded: the old worker container is left to finish its job, then removed; the new one starts")
+    func drainAfterRestart() async throws {
+        try await Self.run { lab, repository in
+            let docker = try DockerLab.docker()
+            try await WorkerImage.build(version: Self.new, tag: "\(repository):\(Self.new)")
+            let first = try Self.supervisor(lab, repository: repository)
+            let (id, old) = try await lab.serve(version: Self.old) { live in
+                try await Self.online(Self.old, on: live, log: first.log)
+                let id = try await lab.submit(JobLifecycleTests.ticking(50), to: live)
+                try await lab.wait(for: id, on: live, logContaining: "tick 3")
+                first.signal(SIGKILL)
+                _ = try await first.exitStatus(within: 10)
+                return (id, try await Self.workerContainers().map(\.id))
+            }
+            try await lab.serve(version: Self.new) { live in
+                let second = try Self.supervisor(lab, repository: repository)
+                try await Self.online(Self.new, on: live, log: second.log)
+                #expect(try await lab.job(id, on: live).health == .complete)
+                #expect(JobLifecycleTests.ticks(try await live.storedLog(id)) == Array(1...50))
+                #expect(second.log.contains("letting it finish its jobs"))
+                for container in old { #expect(try await docker.inspectContainer(container) == nil) }
+            }
+        }
+    }
+
+    @Test("SIGTERM with --stop-timeout: a worker still busy when it runs out is killed, and the supervisor exits 0")
+    func stopTimeout() async throws {
+        try await Self.run { lab, repository in
+            let supervisor = try Self.supervisor(lab, repository: repository, arguments: ["--stop-timeout", "2"])
+            try await lab.serve(version: Self.old) { live in
+                try await Self.online(Self.old, on: live, log: supervisor.log)
+                let id = try await lab.submit(JobLifecycleTests.ticking(600, pause: "1"), to: live)
+                try await lab.wait(for: id, on: live, logContaining: "tick 2")
+                supervisor.signal(SIGTERM)
+                #expect(try await supervisor.exitStatus(within: 30) == 0)
+                #expect(try await Self.workerContainers().isEmpty)
+                #expect(supervisor.log.contains("KILL to the worker container"))
+            }
+        }
+    }
 } }
