@@ -63,6 +63,7 @@ let package = Package(
                 "LavaCore", "Curl", "CSystemSQLite",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(

@@ -44,17 +44,7 @@ struct Run: AsyncParsableCommand {
     @Flag(name: [.customShort("d"), .long], help: "A developer's setup: --url http://localhost:8000/, --worker-dir ./tmp/worker-docker, --level DEBUG, --log-file -.")
     var devel = false
 
-    @Option(help: "The worker's name on the server.")
-    var name: String = HostName.fullyQualified()
-
-    @Option(help: "The worker's token (written to the token file).")
-    var token: String?
-
-    @Option(name: .customLong("token-file"), help: "Where the token is kept (default: <worker-dir>/token).")
-    var tokenFile: String?
-
-    @Option(help: "Register with this user's credentials; the password is asked on the terminal.")
-    var username: String?
+    @OptionGroup var identity: IdentityOptions
 
     @Option(name: .customLong("worker-dir"), help: "The worker's directory, mounted at the same path in the container.")
     var workerDir: String = "/var/lib/lava/dispatcher/docker-worker"
@@ -104,12 +94,6 @@ struct Run: AsyncParsableCommand {
 
     func validate() throws {
         guard url != nil || devel else { throw ValidationError("--url option not provided") }
-        guard HostName.isValidWorkerName(name) else {
-            throw ValidationError("'\(name)' is not a valid worker name: use letters, digits, '-', '_' and '.' (--name)")
-        }
-        guard [token != nil, tokenFile != nil, username != nil].filter({ $0 }).count <= 1 else {
-            throw ValidationError("--token, --token-file and --username exclude each other")
-        }
         for entry in mount where WorkerMount(entry) == nil {
             throw ValidationError("--mount '\(entry)' is not SOURCE[:DESTINATION[:ro|rw]] with absolute paths")
         }
@@ -156,8 +140,8 @@ struct Run: AsyncParsableCommand {
     private func supervise(logger: Logger) async throws(SupervisorError) {
         let url = url ?? "http://localhost:8000/"
         let directory = URL(fileURLWithPath: workerDir).standardizedFileURL.path
-        var settings = SupervisorSettings(url: url, name: name, hostName: HostName.fullyQualified(), workerDirectory: directory,
-                                          tokenFile: tokenFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
+        var settings = SupervisorSettings(url: url, name: identity.name, hostName: HostName.fullyQualified(), workerDirectory: directory,
+                                          tokenFile: identity.tokenFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
                                           buildDirectory: buildDir)
         settings.useCache = useCache
         settings.mounts = mount.compactMap(WorkerMount.init)
@@ -185,7 +169,7 @@ struct Run: AsyncParsableCommand {
         }
         try await resolveToken(settings: settings, client: client, logger: logger)
         let supervisor = Supervisor(settings: settings, client: client, docker: docker, logger: logger, status: SystemdStatus())
-        let signals = StopSignals { supervisor.stop() }
+        let signals = SignalWatch([SIGTERM, SIGINT]) { _ in supervisor.stop() }
         let watchdog = Task { await ServerWatchdog(client: client).run() }
         defer {
             signals.cancel()
@@ -196,24 +180,13 @@ struct Run: AsyncParsableCommand {
 
     /// The token the worker in the container reads from its token file (never its command line).
     private func resolveToken(settings: SupervisorSettings, client: LavaServerClient, logger: Logger) async throws(SupervisorError) {
-        let name = settings.name
-        let source: WorkerToken.Source
-        if let token {
-            source = .given(token)
-        } else if let username {
-            guard let password = getpass("Password for \(username): ").map({ String(cString: $0) }) else {
-                throw .setup("--username needs a password typed on a terminal")
-            }
-            source = .register(username: username, password: password)
-        } else {
-            source = .file
-        }
         do {
-            _ = try await WorkerToken(file: URL(fileURLWithPath: settings.tokenFile), source: source).resolve(name: name, client: client) { error in
+            let source = try identity.tokenSource()
+            _ = try await WorkerToken(file: URL(fileURLWithPath: settings.tokenFile), source: source).resolve(name: settings.name, client: client) { error in
                 logger.warning("registration failed, trying again in 5 s: \(error)")
             }
         } catch let error as WorkerAPIError {
-            throw .setup("the server refused to register '\(name)': \(error)")
+            throw .setup("the server refused to register '\(settings.name)': \(error)")
         } catch {
             throw .setup("\(error)")
         }

@@ -24,23 +24,13 @@ struct LavaWorkerCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The worker's name on the server ([-_a-zA-Z0-9.]+).")
-    var name: String = HostName.fullyQualified()
+    @OptionGroup var identity: IdentityOptions
 
     @Option(help: "The server's URL, e.g. https://lava.example.org/.")
     var url: String
 
     @Option(name: .customLong("ws-url"), help: "Accepted for compatibility; this worker does not use LAVA's WebSocket nudges.")
     var wsURL: String?
-
-    @Option(help: "The worker's token (written to the token file).")
-    var token: String?
-
-    @Option(name: .customLong("token-file"), help: "Where the token is kept (default: <worker-dir>/token).")
-    var tokenFile: String?
-
-    @Option(help: "Register with this user's credentials; the password is asked on the terminal.")
-    var username: String?
 
     @Option(name: .customLong("worker-dir"), help: "The worker's directory: token, db.sqlite3, tmp/.")
     var workerDir: String = "/var/lib/lava/dispatcher/worker"
@@ -79,12 +69,6 @@ struct LavaWorkerCommand: AsyncParsableCommand {
     var lavaRun: String?
 
     func validate() throws {
-        guard HostName.isValidWorkerName(name) else {
-            throw ValidationError("'\(name)' is not a valid worker name: use letters, digits, '-', '_' and '.' (--name)")
-        }
-        guard [token != nil, tokenFile != nil, username != nil].filter({ $0 }).count <= 1 else {
-            throw ValidationError("--token, --token-file and --username exclude each other")
-        }
         guard pingInterval > 0, jobLogInterval > 0, httpTimeout > 0 else {
             throw ValidationError("--ping-interval, --job-log-interval and --http-timeout must be positive")
         }
@@ -130,29 +114,20 @@ struct LavaWorkerCommand: AsyncParsableCommand {
         }
         let store = try LocalJobStore(workerDirectory: workerDirectory)
         let token = try await resolveToken(client: client, workerDirectory: workerDirectory, logger: logger)
-        let settings = WorkerSettings(name: name, url: client.baseURL, workerDirectory: workerDirectory, pingInterval: interval,
+        let settings = WorkerSettings(name: identity.name, url: client.baseURL, workerDirectory: workerDirectory, pingInterval: interval,
                                       jobLogInterval: jobLogInterval, exitOnVersionMismatch: exitOnVersionMismatch,
                                       waitJobs: waitJobs, debug: debug, lavaRun: try lavaRunPath(), caFile: caFile)
         let worker = Worker(settings: settings, client: client, token: token, store: store, logger: logger)
-        let signals = SignalSources(stop: { worker.stop() }, childExited: { worker.childExited() })
+        let signals = SignalWatch([SIGTERM, SIGINT, SIGCHLD]) { number in
+            if number == SIGCHLD { worker.childExited() } else { worker.stop() }
+        }
         defer { signals.cancel() }
         return try await worker.run()
     }
 
     private func resolveToken(client: LavaServerClient, workerDirectory: URL, logger: Logger) async throws -> String {
-        let file = tokenFile.map { URL(fileURLWithPath: $0) } ?? workerDirectory.appendingPathComponent("token")
-        let source: WorkerToken.Source
-        if let token {
-            source = .given(token)
-        } else if let username {
-            guard let password = getpass("Password for \(username): ").map({ String(cString: $0) }) else {
-                throw WorkerSetupError("--username needs a password typed on a terminal")
-            }
-            source = .register(username: username, password: password)
-        } else {
-            source = .file
-        }
-        return try await WorkerToken(file: file, source: source).resolve(name: name, client: client) { error in
+        let file = identity.tokenFile.map { URL(fileURLWithPath: $0) } ?? workerDirectory.appendingPathComponent("token")
+        return try await WorkerToken(file: file, source: try identity.tokenSource()).resolve(name: identity.name, client: client) { error in
             logger.warning("registration failed, trying again in 5 s: \(error)")
         }
     }

@@ -1,6 +1,7 @@
 import DockerEngine
 import Foundation
 import LavaCore
+import LavaWorker
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -35,7 +36,7 @@ public struct LavaRunSession: Sendable {
         let state = SessionState()
         let upload = Task { await uploader?.run() }
         let job = Task { await runJob(jobYAML: jobYAML, deviceYAML: deviceYAML, cancelReason: { state.reason }) }
-        let signals = SignalHandlers { number in
+        let signals = SignalWatch([SIGTERM, SIGINT]) { number in
             if state.jobEnded {
                 FileHandle.standardError.write(Data("lava-run: signal \(number) after the job ended: stopping the log upload\n".utf8))
                 upload.cancel()

@@ -288,4 +288,25 @@ extension EndToEnd { @Suite struct SupervisorTests {
             }
         }
     }
+
+    @Test("a worker that crashes at once is restarted after longer and longer pauses, and the log says so")
+    func crashLoop() async throws {
+        try await Self.run { lab, repository in
+            let build = lab.directory.appendingPathComponent("build")
+            try FileManager.default.createDirectory(at: build, withIntermediateDirectories: true)
+            try "FROM x\nRUN printf '#!/bin/sh\\necho broken worker\\nexit 3\\n' > /usr/local/bin/lava-worker\n".write(
+                to: build.appendingPathComponent("Dockerfile"), atomically: true, encoding: .utf8)
+            let supervisor = try Self.supervisor(lab, repository: repository)
+            try await lab.serve(version: Self.old) { _ in
+                for _ in 0..<300 where !supervisor.log.contains("(3 in a row)") {
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+                let pauses = supervisor.log.split(separator: "\n").filter { $0.contains("the worker exited with status 3") }
+                    .compactMap { line in line.split(separator: " ").reversed().dropFirst().first.flatMap { Int($0) } }
+                #expect(pauses.count >= 3, "\(supervisor.log)")
+                #expect(pauses == pauses.sorted(), "the pauses do not grow: \(pauses)")
+                #expect(supervisor.log.contains("> broken worker"))
+            }
+        }
+    }
 } }
