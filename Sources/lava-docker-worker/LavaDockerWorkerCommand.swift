@@ -25,11 +25,13 @@ struct Run: AsyncParsableCommand {
             customised from --build-dir/Dockerfile when there is one), and runs lava-worker in a privileged, \
             host-networked container started through the Docker engine's socket. When the server is upgraded the \
             worker finishes its jobs and exits, and the image of the new version is started: the upgrade needs no \
-            one on the host. A running worker container is adopted after a restart of this program.
+            one on the host. A running worker container is adopted after a restart of this program. A server that \
+            does not answer, an image not published yet and a worker that crashes are retried with a growing pause \
+            (the log and systemd's status say why), not exits.
 
             Exit status:
               0   stopped by SIGTERM or SIGINT, after the worker finished its jobs
-              64  invalid command line or URL, a server that is not LAVA, no image for this machine
+              64  bad command line or URL, a server that is not LAVA, an unknown machine
               65  the customised image from --build-dir does not build
               69  no Docker engine at --docker-socket
               70  the Docker engine refused a request
