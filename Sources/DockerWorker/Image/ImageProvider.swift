@@ -46,6 +46,8 @@ struct ImageProvider: Sendable {
             throw .buildFailed("cannot write \(directory.path)/Dockerfile.lava: \(error.localizedDescription)")
         }
         let customised = image + ".customized"
+        // The last build's tag goes first, or each rebuild would leave an untagged image behind.
+        try? await docker.removeImage(customised)
         status.status("building \(customised) from \(settings.buildDirectory)")
         logger.info("building \(customised) from \(dockerfile.path)")
         do {

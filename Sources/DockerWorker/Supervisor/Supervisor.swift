@@ -24,6 +24,8 @@ public actor Supervisor {
     private var previousImage: String?
     private var crashes = 0
     private var missingImages = 0
+    /// Cuts short the current wait for the server or pause after a failure (on a stop).
+    private var cancelWait: (@Sendable () -> Void)?
 
     public init(settings: SupervisorSettings, client: LavaServerClient, docker: DockerClient, logger: Logger, status: any SupervisorStatus) {
         self.settings = settings
@@ -45,16 +47,34 @@ public actor Supervisor {
     private func requestStop() async {
         stopRequests += 1
         status.stopping()
-        guard let running else { return }
-        let signal = stopRequests > 1 ? "KILL" : "TERM"
-        logger.info("stopping: SIGTERM → \(signal) to the worker container \(running)")
-        try? await docker.killContainer(running, signal: signal)
+        cancelWait?()
         if stopRequests == 1, let timeout = settings.stopTimeout {
             Task {
                 try? await Task.sleep(for: timeout)
                 await self.requestStop()
             }
         }
+        await signalWorker()
+    }
+
+    /// After a stop request: TERM to the worker container (it drains its jobs), KILL after a
+    /// second request. Also called when a container becomes the running one, so a stop that
+    /// came while it was being created reaches it.
+    private func signalWorker() async {
+        guard stopping, let running else { return }
+        let signal = stopRequests > 1 ? "KILL" : "TERM"
+        logger.info("stopping: SIGTERM → \(signal) to the worker container \(running)")
+        try? await docker.killContainer(running, signal: signal)
+    }
+
+    /// Runs `body` as the current wait, which a stop cancels.
+    private func interruptibly<T: Sendable>(_ body: @escaping @Sendable () async -> T) async -> T {
+        let task = Task { await body() }
+        cancelWait = { task.cancel() }
+        if stopping { task.cancel() }
+        let result = await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
+        cancelWait = nil
+        return result
     }
 
     private var stopping: Bool { stopRequests > 0 }
@@ -67,7 +87,15 @@ public actor Supervisor {
             throw .docker(error)
         }
         while !stopping {
-            guard let version = try await probe.wait(), !stopping else { break }
+            let probe = probe
+            let answer = await interruptibly { () -> Result<String?, SupervisorError> in
+                do throws(SupervisorError) {
+                    return .success(try await probe.wait())
+                } catch {
+                    return .failure(error)
+                }
+            }
+            guard let version = try answer.get(), !stopping else { break }
             if try await drainOthers(version: version) { continue }
             if let adopted = try await existing(version: version) {
                 logger.info("adopting the running worker container \(adopted.name) (\(version))")
@@ -77,7 +105,8 @@ public actor Supervisor {
             let image: String
             do {
                 image = try await images.provide(try settings.image.image(for: version))
-            } catch .docker(let error) where !stopping {
+            } catch .docker(let error) {
+                guard !stopping else { break }
                 missingImages += 1
                 await pause("no worker image for \(version) yet (\(error))", failures: missingImages)
                 continue
@@ -118,6 +147,7 @@ public actor Supervisor {
             let image = try? settings.image.image(for: version)
             let prefetch = Task { [images] in if let image { try? await images.pull(image) } }
             running = container.id
+            await signalWorker()
             _ = try await follow(container.id, version: old, since: Date())
             running = nil
             prefetch.cancel()
@@ -154,18 +184,21 @@ public actor Supervisor {
     /// The options of an image without the options label: its lava-worker's `--help`, read in
     /// a throwaway container.
     private func helpOptions(_ image: String) async throws(DockerError) -> Set<String> {
-        let id = try await docker.createContainer(name: nil, ContainerSpec(image: image, command: ["lava-worker", "--help"]))
-        defer { Task { [docker] in try? await docker.removeContainer(id) } }
-        try await docker.startContainer(id)
-        _ = try await docker.waitContainer(id)
+        var spec = ContainerSpec(image: image, command: ["lava-worker", "--help"])
+        spec.labels = [WorkerContainerPlan.supervisorLabel: settings.name]
+        let id = try await docker.createContainer(name: nil, spec)
         var help = ""
         do {
+            try await docker.startContainer(id)
+            _ = try await docker.waitContainer(id)
             for try await chunk in docker.containerLogs(id, follow: false) {
                 help += String(decoding: chunk.bytes, as: UTF8.self)
             }
         } catch {
+            try? await docker.removeContainer(id)
             throw (error as? DockerError) ?? .invalidResponse(detail: "\(error)")
         }
+        try? await docker.removeContainer(id)
         return WorkerContainerPlan.acceptedOptions(help: help)
     }
 
@@ -173,6 +206,7 @@ public actor Supervisor {
     /// asked now and then (a new version's image is pulled ahead), then the exit handled.
     private func supervise(_ id: String, name: String, version: String, image: String, since: Date?) async throws(SupervisorError) {
         running = id
+        await signalWorker()
         status.ready()
         status.status("running lava-worker \(version) in \(name)")
         let watcher = Task { [probe, settings, images, logger] in
@@ -190,7 +224,13 @@ public actor Supervisor {
         watcher.cancel()
         running = nil
         try? await docker.removeContainer(id)
+        // Exit 75 while the server did not change: the image's worker reports another version than its tag.
+        let unchanged = exit == 75 && !stopping ? (try? await probe.ask()) == version : false
         switch exit {
+        case 75 where unchanged:
+            crashes += 1
+            await pause("the worker of \(version) exits for a version mismatch (\(crashes) in a row): does \(image) "
+                + "really hold lava-worker \(version)? (--image)", failures: crashes)
         case 0, 75:
             crashes = 0
             logger.info("the worker exited (\(exit)): \(stopping ? "stopped" : "asking the server's version again")")
@@ -237,6 +277,6 @@ public actor Supervisor {
         let wait = max(delay, settings.retryPause)
         status.status("\(reason); trying again in \(wait.components.seconds) s")
         logger.warning("\(reason); trying again in \(wait.components.seconds) s")
-        try? await Task.sleep(for: wait)
+        await interruptibly { try? await Task.sleep(for: wait) }
     }
 }

@@ -51,11 +51,17 @@ public enum LavaRunProcess {
         return pid
     }
 
-    /// True while `pid` is a lava-run (LAVA's test: /proc/<pid>/cmdline mentions lava-run, so a
-    /// recycled pid is not mistaken for the job). A zombie has an empty command line.
-    public static func isRunning(_ pid: Int32) -> Bool {
+    /// True while `pid` is the lava-run of job `id`. LAVA only looks for "lava-run" in the command
+    /// line; a worker container started afresh hands out the same small pids again, so another
+    /// job's lava-run could be taken for this one. A zombie has an empty command line.
+    public static func isRunning(_ pid: Int32, jobID id: Int) -> Bool {
         guard pid > 0, let cmdline = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
-        return String(decoding: cmdline, as: UTF8.self).contains("lava-run")
+        return isLavaRun(cmdline, jobID: id)
+    }
+
+    private static func isLavaRun(_ cmdline: Data, jobID id: Int) -> Bool {
+        let arguments = cmdline.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        return arguments.contains { $0.hasSuffix("lava-run") } && arguments.contains("--job-id=\(id)")
     }
 
     /// Collects an ended child so it does not stay a zombie; harmless for a pid that is not ours.
@@ -82,16 +88,18 @@ public enum LavaRunProcess {
         kill(-pid, SIGKILL)
     }
 
-    /// The pid of a running lava-run for job `id`, looked for in /proc: after a worker restart
-    /// without its job records, the job is adopted rather than started twice.
-    public static func find(jobID id: Int) -> Int32? {
+    /// A running lava-run of job `id`, looked for in /proc, with the prefix of its job directory
+    /// (from `--output-dir=<worker-dir>/tmp/<prefix><id>`): a job the worker has no record of is
+    /// adopted rather than started twice.
+    public static func find(jobID id: Int) -> (pid: Int32, prefix: String)? {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
         for entry in entries {
-            guard let pid = Int32(entry), let cmdline = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }
-            let arguments = cmdline.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-            if arguments.contains(where: { $0.hasSuffix("lava-run") }), arguments.contains("--job-id=\(id)") {
-                return pid
-            }
+            guard let pid = Int32(entry), let cmdline = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"),
+                  isLavaRun(cmdline, jobID: id) else { continue }
+            let output = cmdline.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+                .first { $0.hasPrefix("--output-dir=") }.map { URL(fileURLWithPath: String($0.dropFirst("--output-dir=".count))).lastPathComponent }
+            let prefix = output.map { $0.hasSuffix(String(id)) ? String($0.dropLast(String(id).count)) : "" } ?? ""
+            return (pid, prefix)
         }
         return nil
     }

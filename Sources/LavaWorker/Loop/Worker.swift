@@ -108,6 +108,12 @@ public actor Worker {
     /// A job to start, unless it already runs here. RUNNING is posted in both cases, so a lost
     /// answer is repaired by the next ping listing the job again.
     private func start(_ ticket: JobTicket) async throws(LocalJobStoreError) {
+        // Killed between spawning lava-run and saving its record, the worker finds it here.
+        if try store.find(id: ticket.id) == nil, let running = LavaRunProcess.find(jobID: ticket.id) {
+            logger.info("job \(ticket.id): adopting its running lava-run (pid \(running.pid))")
+            try store.save(LocalJob(id: ticket.id, token: ticket.token, pid: running.pid, status: .running, lastUpdate: Self.now(),
+                                    prefix: running.prefix))
+        }
         if try store.find(id: ticket.id) == nil {
             let job: JobFetchResponse
             do {
@@ -148,9 +154,10 @@ public actor Worker {
     /// is adopted instead, and otherwise the job is ended as failed: a second run would send
     /// its log lines under the first run's line numbers.
     private func adoptOrEnd(_ ticket: JobTicket) throws(LocalJobStoreError) {
-        if let pid = LavaRunProcess.find(jobID: ticket.id) {
-            logger.info("job \(ticket.id): adopting its running lava-run (pid \(pid))")
-            try store.save(LocalJob(id: ticket.id, token: ticket.token, pid: pid, status: .running, lastUpdate: Self.now()))
+        if let running = LavaRunProcess.find(jobID: ticket.id) {
+            logger.info("job \(ticket.id): adopting its running lava-run (pid \(running.pid))")
+            try store.save(LocalJob(id: ticket.id, token: ticket.token, pid: running.pid, status: .running, lastUpdate: Self.now(),
+                                    prefix: running.prefix))
             return
         }
         logger.error("job \(ticket.id): listed as running here, but no record and no lava-run of it: ending it as failed")
@@ -167,7 +174,7 @@ public actor Worker {
             try store.save(LocalJob(id: ticket.id, token: ticket.token, pid: 0, status: .finished, lastUpdate: Self.now()))
             return
         }
-        guard job.status == .running, LavaRunProcess.isRunning(job.pid) else { return }
+        guard job.status == .running, LavaRunProcess.isRunning(job.pid, jobID: job.id) else { return }
         logger.info("job \(ticket.id): canceling (SIGTERM to lava-run \(job.pid))")
         LavaRunProcess.terminate(job.pid)
         job.status = .canceling
@@ -178,7 +185,7 @@ public actor Worker {
     /// Reconciles the records with the processes and reports every finished job (spec §4.3).
     private func check() async throws(LocalJobStoreError) {
         for var job in try store.all() {
-            let running = LavaRunProcess.isRunning(job.pid)
+            let running = LavaRunProcess.isRunning(job.pid, jobID: job.id)
             switch job.status {
             case .running where !running, .canceling where !running:
                 LavaRunProcess.reap(job.pid)

@@ -10,7 +10,7 @@ enum UnitTemplates {
 # lava-swift's lava-docker-worker: runs lava-worker in a Docker container of the server's
 # version and upgrades it. The variables are LAVA's, set in EnvironmentFile= (written by
 # `lava-docker-worker install`); Type=notify and the watchdog because the supervisor reports
-# READY=1 and pings WATCHDOG=1 (a hung supervisor gets restarted).
+# READY=1 and pings WATCHDOG=1 only while the server answers (cut off, it gets restarted).
 [Unit]
 Description=LAVA docker worker
 After=network-online.target remote-fs.target containerd.service docker.service

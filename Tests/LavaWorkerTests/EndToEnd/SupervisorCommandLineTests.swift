@@ -1,6 +1,9 @@
 import Foundation
 import LavaTestSupport
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// lava-docker-worker's one-line errors and exit statuses for bad input, and `install` /
 /// `uninstall` into a staging root (no systemd runs here).
@@ -74,6 +77,20 @@ import Testing
             #expect(result.status == 64)
             #expect(result.output.contains("is not a LAVA server"))
         }
+    }
+
+    @Test("SIGTERM while the server is unreachable: the supervisor stops at once with status 0")
+    func stopWhileServerDown() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let supervisor = try WorkerProcess("lava-docker-worker", url: "http://127.0.0.1:1/", token: "t", directory: directory.url,
+                                           arguments: ["--docker-socket", try TestDocker.socketPath()])
+        defer { supervisor.stop() }
+        for _ in 0..<100 where !supervisor.log.contains("does not answer") {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        supervisor.signal(SIGTERM)
+        #expect(try await supervisor.exitStatus(within: 15) == 0)
     }
 
     @Test("install writes the environment file, the token file (0600) and the unit; again is harmless; uninstall removes them")
