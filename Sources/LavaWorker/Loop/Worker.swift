@@ -108,39 +108,11 @@ public actor Worker {
     /// A job to start, unless it already runs here. RUNNING is posted in both cases, so a lost
     /// answer is repaired by the next ping listing the job again.
     private func start(_ ticket: JobTicket) async throws(LocalJobStoreError) {
-        // Killed between spawning lava-run and saving its record, the worker finds it here.
-        if try store.find(id: ticket.id) == nil, let running = LavaRunProcess.find(jobID: ticket.id) {
-            logger.info("job \(ticket.id): adopting its running lava-run (pid \(running.pid))")
-            try store.save(LocalJob(id: ticket.id, token: ticket.token, pid: running.pid, status: .running, lastUpdate: Self.now(),
-                                    prefix: running.prefix))
-        }
         if try store.find(id: ticket.id) == nil {
-            let job: JobFetchResponse
-            do {
-                job = try await client.fetchJob(id: ticket.id, token: ticket.token)
-            } catch {
-                logger.error("job \(ticket.id): cannot fetch it, trying again at the next ping: \(error)")
-                return
+            // Killed between spawning lava-run and saving its record, the worker finds it here.
+            if try !adopt(ticket) {
+                try await launch(ticket)
             }
-            let prefix = DispatcherConfiguration.prefix(job.dispatcher)
-            let directory = JobDirectory(workerDirectory: settings.workerDirectory, prefix: prefix, id: ticket.id)
-            var record = LocalJob(id: ticket.id, token: ticket.token, pid: 0, status: .finished, lastUpdate: Self.now(), prefix: prefix)
-            do {
-                try directory.write(job)
-                let environment = try JobEnvironment.make(from: job.env, inheriting: ProcessInfo.processInfo.environment)
-                let arguments = directory.lavaRunArguments(lavaRun: settings.lavaRun, url: client.baseURL, token: ticket.token,
-                                                           jobLogInterval: settings.jobLogInterval, debug: settings.debug,
-                                                           caFile: settings.caFile)
-                record.pid = try LavaRunProcess.spawn(arguments, environment: environment,
-                                                      stdout: settings.debug ? nil : directory.file("stdout"),
-                                                      stderr: settings.debug ? nil : directory.file("stderr"))
-                record.status = .running
-                logger.info("job \(ticket.id): lava-run started (pid \(record.pid))")
-            } catch {
-                logger.error("job \(ticket.id): \(error)")
-                Self.note(error.description, in: directory)
-            }
-            try store.save(record)
         }
         do {
             try await client.reportRunning(id: ticket.id, token: ticket.token)
@@ -149,22 +121,57 @@ public actor Worker {
         }
     }
 
+    /// Fetches the job, writes its files and spawns lava-run; a job that cannot start is recorded
+    /// finished (with why in its stderr), so the server hears of it.
+    private func launch(_ ticket: JobTicket) async throws(LocalJobStoreError) {
+        let job: JobFetchResponse
+        do {
+            job = try await client.fetchJob(id: ticket.id, token: ticket.token)
+        } catch {
+            logger.error("job \(ticket.id): cannot fetch it, trying again at the next ping: \(error)")
+            return
+        }
+        let prefix = DispatcherConfiguration.prefix(job.dispatcher)
+        let directory = JobDirectory(workerDirectory: settings.workerDirectory, prefix: prefix, id: ticket.id)
+        var record = LocalJob(id: ticket.id, token: ticket.token, pid: 0, status: .finished, lastUpdate: Self.now(), prefix: prefix)
+        do {
+            try directory.write(job)
+            let environment = try JobEnvironment.make(from: job.env, inheriting: ProcessInfo.processInfo.environment)
+            let arguments = directory.lavaRunArguments(lavaRun: settings.lavaRun, url: client.baseURL, token: ticket.token,
+                                                       jobLogInterval: settings.jobLogInterval, debug: settings.debug,
+                                                       caFile: settings.caFile)
+            record.pid = try LavaRunProcess.spawn(arguments, environment: environment,
+                                                  stdout: settings.debug ? nil : directory.file("stdout"),
+                                                  stderr: settings.debug ? nil : directory.file("stderr"))
+            record.status = .running
+            logger.info("job \(ticket.id): lava-run started (pid \(record.pid))")
+        } catch {
+            logger.error("job \(ticket.id): \(error)")
+            Self.note(error.description, in: directory)
+        }
+        try store.save(record)
+    }
+
     /// The server says a job runs here but this worker has no record of it (its worker
     /// directory was lost). LAVA starts it again from scratch; a lava-run that still runs it
     /// is adopted instead, and otherwise the job is ended as failed: a second run would send
     /// its log lines under the first run's line numbers.
     private func adoptOrEnd(_ ticket: JobTicket) throws(LocalJobStoreError) {
-        if let running = LavaRunProcess.find(jobID: ticket.id) {
-            logger.info("job \(ticket.id): adopting its running lava-run (pid \(running.pid))")
-            try store.save(LocalJob(id: ticket.id, token: ticket.token, pid: running.pid, status: .running, lastUpdate: Self.now(),
-                                    prefix: running.prefix))
-            return
-        }
+        if try adopt(ticket) { return }
         logger.error("job \(ticket.id): listed as running here, but no record and no lava-run of it: ending it as failed")
         let directory = JobDirectory(workerDirectory: settings.workerDirectory, prefix: "", id: ticket.id)
         Self.note("lava-worker has no record of job \(ticket.id) (was its worker directory lost?) and no lava-run runs it; "
             + "it was ended rather than run a second time", in: directory, errorType: "Infrastructure")
         try store.save(LocalJob(id: ticket.id, token: ticket.token, pid: 0, status: .finished, lastUpdate: Self.now()))
+    }
+
+    /// Records a running lava-run of the job, if there is one, as this worker's own.
+    private func adopt(_ ticket: JobTicket) throws(LocalJobStoreError) -> Bool {
+        guard let running = LavaRunProcess.find(jobID: ticket.id) else { return false }
+        logger.info("job \(ticket.id): adopting its running lava-run (pid \(running.pid))")
+        try store.save(LocalJob(id: ticket.id, token: ticket.token, pid: running.pid, status: .running, lastUpdate: Self.now(),
+                                prefix: running.prefix))
+        return true
     }
 
     /// Spec §4.3: an unknown job is reported FINISHED (failed); a running one gets SIGTERM.
