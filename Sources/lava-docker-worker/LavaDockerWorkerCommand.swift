@@ -113,7 +113,7 @@ struct Run: AsyncParsableCommand {
     }
 
     private func start() async throws {
-        let logLevel: Logger.Level = ["DEBUG": .debug, "WARN": .warning, "WARNING": .warning, "ERROR": .error][level.uppercased()] ?? .info
+        let logLevel = WorkerLogHandler.level(named: level) ?? .info
         let logger: Logger
         if logFile == "-", JournalLogHandler.isConnected {
             // Under systemd: journald gets the worker container's lines with their own fields.

@@ -75,15 +75,7 @@ struct LavaWorkerCommand: AsyncParsableCommand {
         guard logLevel != nil else { throw ValidationError("--level must be DEBUG, INFO, WARN or ERROR") }
     }
 
-    private var logLevel: Logger.Level? {
-        switch level.uppercased() {
-        case "DEBUG": .debug
-        case "INFO": .info
-        case "WARN", "WARNING": .warning
-        case "ERROR": .error
-        default: nil
-        }
-    }
+    private var logLevel: Logger.Level? { WorkerLogHandler.level(named: level) }
 
     func run() async throws {
         let sink = try LogSink.open(logFile)

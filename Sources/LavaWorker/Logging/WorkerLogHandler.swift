@@ -14,6 +14,17 @@ public struct WorkerLogHandler: LogHandler {
         self.sink = sink
     }
 
+    /// LAVA's `--level` names (DEBUG, INFO, WARN, ERROR; WARNING too), any case.
+    public static func level(named name: String) -> Logger.Level? {
+        switch name.uppercased() {
+        case "DEBUG": .debug
+        case "INFO": .info
+        case "WARN", "WARNING": .warning
+        case "ERROR": .error
+        default: nil
+        }
+    }
+
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
