@@ -16,9 +16,7 @@ struct ServerVersionProbe: Sendable {
     /// One question: the version, nil while the server is unreachable.
     func ask() async throws(SupervisorError) -> String? {
         do {
-            let version = try await client.serverVersion()
-            status.alive()
-            return version
+            return try await client.serverVersion()
         } catch {
             if error.isTransient || (400 ..< 500).contains(error.status) && error.status != 404 { return nil }
             throw .notLAVA(url: client.baseURL)

@@ -1,10 +1,8 @@
-/// Where the supervisor says what it is doing: its log always, and systemd's notification
-/// socket when run by systemd (READY=1, STATUS=, WATCHDOG=1).
+/// Where the supervisor says what it is doing: systemd's notification socket when run by
+/// systemd (READY=1, STATUS=, STOPPING=1). The watchdog is the program's own task.
 public protocol SupervisorStatus: Sendable {
     /// The worker container runs.
     func ready()
     func status(_ text: String)
-    /// The server answered: the supervisor is doing its job.
-    func alive()
     func stopping()
 }
