@@ -68,11 +68,12 @@ struct LavaRunCommand: AsyncParsableCommand {
         } else {
             uploader = nil
         }
-        let secrets = [token ?? ""] + ((try? DockerJob(id: jobID, yaml: text(definition)))?.secrets.map(\.value) ?? [])
+        let job = Result<DockerJob, JobError> { [jobID] () throws(JobError) in try DockerJob(id: jobID, yaml: text(definition)) }
+        let secrets = [token ?? ""] + ((try? job.get())?.secrets.map(\.value) ?? [])
         let log = JobLog(uploader.map { .server($0) } ?? .standardOutput, secrets: secrets, echo: debug)
         let session = LavaRunSession(jobID: jobID, outputDirectory: output, files: files, log: log, uploader: uploader,
                                      dockerSocket: Self.dockerSocket(), dispatcher: dispatcher.map(text) ?? "")
-        let passed = await session.run(jobYAML: text(definition), deviceYAML: text(device))
+        let passed = await session.run(job: job, deviceYAML: text(device))
         throw ExitCode(passed ? 0 : 1)
     }
 

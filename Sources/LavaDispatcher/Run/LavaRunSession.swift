@@ -31,11 +31,12 @@ public struct LavaRunSession: Sendable {
         self.dispatcher = dispatcher
     }
 
-    /// True when the job passed.
-    public func run(jobYAML: String, deviceYAML: String) async -> Bool {
+    /// True when the job passed. `job` is the job definition as read (the caller needs its
+    /// secrets before the log starts), or why it cannot run.
+    public func run(job parsed: Result<DockerJob, JobError>, deviceYAML: String) async -> Bool {
         let state = SessionState()
         let upload = Task { await uploader?.run() }
-        let job = Task { await runJob(jobYAML: jobYAML, deviceYAML: deviceYAML, cancelReason: { state.reason }) }
+        let job = Task { await runJob(parsed, deviceYAML: deviceYAML, cancelReason: { state.reason }) }
         let signals = SignalWatch([SIGTERM, SIGINT]) { number in
             if state.jobEnded {
                 FileHandle.standardError.write(Data("lava-run: signal \(number) after the job ended: stopping the log upload\n".utf8))
@@ -62,14 +63,15 @@ public struct LavaRunSession: Sendable {
         return failure == nil
     }
 
-    private func runJob(jobYAML: String, deviceYAML: String, cancelReason: @escaping @Sendable () -> JobError) async -> JobError? {
+    private func runJob(_ parsed: Result<DockerJob, JobError>, deviceYAML: String,
+                        cancelReason: @escaping @Sendable () -> JobError) async -> JobError? {
         let start = ContinuousClock.now
         log.info("start: 0 validate")
         let job: DockerJob
         let device: DockerDevice
         let docker: DockerClient
         do throws(JobError) {
-            job = try DockerJob(id: jobID, yaml: jobYAML)
+            job = try parsed.get()
             device = try DockerDevice(yaml: deviceYAML, jobDeviceType: job.definition.deviceType)
             do {
                 docker = try DockerClient(socketPath: dockerSocket)
