@@ -1,31 +1,17 @@
 import Foundation
+import LavaTestSupport
 
 /// The built `lava-server` binary, run as an admin would run it.
 struct ServerProcess {
     /// Beside the test bundle in the build directory, or LAVA_SERVER_BINARY.
     static var binary: URL {
         if let path = ProcessInfo.processInfo.environment["LAVA_SERVER_BINARY"] { return URL(fileURLWithPath: path) }
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        while directory.path != "/", !FileManager.default.fileExists(atPath: directory.appendingPathComponent("lava-server").path) {
-            directory = directory.deletingLastPathComponent()
-        }
-        return directory.appendingPathComponent("lava-server")
+        return BuiltProgram.path("lava-server")
     }
 
     /// Runs a command to completion and returns its exit status and standard output.
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let output = Pipe(), error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        try BuiltProgram.run(binary, arguments, environment: environment)
     }
 
     /// Starts a long-running command (serve, scheduler) with its output discarded.

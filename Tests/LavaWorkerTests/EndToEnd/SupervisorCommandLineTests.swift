@@ -10,17 +10,7 @@ import Glibc
 @Suite struct SupervisorCommandLineTests {
     /// Runs the built lava-docker-worker to its end: status, standard output and error.
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = WorkerProcess.binary("lava-docker-worker")
-        process.arguments = arguments
-        let output = Pipe(), error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        try BuiltProgram.run(BuiltProgram.path("lava-docker-worker"), arguments)
     }
 
     static func runWorker(_ extra: [String], directory: TemporaryDirectory) throws -> (status: Int32, output: String, error: String) {
@@ -46,7 +36,7 @@ import Glibc
         try TestUnixSocket.bind(socket, mode: 0o600)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-        process.arguments = ["-u", "nobody", "--", WorkerProcess.binary("lava-docker-worker").path, "run", "--url", "http://127.0.0.1:1/",
+        process.arguments = ["-u", "nobody", "--", BuiltProgram.path("lava-docker-worker").path, "run", "--url", "http://127.0.0.1:1/",
                              "--token", "t", "--worker-dir", directory.url.appendingPathComponent("w").path, "--log-file", "-",
                              "--docker-socket", socket]
         let output = Pipe()

@@ -14,15 +14,6 @@ final class WorkerProcess: Sendable {
 
     let program: String
 
-    /// Beside the test bundle in the build directory.
-    static func binary(_ program: String) -> URL {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        while directory.path != "/", !FileManager.default.fileExists(atPath: directory.appendingPathComponent(program).path) {
-            directory = directory.deletingLastPathComponent()
-        }
-        return directory.appendingPathComponent(program)
-    }
-
     /// Starts `<program> --name lab-1 --url URL --token TOKEN --worker-dir DIRECTORY` with a
     /// one-second ping and log interval.
     init(_ program: String = "lava-worker", url: String, token: String, directory: URL, arguments: [String] = [],
@@ -31,7 +22,7 @@ final class WorkerProcess: Sendable {
         self.program = program
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         process = Process()
-        process.executableURL = Self.binary(program)
+        process.executableURL = BuiltProgram.path(program)
         process.arguments = ["--name", "lab-1", "--url", url, "--token", token, "--worker-dir", directory.path,
                              "--log-file", directory.appendingPathComponent("\(program).log").path,
                              "--ping-interval", "1", "--job-log-interval", "1"] + arguments
