@@ -23,6 +23,11 @@ WatchdogSec=120
 Environment=URL=http://localhost/ LOGLEVEL=INFO WORKER_DIR="/var/lib/lava/dispatcher/docker-worker" BUILD_DIR="/etc/lava-dispatcher-host/build" LOG_FILE="-"
 EnvironmentFile=-/etc/lava-dispatcher-host/lava-docker-worker
 ExecStart=/usr/local/bin/lava-docker-worker --level $LOGLEVEL --url $URL $TOKEN $WORKER_NAME $WS_URL $HTTP_TIMEOUT $JOB_LOG_INTERVAL --worker-dir $WORKER_DIR --build-dir $BUILD_DIR $BUILD_OPTIONS $MOUNTS --log-file $LOG_FILE $SENTRY_DSN
+# On SIGTERM the supervisor has the worker take no new job and exit once its jobs have ended,
+# however long they take; a second SIGTERM (systemctl kill lava-docker-worker) kills the worker.
+# KillMode=process, as LAVA's: systemd signals the supervisor alone, which stops the worker.
+# No sandboxing: the Docker socket makes the supervisor root on this host anyway, and the worker
+# container gets the host's /dev, /boot, /lib/modules and --mount paths as they are.
 TimeoutStopSec=infinity
 Restart=always
 KillMode=process
@@ -44,9 +49,9 @@ WantedBy=multi-user.target
 # Logging level: DEBUG, INFO, WARN or ERROR.
 # LOGLEVEL="INFO"
 
-# Log file; "-" is the standard output, which systemd sends to the journal
-# (journalctl -u lava-docker-worker).
-# LOG_FILE="/var/log/lava-dispatcher-host/lava-docker-worker.log"
+# Log file: "-" is the standard output, which systemd sends to the journal
+# (journalctl -u lava-docker-worker); LAVA logs to /var/log/lava-dispatcher-host/lava-docker-worker.log.
+# LOG_FILE="-"
 
 # Server connection. The token is read from a file in the worker directory, never put
 # here: this file is readable by every user.
