@@ -21,6 +21,9 @@ Wants=network-online.target
 Type=notify
 NotifyAccess=main
 WatchdogSec=120
+# READY=1 comes once the worker container runs: after the server answered and, the first
+# time, the worker image was pulled, which systemd's 90 s would cut short on a slow link.
+TimeoutStartSec=15min
 Environment=URL=http://localhost/ LOGLEVEL=INFO WORKER_DIR="/var/lib/lava/dispatcher/docker-worker" BUILD_DIR="/etc/lava-dispatcher-host/build" LOG_FILE="-"
 EnvironmentFile=-/etc/lava-dispatcher-host/lava-docker-worker
 ExecStart=/usr/local/bin/lava-docker-worker --level $LOGLEVEL --url $URL $TOKEN $WORKER_NAME $WS_URL $HTTP_TIMEOUT $JOB_LOG_INTERVAL --worker-dir $WORKER_DIR --build-dir $BUILD_DIR $BUILD_OPTIONS $MOUNTS --log-file $LOG_FILE $SENTRY_DSN
@@ -91,10 +94,11 @@ Wants=network-online.target
 Type=notify
 NotifyAccess=main
 WatchdogSec=120
+TimeoutStartSec=15min
 Environment=URL=http://localhost/ LOGLEVEL=INFO WORKER_NAME="--name %i" WORKER_DIR="/var/lib/lava/dispatcher/docker-worker/%i" BUILD_DIR="/etc/lava-dispatcher-host/build/%i" LOG_FILE="-"
 EnvironmentFile=-/etc/lava-dispatcher-host/%i.conf
 ExecStart=/usr/local/bin/lava-docker-worker --level $LOGLEVEL --url $URL $TOKEN $WORKER_NAME $WS_URL $HTTP_TIMEOUT $JOB_LOG_INTERVAL --worker-dir $WORKER_DIR --build-dir $BUILD_DIR $BUILD_OPTIONS $MOUNTS --log-file $LOG_FILE $SENTRY_DSN
-# See lava-docker-worker.service for why the stop may take as long as the jobs and for the lack of sandboxing.
+# See lava-docker-worker.service for why start and stop may take long and for the lack of sandboxing.
 TimeoutStopSec=infinity
 Restart=always
 KillMode=process
