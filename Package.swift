@@ -112,7 +112,10 @@ let package = Package(
             name: "lava-server",
             dependencies: [
                 "LavaServer",
+                // sd_notify, so that the server's and the scheduler's units can be Type=notify.
+                "Systemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "LavaCoreTests", dependencies: ["LavaCore"]),

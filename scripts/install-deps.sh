@@ -7,6 +7,7 @@ set -euo pipefail
 PACKAGES=(
   libcurl4-openssl-dev   # FoundationNetworking / HTTP client
   libsystemd-dev         # sd_notify, journal
+  systemd                # tests: systemd-analyze verify on the units in systemd/
   libseccomp-dev         # worker sandboxing
   postgresql             # test/bench database (scripts/postgres.sh); brings psql, pg_ctl, initdb
   wrk                    # HTTP benchmarks (bench/*.lua)

@@ -12,6 +12,10 @@ struct Install: ParsableCommand {
             Writes /etc/lava-dispatcher-host/lava-docker-worker (the environment file), <worker-dir>/token (mode 0600) \
             and /etc/systemd/system/lava-docker-worker.service, then enables and starts the service. Harmless to run \
             again; with another URL or token it rewrites what changed and restarts the service.
+
+            With --instance NAME, one of several workers on this host: /etc/lava-dispatcher-host/NAME.conf, \
+            worker directory /var/lib/lava/dispatcher/docker-worker/NAME and the template unit \
+            lava-docker-worker@.service, for the service lava-docker-worker@NAME.
             """
     )
 
@@ -24,8 +28,11 @@ struct Install: ParsableCommand {
     @Option(help: "The worker's token (from `lava-server workers add`).")
     var token: String
 
-    @Option(name: .customLong("worker-dir"), help: "The worker's directory.")
-    var workerDir: String = InstallPaths().workerDirectory
+    @Option(help: "Install lava-docker-worker@NAME, one of several workers on this host.")
+    var instance: String?
+
+    @Option(name: .customLong("worker-dir"), help: "The worker's directory (default: \(InstallPaths().workerDirectory), or …/NAME for an instance).")
+    var workerDir: String?
 
     @Option(help: "Where lava-docker-worker is installed (the unit's ExecStart).")
     var binary: String = InstallPaths().binary
@@ -34,7 +41,7 @@ struct Install: ParsableCommand {
     var root: String = "/"
 
     func run() throws {
-        let paths = InstallPaths(workerDirectory: workerDir, binary: binary)
+        let paths = InstallPaths(instance: instance, workerDirectory: workerDir, binary: binary)
         do {
             let report = try WorkerInstallation(root: URL(fileURLWithPath: root)).apply(try InstallPlan(url: url, name: name, token: token, paths: paths))
             report.messages.forEach { print($0) }
@@ -46,19 +53,22 @@ struct Install: ParsableCommand {
 }
 
 /// `lava-docker-worker uninstall`: stops and disables the service and removes what `install`
-/// wrote; the worker directory's other files stay.
+/// wrote; the worker directory's other files stay, and so does the template unit of instances.
 struct Uninstall: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Stop the service and remove what install wrote.")
 
-    @Option(name: .customLong("worker-dir"), help: "The worker's directory.")
-    var workerDir: String = InstallPaths().workerDirectory
+    @Option(help: "Uninstall lava-docker-worker@NAME; the template unit stays for the other instances.")
+    var instance: String?
+
+    @Option(name: .customLong("worker-dir"), help: "The worker's directory (default: \(InstallPaths().workerDirectory), or …/NAME for an instance).")
+    var workerDir: String?
 
     @Option(help: "Uninstall from under this directory instead of /.")
     var root: String = "/"
 
     func run() throws {
         do {
-            let report = try WorkerInstallation(root: URL(fileURLWithPath: root)).undo(paths: InstallPaths(workerDirectory: workerDir))
+            let report = try WorkerInstallation(root: URL(fileURLWithPath: root)).undo(paths: InstallPaths(instance: instance, workerDirectory: workerDir))
             report.messages.forEach { print($0) }
         } catch {
             printError(error)

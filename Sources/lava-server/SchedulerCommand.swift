@@ -27,7 +27,8 @@ struct SchedulerCommand: AsyncParsableCommand {
             let server = Server(configuration: configuration, database: database, logger: logger)
             logger.info("lava-server scheduler \(configuration.version), database \(configuration.database)")
             try await ServiceGroup(configuration: .init(
-                services: [.init(service: SchedulerService(server: server))],
+                services: [.init(service: SchedulerService(server: server)),
+                           .init(service: SystemdNotification(readyStatus: "scheduling, every \(interval) s"))],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )).run()

@@ -4,6 +4,8 @@ import Hummingbird
 import LavaCore
 import LavaServer
 import Logging
+import ServiceLifecycle
+import Systemd
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Answer workers and users over HTTP.")
@@ -45,7 +47,14 @@ struct Serve: AsyncParsableCommand {
         try await storage.withDatabase { database in
             logger.info("lava-server \(configuration.version) on \(bind), database \(configuration.database), data \(configuration.dataDirectory.path)")
             let server = Server(configuration: configuration, database: database, logger: logger)
-            try await ServerApplication.make(server: server, host: host, port: port, runScheduler: scheduler, logger: logger).runService()
+            let app = ServerApplication.make(server: server, host: host, port: port, runScheduler: scheduler, logger: logger) { [bind] in
+                ServiceNotifier().ready(status: "listening on \(bind)")
+            }
+            try await ServiceGroup(configuration: .init(
+                services: [app, SystemdNotification(readyStatus: nil)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )).run()
         }
     }
 

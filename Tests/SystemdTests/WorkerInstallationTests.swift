@@ -146,6 +146,56 @@ import Testing
         #expect(again.messages == ["lava-docker-worker is not installed: nothing to remove"])
     }
 
+    @Test func anInstanceHasItsOwnFilesBesideTheHostsWorker() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let installation = WorkerInstallation(root: directory.url)
+        _ = try installation.apply(try plan())
+        let report = try installation.apply(
+            try InstallPlan(url: "http://lava.example:8000/", name: "lab-2", token: "fedcba", paths: InstallPaths(instance: "lab2")))
+
+        let environment = "/etc/lava-dispatcher-host/lab2.conf"
+        let tokenFile = "/var/lib/lava/dispatcher/docker-worker/lab2/token"
+        let unit = "/etc/systemd/system/lava-docker-worker@.service"
+        #expect(report.written == [environment, tokenFile, unit])
+        #expect(report.service == "lava-docker-worker@lab2")
+        let settings = try read(directory.url, environment)
+        #expect(settings.hasPrefix(UnitTemplates.instanceEnvironmentFile))
+        #expect(settings.hasSuffix("""
+            URL="http://lava.example:8000/"
+            WORKER_NAME="--name lab-2"
+            TOKEN="--token-file /var/lib/lava/dispatcher/docker-worker/lab2/token"
+            WORKER_DIR="/var/lib/lava/dispatcher/docker-worker/lab2"
+
+            """))
+        #expect(try read(directory.url, unit) == UnitTemplates.instanceUnit)
+        #expect(try read(directory.url, tokenFile) == "fedcba")
+        #expect(try mode(directory.url, tokenFile) == 0o600)
+        #expect(try mode(directory.url, "/var/lib/lava/dispatcher/docker-worker/lab2") == 0o700)
+        #expect(try read(directory.url, "/var/lib/lava/dispatcher/docker-worker/token") == token, "the host's worker keeps its own")
+        // The build directory comes from the template's default, with %i expanded.
+        #expect(report.startCommand == [
+            "/usr/local/bin/lava-docker-worker", "--level", "INFO", "--url", "http://lava.example:8000/",
+            "--token-file", tokenFile, "--name", "lab-2", "--worker-dir", "/var/lib/lava/dispatcher/docker-worker/lab2",
+            "--build-dir", "/etc/lava-dispatcher-host/build/lab2", "--log-file", "-",
+        ])
+    }
+
+    @Test func uninstallingAnInstanceLeavesTheTemplateToTheOthers() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let installation = WorkerInstallation(root: directory.url)
+        for instance in ["lab2", "lab3"] {
+            _ = try installation.apply(try InstallPlan(url: "http://a/", name: instance, token: token, paths: InstallPaths(instance: instance)))
+        }
+        let report = try installation.undo(paths: InstallPaths(instance: "lab2"))
+        #expect(report.removed == ["/etc/lava-dispatcher-host/lab2.conf", "/var/lib/lava/dispatcher/docker-worker/lab2/token"])
+        #expect(try read(directory.url, "/etc/systemd/system/lava-docker-worker@.service") == UnitTemplates.instanceUnit)
+        #expect(try read(directory.url, "/var/lib/lava/dispatcher/docker-worker/lab3/token") == token)
+        #expect(try installation.undo(paths: InstallPaths(instance: "lab2")).messages
+            == ["lava-docker-worker@lab2 is not installed: nothing to remove"])
+    }
+
     @Test func badInputIsRefusedWithWhatToDo() {
         for url in ["lava.example", "ftp://lava.example/", "http://", "http://lava.example/ --token x", #"http://a"b/"#] {
             #expect(throws: InstallError.invalidURL(url)) { try InstallPlan(url: url, name: "lab-1", token: token) }
@@ -157,10 +207,18 @@ import Testing
         #expect(throws: InstallError.invalidPath("relative/bin")) {
             try InstallPlan(url: "http://a/", name: "lab-1", token: token, paths: InstallPaths(binary: "relative/bin"))
         }
+        for instance in ["../x", "..", ".hidden", "lab 2", ""] {
+            #expect(throws: InstallError.invalidInstance(instance)) {
+                try InstallPlan(url: "http://a/", name: "lab-1", token: token, paths: InstallPaths(instance: instance))
+            }
+            #expect(throws: InstallError.invalidInstance(instance)) {
+                try WorkerInstallation(root: URL(fileURLWithPath: "/nonexistent")).undo(paths: InstallPaths(instance: instance))
+            }
+        }
         #expect(InstallError.notRoot.description.contains("run as root"))
     }
 
-    /// The unit and environment file in the repository are what admins read and copy; the
+    /// The units and environment files in the repository are what admins read and copy; the
     /// installer writes its embedded copies, which must not drift from them.
     @Test func embeddedTemplatesMatchTheRepository() throws {
         let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -169,6 +227,10 @@ import Testing
             == UnitTemplates.unit)
         #expect(try String(contentsOf: repository.appendingPathComponent("systemd/lava-docker-worker"), encoding: .utf8)
             == UnitTemplates.environmentFile)
+        #expect(try String(contentsOf: repository.appendingPathComponent("systemd/lava-docker-worker@.service"), encoding: .utf8)
+            == UnitTemplates.instanceUnit)
+        #expect(try String(contentsOf: repository.appendingPathComponent("systemd/lava-docker-worker@.conf"), encoding: .utf8)
+            == UnitTemplates.instanceEnvironmentFile)
     }
 
     @Test func commandLineExpandsAsSystemdDoes() {

@@ -15,13 +15,16 @@ public enum ServerApplication {
         return router
     }
 
+    /// - Parameter onListening: called once the port is bound and accepts connections.
     public static func make(
-        server: Server, host: String, port: Int, runScheduler: Bool, logger: Logger
+        server: Server, host: String, port: Int, runScheduler: Bool, logger: Logger,
+        onListening: @escaping @Sendable () async -> Void = {}
     ) -> some ApplicationProtocol {
         let scheduler = runScheduler ? SchedulerService(server: server) : nil
         var app = Application(
             router: router(server: server, scheduler: scheduler),
             configuration: .init(address: .hostname(host, port: port), serverName: "lava-server"),
+            onServerRunning: { _ in await onListening() },
             logger: logger
         )
         app.addServices(PingFlushService(server: server))

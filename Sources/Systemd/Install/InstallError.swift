@@ -3,6 +3,7 @@ public enum InstallError: Error, Equatable, CustomStringConvertible {
     case notRoot
     case invalidURL(String)
     case invalidName(String)
+    case invalidInstance(String)
     case invalidToken
     case invalidPath(String)
     case fileSystem(path: String, reason: String)
@@ -16,6 +17,8 @@ public enum InstallError: Error, Equatable, CustomStringConvertible {
             "--url must be http(s)://<server>[:port]/ (got \"\(url)\")"
         case .invalidName(let name):
             "--name may only use letters, digits, '-', '_' and '.' (got \"\(name)\")"
+        case .invalidInstance(let instance):
+            "--instance must start with a letter or digit and use only letters, digits, '-', '_' and '.' (got \"\(instance)\")"
         case .invalidToken:
             "--token must be the worker token printed by `lava-server workers add` (one word, no spaces)"
         case .invalidPath(let path):
@@ -23,8 +26,8 @@ public enum InstallError: Error, Equatable, CustomStringConvertible {
         case .fileSystem(let path, let reason):
             "\(path): \(reason)"
         case .systemctlFailed(let arguments, let status, let output):
+            // systemctl's output names the unit's status and journal to look at.
             "systemctl \(arguments.joined(separator: " ")) failed (status \(status)): \(output)"
-                + " — see journalctl -u lava-docker-worker"
         }
     }
 }

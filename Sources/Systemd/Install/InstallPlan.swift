@@ -21,8 +21,8 @@ public struct InstallPlan: Sendable, Equatable {
         guard let parsed = URLComponents(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
               parsed.host?.isEmpty == false, url.allSatisfy(Self.isSafe)
         else { throw .invalidURL(url) }
-        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
-        else { throw .invalidName(name) }
+        guard Self.isWorkerName(name) else { throw .invalidName(name) }
+        if let instance = paths.instance, !Self.isInstanceName(instance) { throw .invalidInstance(instance) }
         guard !token.isEmpty, token.allSatisfy(Self.isSafe) else { throw .invalidToken }
         for path in [paths.environmentFile, paths.workerDirectory, paths.unitFile, paths.binary]
         where !path.hasPrefix("/") || !path.allSatisfy(Self.isSafe) {
@@ -40,12 +40,14 @@ public struct InstallPlan: Sendable, Equatable {
             WORKER_DIR="\(paths.workerDirectory)"
 
             """
-        environmentFile = PlannedFile(
-            path: paths.environmentFile, mode: 0o644, content: UnitTemplates.environmentFile + settings)
+        let templates = paths.instance == nil
+            ? (unit: UnitTemplates.unit, environment: UnitTemplates.environmentFile)
+            : (unit: UnitTemplates.instanceUnit, environment: UnitTemplates.instanceEnvironmentFile)
+        environmentFile = PlannedFile(path: paths.environmentFile, mode: 0o644, content: templates.environment + settings)
         tokenFile = PlannedFile(path: paths.tokenFile, mode: 0o600, content: token)
         unitFile = PlannedFile(
             path: paths.unitFile, mode: 0o644,
-            content: UnitTemplates.unit.replacingOccurrences(
+            content: templates.unit.replacingOccurrences(
                 of: "ExecStart=\(UnitTemplates.defaultBinary) ", with: "ExecStart=\(paths.binary) "))
     }
 
@@ -53,7 +55,20 @@ public struct InstallPlan: Sendable, Equatable {
 
     /// What systemd will run, to run the same by hand where systemd is not running.
     public var startCommand: [String] {
-        UnitCommandLine.arguments(unit: unitFile.content, environmentFile: environmentFile.content)
+        // %i, the instance name in a template unit; a valid instance name needs no escaping.
+        let unit = paths.instance.map { unitFile.content.replacingOccurrences(of: "%i", with: $0) } ?? unitFile.content
+        return UnitCommandLine.arguments(unit: unit, environmentFile: environmentFile.content)
+    }
+
+    /// The server's rule for worker names.
+    private static func isWorkerName(_ name: String) -> Bool {
+        !name.isEmpty && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
+    }
+
+    /// A worker name, thus nothing systemd would escape in %i, that starts with a letter or a
+    /// digit, thus neither "." nor ".." in the paths made from it.
+    static func isInstanceName(_ name: String) -> Bool {
+        isWorkerName(name) && name.first.map { $0.isLetter || $0.isNumber } == true
     }
 
     /// Printable, and nothing that a systemd value or a shell word would treat specially.

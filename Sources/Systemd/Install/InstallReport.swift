@@ -1,5 +1,7 @@
 /// What `install` did, and the lines to tell the user.
 public struct InstallReport: Sendable, Equatable {
+    /// The unit, lava-docker-worker or lava-docker-worker@NAME.
+    public var service: String
     /// Files rewritten, by their installed path; empty when everything was already in place.
     public var written: [String]
     /// Whether systemctl enabled and started the service; false when systemd is not running.
@@ -8,9 +10,9 @@ public struct InstallReport: Sendable, Equatable {
     public var startCommand: [String]
 
     public var messages: [String] {
-        var lines = written.isEmpty ? ["lava-docker-worker is already installed"] : written.map { "wrote \($0)" }
+        var lines = written.isEmpty ? ["\(service) is already installed"] : written.map { "wrote \($0)" }
         if started {
-            lines.append("lava-docker-worker is running: systemctl status lava-docker-worker, journalctl -u lava-docker-worker")
+            lines.append("\(service) is running: systemctl status \(service), journalctl -u \(service)")
         } else {
             lines.append("systemd is not running: start it by hand with: \(UnitCommandLine.shellLine(startCommand))")
         }
@@ -20,10 +22,11 @@ public struct InstallReport: Sendable, Equatable {
 
 /// What `uninstall` removed, and the lines to tell the user.
 public struct UninstallReport: Sendable, Equatable {
+    public var service: String
     /// Files removed, by their installed path; empty when nothing was installed.
     public var removed: [String]
 
     public var messages: [String] {
-        removed.isEmpty ? ["lava-docker-worker is not installed: nothing to remove"] : removed.map { "removed \($0)" }
+        removed.isEmpty ? ["\(service) is not installed: nothing to remove"] : removed.map { "removed \($0)" }
     }
 }

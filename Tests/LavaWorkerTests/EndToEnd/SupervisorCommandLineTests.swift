@@ -108,4 +108,24 @@ import Glibc
         #expect(!FileManager.default.fileExists(atPath: token.path))
         #expect(try Self.run(["uninstall", "--root", root.url.path]).output.contains("not installed"))
     }
+
+    @Test("install --instance writes the instance's own files and the template unit; uninstall --instance removes its own")
+    func installInstance() throws {
+        let root = try TemporaryDirectory()
+        defer { root.remove() }
+        let installed = try Self.run(["install", "--instance", "lab2", "--url", "http://lava.example:8000/", "--name", "lab-2",
+                                      "--token", "s3cr3t-token", "--root", root.url.path])
+        #expect(installed.status == 0, "\(installed.error)")
+        #expect(installed.output.contains(" --worker-dir /var/lib/lava/dispatcher/docker-worker/lab2 --build-dir /etc/lava-dispatcher-host/build/lab2 "))
+        let token = root.url.appendingPathComponent("var/lib/lava/dispatcher/docker-worker/lab2/token")
+        #expect(try String(contentsOf: token, encoding: .utf8) == "s3cr3t-token")
+        #expect(FileManager.default.fileExists(atPath: root.url.appendingPathComponent("etc/lava-dispatcher-host/lab2.conf").path))
+        let template = root.url.appendingPathComponent("etc/systemd/system/lava-docker-worker@.service")
+        #expect(FileManager.default.fileExists(atPath: template.path))
+
+        let removed = try Self.run(["uninstall", "--instance", "lab2", "--root", root.url.path])
+        #expect(removed.status == 0, "\(removed.error)")
+        #expect(!FileManager.default.fileExists(atPath: token.path))
+        #expect(FileManager.default.fileExists(atPath: template.path))
+    }
 }
