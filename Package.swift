@@ -147,6 +147,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
     ]
