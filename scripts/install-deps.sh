@@ -18,6 +18,7 @@ PACKAGES=(
   xz-utils               # lava-run: tar.xz test definitions
   bzip2                  # lava-run: tar.bz2 test definitions
   openssl                # tests: a CA and a server certificate for the TLS test
+  haproxy                # server/haproxy/haproxy.cfg, run by the scaled-out deployment test
   ca-certificates
 )
 

@@ -14,14 +14,7 @@ import Glibc
     static func withServer(_ body: (String, String) async throws -> Void) async throws {
         let files = try TemporaryDirectory()
         defer { files.remove() }
-        let dir = files.url.path
-        try shell(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=test CA",
-                   "-keyout", "\(dir)/ca.key", "-out", "\(dir)/ca.pem"])
-        try shell(["openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
-                   "-keyout", "\(dir)/server.key", "-out", "\(dir)/server.csr"])
-        try files.write("subjectAltName=IP:127.0.0.1\n", to: "san.ext")
-        try shell(["openssl", "x509", "-req", "-in", "\(dir)/server.csr", "-CA", "\(dir)/ca.pem", "-CAkey", "\(dir)/ca.key",
-                   "-CAcreateserial", "-days", "1", "-extfile", "\(dir)/san.ext", "-out", "\(dir)/server.pem"])
+        let certificate = try TestCertificate.make(in: files.url)
         let port = try FreePort.next()
         try files.write("""
             import http.server, ssl
@@ -37,14 +30,14 @@ import Glibc
                     pass
             server = http.server.HTTPServer(("127.0.0.1", \(port)), Version)
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            context.load_cert_chain("\(dir)/server.pem", "\(dir)/server.key")
+            context.load_cert_chain("\(certificate.certificateFile)", "\(certificate.keyFile)")
             server.socket = context.wrap_socket(server.socket, server_side=True)
             print("ready", flush=True)
             server.serve_forever()
             """, to: "server.py")
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        server.arguments = ["python3", "\(dir)/server.py"]
+        server.arguments = ["python3", files.url.appendingPathComponent("server.py").path]
         let ready = Pipe()
         server.standardOutput = ready
         try server.run()
@@ -54,7 +47,7 @@ import Glibc
             server.waitUntilExit()
         }
         _ = ready.fileHandleForReading.availableData
-        try await body("\(dir)/ca.pem", "https://127.0.0.1:\(port)/")
+        try await body(certificate.caFile, "https://127.0.0.1:\(port)/")
     }
 
     @Test("the given CA file is trusted; without it the certificate is refused")

@@ -73,10 +73,16 @@ enum WorkerStore {
             """).run()
     }
 
-    /// Ping times only, from the ledger; `lastPing` nil leaves the stored one.
+    /// Ping times only, from the ledger; `lastPing` nil leaves the stored one. Times only move
+    /// forward: with several instances behind a load balancer, one may write its older ledger
+    /// after another wrote a newer ping of the same worker.
     static func recordTimes(_ db: any SQLDatabase, name: String, lastPing: Double?, lastContact: Double) async throws {
         try await db.raw("""
-            UPDATE workers SET last_ping = COALESCE(\(bind: lastPing), last_ping), last_contact = \(bind: lastContact)
+            UPDATE workers SET
+                last_ping = CASE WHEN last_ping IS NULL OR last_ping < COALESCE(\(bind: lastPing), last_ping)
+                                 THEN \(bind: lastPing) ELSE last_ping END,
+                last_contact = CASE WHEN last_contact IS NULL OR last_contact < \(bind: lastContact)
+                                    THEN \(bind: lastContact) ELSE last_contact END
             WHERE name = \(bind: name)
             """).run()
     }

@@ -1,0 +1,98 @@
+import Foundation
+import HummingbirdTesting
+import LavaCore
+@testable import LavaServer
+import Testing
+
+/// Two server instances on one database and one data directory, as behind a load balancer
+/// (server/haproxy/haproxy.cfg): whichever instance a request lands on, and however often the
+/// balancer sends it again, the outcome is the one a single server gives.
+@Suite struct ScaledOutTests {
+    @Test("pings landing on either instance: an instance writing its older ping times last does not move them back", arguments: Backend.all)
+    func pingTimesOnlyMoveForward(_ backend: Backend) async throws {
+        try await withScratch(backend) { scratch in
+            let first = try await TestServer.make(scratch)
+            let second = try await TestServer.make(scratch)
+            let lab = try await Lab.make(first)
+            try await first.live { a async throws in
+                try await second.live { b async throws in
+                    #expect(try await a.ping(lab.worker, token: lab.workerToken, version: "2026.11").status == .ok)
+                    // The second instance's clock started a little later; after 20 s on the
+                    // first and 21 s on the second, a ping lands on each: the second's is newer.
+                    first.clock.advance(by: 20)
+                    second.clock.advance(by: 21)
+                    #expect(try await a.ping(lab.worker, token: lab.workerToken, version: "2026.11").status == .ok)
+                    #expect(try await b.ping(lab.worker, token: lab.workerToken, version: "2026.11").status == .ok)
+                }
+            }
+            try await second.server.pings.flush(to: second.server.database)
+            try await first.server.pings.flush(to: first.server.database)
+            let worker = try #require(try await first.worker(lab.worker))
+            #expect(worker.state == .online)
+            #expect(worker.lastPing == second.clock.now)
+            #expect(worker.lastContact == second.clock.now)
+            await first.close()
+            await second.close()
+        }
+    }
+
+    @Test("a job fetched, reported and logged through both instances, each request also replayed on the other, is stored once",
+          arguments: Backend.all)
+    func jobSplitAcrossInstances(_ backend: Backend) async throws {
+        try await withScratch(backend) { scratch in
+            let first = try await TestServer.make(scratch)
+            let second = try await TestServer.make(scratch)
+            let lab = try await Lab.make(first)
+            let id = try await first.live { a async throws -> Int in
+                try await second.live { b async throws -> Int in
+                    let (id, token) = try await first.startJob(a, lab, running: false)
+                    #expect(try await b.getJob(id, token: token).status == .ok)
+                    for client in [a, b] {
+                        let running = try await client.postForm("/scheduler/internal/v1/jobs/\(id)/", token: token, [("state", "RUNNING")])
+                        #expect(running.status == .ok)
+                    }
+
+                    let line = { (n: Int) in LogUploadTests.line(n) }
+                    let result = #"{"dt": "2026-11-24T22:46:14.0", "lvl": "results", "msg": {"definition": "0_smoke", "case": "ok", "result": "pass"}}"#
+                    // Lines 0-3 through the first instance; its answer was lost, so the worker
+                    // sends them again with lines 4-5 to the second.
+                    let opening = (0..<3).map(line) + [result]
+                    #expect(try await a.uploadLogs(id, token: token, lines: opening, index: 0).status == .ok)
+                    #expect(try await b.uploadLogs(id, token: token, lines: opening + [line(4), line(5)], index: 0).status == .ok)
+                    // Lines 6-45 in batches, each sent to both instances at once, several times
+                    // (a retry racing the original), through the shared lock on the log.
+                    for start in stride(from: 6, to: 46, by: 10) {
+                        let batch = (start..<start + 10).map(line)
+                        try await withThrowingTaskGroup(of: Void.self) { group in
+                            for client in [a, b, a, b] {
+                                group.addTask {
+                                    let response = try await client.uploadLogs(id, token: token, lines: batch, index: start)
+                                    #expect(response.status == .ok)
+                                }
+                            }
+                            try await group.waitForAll()
+                        }
+                    }
+
+                    for client in [b, a] {
+                        let finished = try await client.postForm("/scheduler/internal/v1/jobs/\(id)/", token: token, [("state", "FINISHED"), ("result", "pass")])
+                        #expect(finished.status == .ok)
+                    }
+                    let expected = (opening + (4..<46).map(line)).map { "- " + $0 }
+                    for client in [a, b] {
+                        let log = try await client.rest(.get, "/api/v0.2/jobs/\(id)/logs/", token: nil)
+                        #expect(log.text.split(separator: "\n").map(String.init) == expected)
+                        let tests = try await client.rest(.get, "/api/v0.2/jobs/\(id)/tests/", token: nil).json()
+                        #expect(tests["count"] as? Int == 1)
+                    }
+                    return id
+                }
+            }
+            let job = try #require(try await second.job(id))
+            #expect(job.state == .finished)
+            #expect(job.health == .complete)
+            await first.close()
+            await second.close()
+        }
+    }
+}
