@@ -9,7 +9,7 @@ struct StorageOptions: ParsableArguments {
     @Option(help: "Data directory: the default SQLite file and the job logs. Default: $LAVA_SERVER_DATA_DIR, else /var/lib/lava-server for root, else ~/.local/share/lava-server.")
     var dataDir: String?
 
-    @Option(help: "sqlite:PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE. Default: sqlite:<data-dir>/lava.sqlite3.")
+    @Option(help: "sqlite:PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE. Default: $LAVA_SERVER_DATABASE, else sqlite:<data-dir>/lava.sqlite3.")
     var database: String?
 
     @Option(help: "LAVA's configuration directory: dispatcher.d/<worker>/…, env.yaml, env-dut.yaml, device-types/<type>.yaml.")
@@ -24,8 +24,18 @@ struct StorageOptions: ParsableArguments {
         return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share/lava-server")
     }
 
+    /// The environment variable keeps a PostgreSQL password out of the command line, which every
+    /// user of the host (and `docker inspect`) can read.
+    var databaseURL: String? {
+        if let database { return database }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["LAVA_SERVER_DATABASE"], !fromEnvironment.isEmpty {
+            return fromEnvironment
+        }
+        return nil
+    }
+
     func configuration() throws -> ServerConfiguration {
-        let location = try database.map { text throws(ServerSetupError) in try DatabaseLocation(parsing: text) }
+        let location = try databaseURL.map { text throws(ServerSetupError) in try DatabaseLocation(parsing: text) }
         return ServerConfiguration(
             dataDirectory: dataDirectory,
             database: location,

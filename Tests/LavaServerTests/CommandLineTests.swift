@@ -53,6 +53,30 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("lava.sqlite3").path))
     }
 
+    @Test("LAVA_SERVER_DATABASE names the database when --database is not given; --database wins")
+    func databaseFromEnvironment() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lava-cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let storage = ["--data-dir", directory.path, "--config-dir", directory.appendingPathComponent("etc").path]
+        let named = directory.appendingPathComponent("named.sqlite3")
+        let environment = ["LAVA_SERVER_DATABASE": "sqlite:\(named.path)"]
+
+        let user = try ServerProcess.run(["users", "add", "admin", "--admin"] + storage, environment: environment)
+        #expect(user.status == 0, "\(user.error)")
+        #expect(FileManager.default.fileExists(atPath: named.path))
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("lava.sqlite3").path))
+
+        let explicit = try ServerProcess.run(["workers", "add", "lab-1", "--database", "sqlite:\(directory.path)/other.sqlite3"] + storage,
+                                             environment: environment)
+        #expect(explicit.status == 0, "\(explicit.error)")
+        let listed = try ServerProcess.run(["workers", "list"] + storage, environment: environment)
+        #expect(listed.output.isEmpty, "the worker went to --database's file, not LAVA_SERVER_DATABASE's")
+
+        let bad = try ServerProcess.run(["workers", "list"] + storage, environment: ["LAVA_SERVER_DATABASE": "mysql://x"])
+        #expect(bad.status != 0)
+        #expect(bad.error.contains("neither sqlite:PATH nor postgres://"))
+    }
+
     @Test("a separate scheduler process assigns jobs that a serve without scheduler accepted, on one SQLite file")
     func separateScheduler() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lava-cli-\(UUID().uuidString)")

@@ -44,7 +44,9 @@ import Yams
                 #expect(command.contains("--no-scheduler"))
                 #expect(command.firstIndex(of: "--bind").map { command[$0 + 1] } == "0.0.0.0:8000")
             }
-            databases.insert(try #require(command.firstIndex(of: "--database").map { command[$0 + 1] }, "\(name)"))
+            #expect(!command.contains("--database"), "\(name): the password stays off the command line")
+            let environment = try #require(service["environment"] as? [String: String], "\(name)")
+            databases.insert(try #require(environment["LAVA_SERVER_DATABASE"], "\(name)"))
         }
         #expect(databases.count == 1, "\(databases)")
         #expect(databases.first?.hasSuffix("@postgres/lava") == true)
