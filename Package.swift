@@ -123,7 +123,7 @@ let package = Package(
         .testTarget(name: "DockerWorkerTests", dependencies: ["DockerWorker", "DockerEngine", "LavaTestSupport"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", "LavaTestSupport"]),
         .testTarget(name: "LavaDispatcherTests", dependencies: ["LavaDispatcher", "LavaTestSupport"]),
-        .testTarget(name: "WorkerImageTests", dependencies: ["LavaTestSupport", "DockerEngine"]),
+        .testTarget(name: "ImagesTests", dependencies: ["LavaTestSupport", "DockerEngine", "Curl"]),
         .target(
             name: "LavaTestSupport",
             dependencies: [.product(name: "Hummingbird", package: "hummingbird"), "DockerEngine"],

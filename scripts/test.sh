@@ -5,8 +5,8 @@
 #
 # Installs missing Debian packages, starts the throwaway PostgreSQL cluster
 # (scripts/postgres.sh) unless it is already running, exports
-# LAVA_TEST_POSTGRES_URL, builds the tests and the static lava-worker and lava-run (in
-# .build-static, for the worker image), then runs `swift test --skip-build "$@"`.
+# LAVA_TEST_POSTGRES_URL, builds the tests and the static lava-worker, lava-run and lava-server
+# (in .build-static, for the images), then runs `swift test --skip-build "$@"`.
 # If LAVA_TEST_POSTGRES_URL is already set, that database is used and no cluster is started.
 # Then starts the throwaway Docker engine (scripts/docker-engine.sh) unless it is running,
 # makes sure it has debian:bookworm-slim, starts the local registry, and exports
@@ -68,9 +68,10 @@ if [[ -z ${LAVA_TEST_REGISTRY:-} ]]; then
 fi
 echo "test.sh: LAVA_TEST_REGISTRY=$LAVA_TEST_REGISTRY" >&2
 
-# The static binaries the worker image tests put in docker/lava-dispatcher's image (WorkerImage).
+# The static binaries the image tests put in the images of docker/ (WorkerImage, scripts/images.sh),
+# so the tests do not start these builds themselves.
 # One product per command: given several --product options, swift build builds only the last.
-for product in lava-worker lava-run; do
+for product in lava-worker lava-run lava-server; do
   swift build --static-swift-stdlib --product "$product" --scratch-path .build-static >&2
 done
 swift build --build-tests

@@ -19,13 +19,20 @@ public enum BuiltProgram {
         process.executableURL = executable
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let output = Pipe(), error = Pipe()
+        // Standard error goes to a file, not a second pipe: a program that fills the unread one
+        // (a build's progress on stderr) while the other is read to its end would never finish.
+        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("built-program-\(UUID().uuidString).stderr")
+        try Data().write(to: errorFile)
+        defer { try? FileManager.default.removeItem(at: errorFile) }
+        let errorHandle = try FileHandle(forWritingTo: errorFile)
+        defer { try? errorHandle.close() }
+        let output = Pipe()
         process.standardOutput = output
-        process.standardError = error
+        process.standardError = errorHandle
         try process.run()
         let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = error.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        let err = try Data(contentsOf: errorFile)
         return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }
 }

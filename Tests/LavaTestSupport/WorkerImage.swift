@@ -6,39 +6,23 @@ import Synchronization
 /// binaries, at any version: the binaries report `$LAVA_VERSION`, which the image sets, so one
 /// build of them gives the "before" and "after" images of an upgrade test.
 ///
-/// The binaries are not built here (a test must not start a minutes-long build behind the runner's
-/// back): scripts/test.sh builds them before `swift test`, as `staticBuildCommand` does.
+/// The binaries are `StaticBinaries`, which scripts/test.sh builds.
 public enum WorkerImage {
     /// The image's LAVA version.
     public static let versionLabel = "org.lavasoftware.version"
     /// The long options of the image's lava-worker, space-separated (`--name --url ...`).
     public static let optionsLabel = "org.lavasoftware.lava-worker.options"
 
-    /// What makes `.build-static/debug/lava-worker` and `lava-run`. Two commands, because
-    /// `swift build` given several `--product` options builds only the last one.
-    public static let staticBuildCommand = """
-        swift build --static-swift-stdlib --product lava-worker --scratch-path .build-static && \
-        swift build --static-swift-stdlib --product lava-run --scratch-path .build-static
-        """
-
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let imageDirectory = packageRoot.appendingPathComponent("docker/lava-dispatcher")
-    static let scratchDirectory = packageRoot.appendingPathComponent(".build-static")
+    static let imageDirectory = StaticBinaries.packageRoot.appendingPathComponent("docker/lava-dispatcher")
 
     /// Builds the image of `version` as `tag` on the test engine (`LAVA_TEST_DOCKER_SOCKET`).
     /// Rebuilding with unchanged binaries reuses the engine's cached layers.
     public static func build(version: String, tag: String) async throws {
-        let binaries = scratchDirectory.appendingPathComponent("debug")
-        for name in ["lava-worker", "lava-run"] where !FileManager.default.isExecutableFile(atPath: binaries.appendingPathComponent(name).path) {
-            throw TestFailure("""
-                \(binaries.path)/\(name) is missing: build the worker image's binaries first (scripts/test.sh does), \
-                in \(packageRoot.path): \(staticBuildCommand)
-                """)
-        }
+        try StaticBinaries.require(["lava-worker", "lava-run"])
+        let binaries = StaticBinaries.directory
         let client = try DockerClient(socketPath: TestDocker.socketPath())
         // Inside the scratch directory so the binaries (about 180 MB) are hard-linked, not copied.
-        let context = scratchDirectory.appendingPathComponent("worker-image-context-\(UUID().uuidString)")
+        let context = StaticBinaries.scratchDirectory.appendingPathComponent("worker-image-context-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: context) }
         try FileManager.default.createDirectory(at: context, withIntermediateDirectories: true)
         for name in ["Dockerfile", "lava-worker-options.sh"] {

@@ -3,7 +3,7 @@
 #
 #   lava-worker-options.sh /path/to/lava-worker
 #
-# The one parser of that list: scripts/worker-image.sh and the tests' WorkerImage run it on the
+# The one parser of that list: scripts/images.sh and the tests' WorkerImage run it on the
 # host to fill the image's org.lavasoftware.lava-worker.options label, and the Dockerfile runs it
 # again inside the image and fails the build if the two differ, so the label cannot lie.
 #

@@ -13,7 +13,7 @@ import Testing
     func imageOfVersion(version: String) async throws {
         let client = try DockerClient(socketPath: TestDocker.socketPath())
         let tag = "lava-test/lava-dispatcher-\(UUID().uuidString.prefix(8).lowercased()):\(version)"
-        try await withImages(client, [tag]) {
+        try await client.withImages([tag]) {
             try await WorkerImage.build(version: version, tag: tag)
             let image = try #require(try await client.inspectImage(tag))
             #expect(image.labels[WorkerImage.versionLabel] == version)
@@ -25,16 +25,16 @@ import Testing
             #expect(options.allSatisfy { $0.wholeMatch(of: /--[a-z0-9][a-z0-9-]*/) != nil }, "\(options.sorted())")
 
             // As lava-docker-worker runs it: privileged, host network, tini as PID 1.
-            let help = try await run(client, ContainerSpec(
+            let help = try await client.runToEnd(ContainerSpec(
                 image: tag, command: ["lava-worker", "--help"], privileged: true, networkMode: "host", initProcess: true
             ))
             #expect(help.status == 0, "\(help.output)")
             #expect(help.output.contains("LAVA \(version)"), "the binary does not report the image's version: \(help.output)")
 
-            let dispatcher = try await run(client, ContainerSpec(image: tag, command: ["lava-run", "--help"]))
+            let dispatcher = try await client.runToEnd(ContainerSpec(image: tag, command: ["lava-run", "--help"]))
             #expect(dispatcher.status == 0, "\(dispatcher.output)")
 
-            let environment = try await run(client, ContainerSpec(image: tag, command: ["sh", "-c", "echo $LAVA_VERSION"]))
+            let environment = try await client.runToEnd(ContainerSpec(image: tag, command: ["sh", "-c", "echo $LAVA_VERSION"]))
             #expect(environment.status == 0)
             #expect(environment.output == "\(version)\n")
         }
@@ -46,7 +46,7 @@ import Testing
         let registry = try TestDocker.registry()
         let tag = "lava-test/lava-dispatcher-\(UUID().uuidString.prefix(8).lowercased()):2026.12"
         let reference = "\(registry)/\(tag)"
-        try await withImages(client, [tag, reference]) {
+        try await client.withImages([tag, reference]) {
             try await WorkerImage.build(version: "2026.12", tag: tag)
             let built = try #require(try await client.inspectImage(tag))
 
@@ -59,36 +59,8 @@ import Testing
             #expect(pulled.id == built.id)
             #expect(pulled.labels[WorkerImage.versionLabel] == "2026.12")
             #expect(pulled.labels[WorkerImage.optionsLabel] == built.labels[WorkerImage.optionsLabel])
-            let environment = try await run(client, ContainerSpec(image: reference, command: ["sh", "-c", "echo $LAVA_VERSION"]))
+            let environment = try await client.runToEnd(ContainerSpec(image: reference, command: ["sh", "-c", "echo $LAVA_VERSION"]))
             #expect(environment.output == "2026.12\n")
-        }
-    }
-
-    /// Runs `body`, then removes the images, whether it threw or not.
-    private func withImages(_ client: DockerClient, _ images: [String], _ body: () async throws -> Void) async throws {
-        let result: Result<Void, any Error>
-        do {
-            result = .success(try await body())
-        } catch {
-            result = .failure(error)
-        }
-        for image in images { try? await client.removeImage(image, force: true) }
-        try result.get()
-    }
-
-    /// Runs a container to its end; its exit status and combined output.
-    private func run(_ client: DockerClient, _ spec: ContainerSpec) async throws -> (status: Int, output: String) {
-        let id = try await client.createContainer(name: nil, spec)
-        do {
-            try await client.startContainer(id)
-            let status = try await client.waitContainer(id)
-            var output: [UInt8] = []
-            for try await chunk in client.containerLogs(id, follow: false) { output += chunk.bytes }
-            try await client.removeContainer(id, force: true)
-            return (status, String(decoding: output, as: UTF8.self))
-        } catch {
-            try? await client.removeContainer(id, force: true)
-            throw error
         }
     }
 }
