@@ -11,7 +11,8 @@ struct Install: ParsableCommand {
         discussion: """
             Writes /etc/lava-dispatcher-host/lava-docker-worker (the environment file), <worker-dir>/token (mode 0600) \
             and /etc/systemd/system/lava-docker-worker.service, then enables and starts the service. Harmless to run \
-            again; with another URL or token it rewrites what changed and restarts the service.
+            again; with another URL, token or --image it rewrites what changed and restarts the service. \
+            --image goes into the environment file as IMAGE; without it, the service uses LAVA's images.
 
             With --instance NAME, one of several workers on this host: /etc/lava-dispatcher-host/NAME.conf, \
             worker directory /var/lib/lava/dispatcher/docker-worker/NAME and the template unit \
@@ -28,6 +29,8 @@ struct Install: ParsableCommand {
     @Option(help: "The worker's token (from `lava-server workers add`).")
     var token: String
 
+    @OptionGroup var workerImage: ImageOption
+
     @Option(help: "Install lava-docker-worker@NAME, one of several workers on this host.")
     var instance: String?
 
@@ -43,7 +46,8 @@ struct Install: ParsableCommand {
     func run() throws {
         let paths = InstallPaths(instance: instance, workerDirectory: workerDir, binary: binary)
         do {
-            let report = try WorkerInstallation(root: URL(fileURLWithPath: root)).apply(try InstallPlan(url: url, name: name, token: token, paths: paths))
+            let report = try WorkerInstallation(root: URL(fileURLWithPath: root)).apply(
+                try InstallPlan(url: url, name: name, token: token, image: workerImage.image, paths: paths))
             report.messages.forEach { print($0) }
         } catch {
             printError(error)

@@ -82,8 +82,7 @@ struct Run: AsyncParsableCommand {
     @Option(name: .customLong("sentry-dsn"), help: "Accepted for compatibility; not used.")
     var sentryDSN: String?
 
-    @Option(help: "The worker image, {version} standing for the server's version (default: LAVA's rule, lavasoftware/lava-dispatcher:<version> for releases).")
-    var image: String?
+    @OptionGroup var workerImage: ImageOption
 
     @Option(name: .customLong("docker-socket"), help: "The Docker engine's socket.")
     var dockerSocket: String = "/var/run/docker.sock"
@@ -152,7 +151,7 @@ struct Run: AsyncParsableCommand {
         settings.httpTimeout = httpTimeout
         settings.level = level
         settings.wsURL = wsURL
-        settings.image = ImageName(template: image)
+        settings.image = ImageName(template: workerImage.image)
         settings.dockerSocket = dockerSocket
         settings.versionCheckInterval = .seconds(versionCheckInterval)
         settings.stopTimeout = stopTimeout.map { .seconds($0) }

@@ -15,6 +15,19 @@ import Testing
         #expect(try ImageName(template: "127.0.0.1:5000/lava/worker:{version}", architecture: "riscv64").image(for: "2026.12")
             == "127.0.0.1:5000/lava/worker:2026.12")
     }
+
+    @Test("--image takes Docker image names with {version}, and nothing else")
+    func templates() {
+        for template in ["registry.example/lava-dispatcher:{version}", "127.0.0.1:5000/lava/worker:{version}",
+                         "localhost:5000/lava-dispatcher:{version}", "[::1]:5000/lava:{version}", "lava__test/worker-{version}"] {
+            #expect(ImageName.isValidTemplate(template), "\(template)")
+        }
+        for template in ["lavasoftware/lava-dispatcher:latest", "lavasoftware/lava-dispatcher", "registry.example/Lava:{version}",
+                         "registry.example/lava dispatcher:{version}", #"registry.example/lava:{version}" --privileged"#,
+                         "registry.example/lava:{version}@sha256:0123", "registry.example/:{version}", "-lava:{version}", ""] {
+            #expect(!ImageName.isValidTemplate(template), "\(template)")
+        }
+    }
 }
 
 @Suite struct WorkerContainerPlanTests {

@@ -99,6 +99,39 @@ import Testing
         #expect(try read(directory.url, "/etc/lava-dispatcher-host/lava-docker-worker").contains(#"URL="https://lava.example/""#))
     }
 
+    @Test func anImageIsWrittenReplacedAndRemovedWithTheOption() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let installation = WorkerInstallation(root: directory.url)
+        let environment = "/etc/lava-dispatcher-host/lava-docker-worker"
+        _ = try installation.apply(try plan())
+        #expect(!(try read(directory.url, environment)).contains("\nIMAGE="))
+
+        let first = try installation.apply(
+            try InstallPlan(url: "http://lava.example:8000/", name: "lab-1", token: token, image: "registry.lab/lava:{version}"))
+        #expect(first.written == [environment])
+        #expect(try read(directory.url, environment).hasSuffix("""
+            WORKER_DIR="/var/lib/lava/dispatcher/docker-worker"
+            IMAGE="--image registry.lab/lava:{version}"
+
+            """))
+        // Passed whole, as systemd splits $IMAGE; the shell line quotes the braces.
+        #expect(first.startCommand.suffix(4) == ["--image", "registry.lab/lava:{version}", "--log-file", "-"])
+        #expect(first.messages.last?.hasSuffix(" --image 'registry.lab/lava:{version}' --log-file -") == true)
+
+        let other = try installation.apply(
+            try InstallPlan(url: "http://lava.example:8000/", name: "lab-1", token: token, image: "127.0.0.1:5000/lava:{version}"))
+        #expect(other.written == [environment])
+        let replaced = try read(directory.url, environment)
+        #expect(replaced.hasSuffix("\nIMAGE=\"--image 127.0.0.1:5000/lava:{version}\"\n"))
+        #expect(!replaced.contains("registry.lab/lava:"))
+
+        let none = try installation.apply(try plan())
+        #expect(none.written == [environment])
+        #expect(!(try read(directory.url, environment)).contains("\nIMAGE="))
+        #expect(!none.startCommand.contains("--image"))
+    }
+
     @Test func aChangedModeIsRepaired() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -152,7 +185,8 @@ import Testing
         let installation = WorkerInstallation(root: directory.url)
         _ = try installation.apply(try plan())
         let report = try installation.apply(
-            try InstallPlan(url: "http://lava.example:8000/", name: "lab-2", token: "fedcba", paths: InstallPaths(instance: "lab2")))
+            try InstallPlan(url: "http://lava.example:8000/", name: "lab-2", token: "fedcba", image: "registry.lab/lava:{version}",
+                            paths: InstallPaths(instance: "lab2")))
 
         let environment = "/etc/lava-dispatcher-host/lab2.conf"
         let tokenFile = "/var/lib/lava/dispatcher/docker-worker/lab2/token"
@@ -166,8 +200,10 @@ import Testing
             WORKER_NAME="--name lab-2"
             TOKEN="--token-file /var/lib/lava/dispatcher/docker-worker/lab2/token"
             WORKER_DIR="/var/lib/lava/dispatcher/docker-worker/lab2"
+            IMAGE="--image registry.lab/lava:{version}"
 
             """))
+        #expect(!(try read(directory.url, "/etc/lava-dispatcher-host/lava-docker-worker")).contains("\nIMAGE="), "the host's worker keeps LAVA's images")
         #expect(try read(directory.url, unit) == UnitTemplates.instanceUnit)
         #expect(try read(directory.url, tokenFile) == "fedcba")
         #expect(try mode(directory.url, tokenFile) == 0o600)
@@ -177,7 +213,7 @@ import Testing
         #expect(report.startCommand == [
             "/usr/local/bin/lava-docker-worker", "--level", "INFO", "--url", "http://lava.example:8000/",
             "--token-file", tokenFile, "--name", "lab-2", "--worker-dir", "/var/lib/lava/dispatcher/docker-worker/lab2",
-            "--build-dir", "/etc/lava-dispatcher-host/build/lab2", "--log-file", "-",
+            "--build-dir", "/etc/lava-dispatcher-host/build/lab2", "--image", "registry.lab/lava:{version}", "--log-file", "-",
         ])
     }
 
@@ -204,6 +240,9 @@ import Testing
         #expect(throws: InstallError.invalidName("lab 1")) { try InstallPlan(url: "http://a/", name: "lab 1", token: token) }
         #expect(throws: InstallError.invalidToken) { try InstallPlan(url: "http://a/", name: "lab-1", token: "") }
         #expect(throws: InstallError.invalidToken) { try InstallPlan(url: "http://a/", name: "lab-1", token: "a\nb") }
+        for image in ["", "registry.lab/lava:{version} --privileged", #"registry.lab/lava:{version}""#, "$IMAGE"] {
+            #expect(throws: InstallError.invalidImage(image)) { try InstallPlan(url: "http://a/", name: "lab-1", token: token, image: image) }
+        }
         #expect(throws: InstallError.invalidPath("relative/bin")) {
             try InstallPlan(url: "http://a/", name: "lab-1", token: token, paths: InstallPaths(binary: "relative/bin"))
         }

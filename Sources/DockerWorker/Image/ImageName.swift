@@ -25,6 +25,20 @@ public struct ImageName: Sendable, Equatable {
         return "registry.gitlab.com/lava/lava/\(architecture)/lava-dispatcher:\(tag)"
     }
 
+    /// Whether `template` names an image for every server version: it has `{version}`, and with
+    /// a version in its place it is a Docker reference by the grammar of Docker's own parser
+    /// (distribution/reference), digest aside since a digest pins one version.
+    public static func isValidTemplate(_ template: String) -> Bool {
+        guard template.contains("{version}") else { return false }
+        let component = #"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"#
+        let label = #"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"#
+        let host = #"(?:\#(label)(?:\.\#(label))*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?"#
+        let tag = #"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}"#
+        // A constant pattern: it compiles, or every test of this function fails.
+        let reference = try! Regex(#"(?:\#(host)/)?\#(component)(?:/\#(component))*(?::\#(tag))?"#)
+        return template.replacingOccurrences(of: "{version}", with: "2026.11").wholeMatch(of: reference) != nil
+    }
+
     /// `^\d+\.\d+(\.\d+)?$`
     static func isRelease(_ version: String) -> Bool {
         let parts = version.split(separator: ".", omittingEmptySubsequences: false)

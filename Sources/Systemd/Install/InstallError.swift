@@ -5,6 +5,7 @@ public enum InstallError: Error, Equatable, CustomStringConvertible {
     case invalidName(String)
     case invalidInstance(String)
     case invalidToken
+    case invalidImage(String)
     case invalidPath(String)
     case fileSystem(path: String, reason: String)
     case systemctlFailed(arguments: [String], status: Int32, output: String)
@@ -21,6 +22,8 @@ public enum InstallError: Error, Equatable, CustomStringConvertible {
             "--instance must start with a letter or digit and use only letters, digits, '-', '_' and '.' (got \"\(instance)\")"
         case .invalidToken:
             "--token must be the worker token printed by `lava-server workers add` (one word, no spaces)"
+        case .invalidImage(let image):
+            "--image must be one word without quotes (got \"\(image)\")"
         case .invalidPath(let path):
             "\(path): paths must be absolute, without spaces or quotes"
         case .fileSystem(let path, let reason):

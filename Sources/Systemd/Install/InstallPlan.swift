@@ -16,14 +16,15 @@ public struct InstallPlan: Sendable, Equatable {
     public var unitFile: PlannedFile
 
     /// Checks the user's input, which ends up in files systemd parses: anything that would
-    /// split or escape a value there is refused.
-    public init(url: String, name: String, token: String, paths: InstallPaths = InstallPaths()) throws(InstallError) {
+    /// split or escape a value there is refused. `image` is `--image`'s value, nil for LAVA's images.
+    public init(url: String, name: String, token: String, image: String? = nil, paths: InstallPaths = InstallPaths()) throws(InstallError) {
         guard let parsed = URLComponents(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
               parsed.host?.isEmpty == false, url.allSatisfy(Self.isSafe)
         else { throw .invalidURL(url) }
         guard Self.isWorkerName(name) else { throw .invalidName(name) }
         if let instance = paths.instance, !Self.isInstanceName(instance) { throw .invalidInstance(instance) }
         guard !token.isEmpty, token.allSatisfy(Self.isSafe) else { throw .invalidToken }
+        if let image, image.isEmpty || !image.allSatisfy(Self.isSafe) { throw .invalidImage(image) }
         for path in [paths.environmentFile, paths.workerDirectory, paths.unitFile, paths.binary]
         where !path.hasPrefix("/") || !path.allSatisfy(Self.isSafe) {
             throw .invalidPath(path)
@@ -39,7 +40,7 @@ public struct InstallPlan: Sendable, Equatable {
             TOKEN="--token-file \(paths.tokenFile)"
             WORKER_DIR="\(paths.workerDirectory)"
 
-            """
+            """ + (image.map { "IMAGE=\"--image \($0)\"\n" } ?? "")
         let templates = paths.instance == nil
             ? (unit: UnitTemplates.unit, environment: UnitTemplates.environmentFile)
             : (unit: UnitTemplates.instanceUnit, environment: UnitTemplates.instanceEnvironmentFile)

@@ -26,7 +26,7 @@ WatchdogSec=120
 TimeoutStartSec=15min
 Environment=URL=http://localhost/ LOGLEVEL=INFO WORKER_DIR="/var/lib/lava/dispatcher/docker-worker" BUILD_DIR="/etc/lava-dispatcher-host/build" LOG_FILE="-"
 EnvironmentFile=-/etc/lava-dispatcher-host/lava-docker-worker
-ExecStart=/usr/local/bin/lava-docker-worker --level $LOGLEVEL --url $URL $TOKEN $WORKER_NAME $WS_URL $HTTP_TIMEOUT $JOB_LOG_INTERVAL --worker-dir $WORKER_DIR --build-dir $BUILD_DIR $BUILD_OPTIONS $MOUNTS --log-file $LOG_FILE $SENTRY_DSN
+ExecStart=/usr/local/bin/lava-docker-worker --level $LOGLEVEL --url $URL $TOKEN $WORKER_NAME $WS_URL $HTTP_TIMEOUT $JOB_LOG_INTERVAL --worker-dir $WORKER_DIR --build-dir $BUILD_DIR $BUILD_OPTIONS $MOUNTS $IMAGE --log-file $LOG_FILE $SENTRY_DSN
 # On SIGTERM the supervisor has the worker take no new job and exit once its jobs have ended,
 # however long they take; a second SIGTERM (systemctl kill lava-docker-worker) kills the worker.
 # KillMode=process, as LAVA's: systemd signals the supervisor alone, which stops the worker.
@@ -44,7 +44,8 @@ WantedBy=multi-user.target
     static let environmentFile = #"""
 # Configuration of lava-docker-worker.service: the variables of LAVA's
 # /etc/lava-dispatcher-host/lava-docker-worker. `lava-docker-worker install` writes
-# URL, WORKER_NAME, TOKEN and WORKER_DIR at the end; uncomment the others to change them.
+# URL, WORKER_NAME, TOKEN and WORKER_DIR at the end, and IMAGE with --image; uncomment the
+# others to change them.
 # Options are passed whole ("--name lab-1"), so an unset variable passes nothing.
 
 # Worker name, as the server knows it (default: the host's FQDN).
@@ -68,6 +69,11 @@ WantedBy=multi-user.target
 
 # Worker directory: job database and token, mounted into the worker container.
 # WORKER_DIR="/var/lib/lava/dispatcher/docker-worker"
+
+# Worker image, {version} standing for the server's version (default: LAVA's images,
+# lavasoftware/lava-dispatcher:<version> for releases), e.g. this project's images built with
+# scripts/worker-image.sh and pushed to the lab's registry.
+# IMAGE="--image registry.example/lava-dispatcher:{version}"
 
 # Docker build directory: a Dockerfile there customises the worker image.
 # BUILD_DIR="/etc/lava-dispatcher-host/build"
@@ -97,7 +103,7 @@ WatchdogSec=120
 TimeoutStartSec=15min
 Environment=URL=http://localhost/ LOGLEVEL=INFO WORKER_NAME="--name %i" WORKER_DIR="/var/lib/lava/dispatcher/docker-worker/%i" BUILD_DIR="/etc/lava-dispatcher-host/build/%i" LOG_FILE="-"
 EnvironmentFile=-/etc/lava-dispatcher-host/%i.conf
-ExecStart=/usr/local/bin/lava-docker-worker --level $LOGLEVEL --url $URL $TOKEN $WORKER_NAME $WS_URL $HTTP_TIMEOUT $JOB_LOG_INTERVAL --worker-dir $WORKER_DIR --build-dir $BUILD_DIR $BUILD_OPTIONS $MOUNTS --log-file $LOG_FILE $SENTRY_DSN
+ExecStart=/usr/local/bin/lava-docker-worker --level $LOGLEVEL --url $URL $TOKEN $WORKER_NAME $WS_URL $HTTP_TIMEOUT $JOB_LOG_INTERVAL --worker-dir $WORKER_DIR --build-dir $BUILD_DIR $BUILD_OPTIONS $MOUNTS $IMAGE --log-file $LOG_FILE $SENTRY_DSN
 # See lava-docker-worker.service for why start and stop may take long and for the lack of sandboxing.
 TimeoutStopSec=infinity
 Restart=always
@@ -113,7 +119,7 @@ WantedBy=multi-user.target
 # /etc/lava-dispatcher-host/NAME.conf (one file per instance, where LAVA's template unit reads
 # it): the variables of lava-docker-worker.service's environment file, whose defaults here are
 # the instance's own. `lava-docker-worker install --instance NAME` writes URL, WORKER_NAME, TOKEN
-# and WORKER_DIR at the end; uncomment the others to change them.
+# and WORKER_DIR at the end, and IMAGE with --image; uncomment the others to change them.
 # Options are passed whole ("--name lab-1"), so an unset variable passes nothing.
 
 # Worker name, as the server knows it (default: the instance name).
@@ -138,6 +144,11 @@ WantedBy=multi-user.target
 # Worker directory: job database and token, mounted into the worker container. Each instance
 # needs its own.
 # WORKER_DIR="/var/lib/lava/dispatcher/docker-worker/NAME"
+
+# Worker image, {version} standing for the server's version (default: LAVA's images,
+# lavasoftware/lava-dispatcher:<version> for releases), e.g. this project's images built with
+# scripts/worker-image.sh and pushed to the lab's registry.
+# IMAGE="--image registry.example/lava-dispatcher:{version}"
 
 # Docker build directory: a Dockerfile there customises this instance's worker image.
 # BUILD_DIR="/etc/lava-dispatcher-host/build/NAME"

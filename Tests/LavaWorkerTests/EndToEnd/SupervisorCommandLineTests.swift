@@ -114,12 +114,13 @@ import Glibc
         let root = try TemporaryDirectory()
         defer { root.remove() }
         let installed = try Self.run(["install", "--instance", "lab2", "--url", "http://lava.example:8000/", "--name", "lab-2",
-                                      "--token", "s3cr3t-token", "--root", root.url.path])
+                                      "--token", "s3cr3t-token", "--image", "registry.lab/lava-dispatcher:{version}", "--root", root.url.path])
         #expect(installed.status == 0, "\(installed.error)")
         #expect(installed.output.contains(" --worker-dir /var/lib/lava/dispatcher/docker-worker/lab2 --build-dir /etc/lava-dispatcher-host/build/lab2 "))
         let token = root.url.appendingPathComponent("var/lib/lava/dispatcher/docker-worker/lab2/token")
         #expect(try String(contentsOf: token, encoding: .utf8) == "s3cr3t-token")
-        #expect(FileManager.default.fileExists(atPath: root.url.appendingPathComponent("etc/lava-dispatcher-host/lab2.conf").path))
+        #expect(try String(contentsOf: root.url.appendingPathComponent("etc/lava-dispatcher-host/lab2.conf"), encoding: .utf8)
+            .hasSuffix("\nIMAGE=\"--image registry.lab/lava-dispatcher:{version}\"\n"))
         let template = root.url.appendingPathComponent("etc/systemd/system/lava-docker-worker@.service")
         #expect(FileManager.default.fileExists(atPath: template.path))
 
@@ -127,5 +128,49 @@ import Glibc
         #expect(removed.status == 0, "\(removed.error)")
         #expect(!FileManager.default.fileExists(atPath: token.path))
         #expect(FileManager.default.fileExists(atPath: template.path))
+    }
+
+    @Test("install --image writes IMAGE into the environment file; another --image replaces it, none removes it")
+    func installImage() throws {
+        let root = try TemporaryDirectory()
+        defer { root.remove() }
+        let arguments = ["install", "--url", "http://lava.example:8000/", "--name", "lab-1", "--token", "s3cr3t-token", "--root", root.url.path]
+        let environment = root.url.appendingPathComponent("etc/lava-dispatcher-host/lava-docker-worker")
+
+        let first = try Self.run(arguments + ["--image", "registry.lab/lava-dispatcher:{version}"])
+        #expect(first.status == 0, "\(first.error)")
+        #expect(try String(contentsOf: environment, encoding: .utf8).hasSuffix("\nIMAGE=\"--image registry.lab/lava-dispatcher:{version}\"\n"))
+        #expect(first.output.contains(" --image 'registry.lab/lava-dispatcher:{version}' --log-file -"))
+
+        let other = try Self.run(arguments + ["--image", "127.0.0.1:5000/lava-dispatcher:{version}"])
+        #expect(other.status == 0, "\(other.error)")
+        #expect(other.output.contains("wrote /etc/lava-dispatcher-host/lava-docker-worker"))
+        let replaced = try String(contentsOf: environment, encoding: .utf8)
+        #expect(replaced.hasSuffix("\nIMAGE=\"--image 127.0.0.1:5000/lava-dispatcher:{version}\"\n"))
+        #expect(!replaced.contains("registry.lab"))
+
+        let none = try Self.run(arguments)
+        #expect(none.status == 0, "\(none.error)")
+        #expect(!(try String(contentsOf: environment, encoding: .utf8)).contains("\nIMAGE="))
+        #expect(!none.output.contains("--image"))
+    }
+
+    @Test("a bad --image: install refuses it with run's message, exit 64, and writes nothing")
+    func badImage() throws {
+        let root = try TemporaryDirectory()
+        defer { root.remove() }
+        for image in ["lavasoftware/lava-dispatcher:latest", #"registry.lab/lava:{version}" --privileged"#] {
+            let installed = try Self.run(["install", "--url", "http://lava.example:8000/", "--name", "lab-1", "--token", "s3cr3t-token",
+                                          "--image", image, "--root", root.url.path])
+            #expect(installed.status == 64)
+            #expect(installed.error.hasPrefix("Error: --image '\(image)' is not a Docker image name with {version}"), "\(installed.error)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: root.url.path).isEmpty)
+
+            // No socket: were the image taken, run would stop there with 69 rather than wait for the server.
+            let ran = try Self.runWorker(["--url", "http://127.0.0.1:1/", "--docker-socket", "/nonexistent/docker.sock", "--image", image],
+                                         directory: root)
+            #expect(ran.status == 64)
+            #expect(ran.error.split(separator: "\n").first == installed.error.split(separator: "\n").first)
+        }
     }
 }
