@@ -29,6 +29,10 @@ public struct ContainerSpec: Sendable, Equatable {
     public var memory: Int64?
     /// CPU limit in CPUs (e.g. 1.5).
     public var cpus: Double?
+    /// `host`: the container sees the host's cgroup tree, its own cgroup at its place in it;
+    /// `private`: its own cgroup as the root. nil for the engine's default (host on cgroup v1,
+    /// private on v2).
+    public var cgroupnsMode: String?
 
     public init(
         image: String,
@@ -49,7 +53,8 @@ public struct ContainerSpec: Sendable, Equatable {
         devices: [DeviceMapping] = [],
         capAdd: [String] = [],
         memory: Int64? = nil,
-        cpus: Double? = nil
+        cpus: Double? = nil,
+        cgroupnsMode: String? = nil
     ) {
         self.image = image
         self.command = command
@@ -70,6 +75,7 @@ public struct ContainerSpec: Sendable, Equatable {
         self.capAdd = capAdd
         self.memory = memory
         self.cpus = cpus
+        self.cgroupnsMode = cgroupnsMode
     }
 }
 
@@ -108,10 +114,12 @@ extension ContainerSpec: Encodable {
         var capAdd: [String]
         var memory: Int64?
         var nanoCpus: Int64?
+        var cgroupnsMode: String?
 
         enum CodingKeys: String, CodingKey {
             case binds = "Binds", privileged = "Privileged", networkMode = "NetworkMode", initProcess = "Init"
             case autoRemove = "AutoRemove", devices = "Devices", capAdd = "CapAdd", memory = "Memory", nanoCpus = "NanoCpus"
+            case cgroupnsMode = "CgroupnsMode"
         }
     }
 
@@ -130,7 +138,7 @@ extension ContainerSpec: Encodable {
         try container.encode(HostConfig(
             binds: binds, privileged: privileged, networkMode: networkMode, initProcess: initProcess,
             autoRemove: autoRemove, devices: devices, capAdd: capAdd, memory: memory,
-            nanoCpus: cpus.map { Int64($0 * 1_000_000_000) }
+            nanoCpus: cpus.map { Int64($0 * 1_000_000_000) }, cgroupnsMode: cgroupnsMode
         ), forKey: .hostConfig)
     }
 }

@@ -84,6 +84,29 @@ import Testing
         }
     }
 
+    @Test("cgroupnsMode host shows a container its cgroup where the host has it; private makes that the root")
+    func cgroupNamespace() async throws {
+        let client = try TestEngine.client()
+        try await TestEngine.withCleanup(client) { cleanup in
+            func cgroups(_ mode: String) async throws -> (id: String, lines: [Substring]) {
+                let id = try await client.createContainer(name: TestEngine.unique("cgroupns"), ContainerSpec(
+                    image: TestEngine.baseImage, command: ["cat", "/proc/self/cgroup"], cgroupnsMode: mode
+                ))
+                cleanup.containers.append(id)
+                try await client.startContainer(id)
+                #expect(try await client.waitContainer(id) == 0)
+                var output: [OutputChunk] = []
+                for try await chunk in client.containerLogs(id, follow: false) { output.append(chunk) }
+                return (id, output.text(.stdout).split(separator: "\n"))
+            }
+            // One line per hierarchy, HIERARCHY:CONTROLLERS:PATH.
+            let host = try await cgroups("host")
+            #expect(!host.lines.isEmpty && host.lines.allSatisfy { $0.contains(host.id) }, "\(host.lines)")
+            let own = try await cgroups("private")
+            #expect(!own.lines.isEmpty && own.lines.allSatisfy { $0.hasSuffix(":/") }, "\(own.lines)")
+        }
+    }
+
     @Test("kill, stop and remove; inspect of a removed container is nil; removing twice is fine")
     func killAndRemove() async throws {
         let client = try TestEngine.client()
