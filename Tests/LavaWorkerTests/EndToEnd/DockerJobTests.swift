@@ -87,6 +87,24 @@ extension EndToEnd { @Suite struct DockerJobTests {
         }
     }
 
+    @Test("the README's first job, server/examples/docker-job.yaml, completes with its two test cases passed")
+    func readmeExample() async throws {
+        let example = StaticBinaries.packageRoot.appendingPathComponent("server/examples/docker-job.yaml")
+        let definition = try String(contentsOf: example, encoding: .utf8)
+        #expect(definition.contains("image: \(TestDocker.baseImage)"), "the example boots the image the test engine has")
+        try await DockerLab.run { lab, live in
+            let worker = try lab.worker()
+            defer { worker.stop() }
+            let id = try await lab.submit(definition, to: live)
+            let done = try await lab.wait(for: id, on: live, worker: worker) { $0.state == .finished }
+            let log = try await live.storedLog(id)
+            #expect(done.health == .complete, "\(log.suffix(20).joined(separator: "\n"))")
+            let cases = try await lab.testCases(id).filter { $0.suite == "0_smoke" }
+            #expect(cases.map(\.name).sorted() == ["kernel", "os-release"])
+            #expect(cases.allSatisfy { $0.result == "pass" }, "\(cases)")
+        }
+    }
+
     @Test("a tar with a ../ member ends the job Incomplete with an error naming the member; nothing lands outside")
     func unsafeTar() async throws {
         var tar = TarBuilder()
