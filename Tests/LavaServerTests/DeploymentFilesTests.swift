@@ -7,8 +7,7 @@ import Yams
 /// haproxy.cfg and etc/ on loopback; the compose file cannot run here (no compose), so its
 /// wiring is checked and its haproxy settings are given to haproxy's own checker.
 @Suite struct DeploymentFilesTests {
-    static let server = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("server")
+    static let server = PackageFiles.url("server")
 
     static var haproxyConfig: URL { server.appendingPathComponent("haproxy/haproxy.cfg") }
 

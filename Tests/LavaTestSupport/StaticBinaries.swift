@@ -4,9 +4,7 @@ import Foundation
 /// images of docker/ carry. They are not built here (a test must not start a minutes-long build
 /// behind the runner's back): scripts/test.sh builds them before `swift test`.
 public enum StaticBinaries {
-    public static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let scratchDirectory = packageRoot.appendingPathComponent(".build-static")
+    static let scratchDirectory = PackageFiles.url(".build-static")
     /// The debug build's binaries, what scripts/test.sh and scripts/images.sh build.
     public static let directory = scratchDirectory.appendingPathComponent("debug")
 
@@ -18,7 +16,7 @@ public enum StaticBinaries {
         let commands = missing.map { "swift build --static-swift-stdlib --product \($0) --scratch-path .build-static" }
         throw TestFailure("""
             \(missing.joined(separator: ", ")) missing from \(directory.path): build them first (scripts/test.sh does), \
-            in \(packageRoot.path): \(commands.joined(separator: " && "))
+            in \(PackageFiles.root.path): \(commands.joined(separator: " && "))
             """)
     }
 }

@@ -13,7 +13,7 @@ public enum WorkerImage {
     /// The long options of the image's lava-worker, space-separated (`--name --url ...`).
     public static let optionsLabel = "org.lavasoftware.lava-worker.options"
 
-    static let imageDirectory = StaticBinaries.packageRoot.appendingPathComponent("docker/lava-dispatcher")
+    static let imageDirectory = PackageFiles.url("docker/lava-dispatcher")
 
     /// Builds the image of `version` as `tag` on the test engine (`LAVA_TEST_DOCKER_SOCKET`).
     /// Rebuilding with unchanged binaries reuses the engine's cached layers.

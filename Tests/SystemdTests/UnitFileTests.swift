@@ -1,11 +1,11 @@
 import Foundation
+import LavaTestSupport
 import Testing
 
 /// The units in systemd/ as systemd reads them. verify exits 0 on many mistakes (an unknown key,
 /// a value it cannot parse), printing a warning only, so a line about the unit fails too.
 @Suite struct UnitFileTests {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("systemd")
+    static let directory = PackageFiles.url("systemd")
 
     static let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
         .filter { $0.hasSuffix(".service") }.sorted()

@@ -260,8 +260,7 @@ import Testing
     /// The units and environment files in the repository are what admins read and copy; the
     /// installer writes its embedded copies, which must not drift from them.
     @Test func embeddedTemplatesMatchTheRepository() throws {
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
+        let repository = PackageFiles.root
         #expect(try String(contentsOf: repository.appendingPathComponent("systemd/lava-docker-worker.service"), encoding: .utf8)
             == UnitTemplates.unit)
         #expect(try String(contentsOf: repository.appendingPathComponent("systemd/lava-docker-worker"), encoding: .utf8)

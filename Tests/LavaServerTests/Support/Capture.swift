@@ -1,4 +1,5 @@
 import Foundation
+import LavaTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,10 +10,8 @@ struct Capture {
     let status: Int
     let responseBody: String
 
-    static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-        .appendingPathComponent("shared/spec/captures-2023.01")
+    /// ../shared beside the checkout, as in CI.
+    static let directory = PackageFiles.root.deletingLastPathComponent().appendingPathComponent("shared/spec/captures-2023.01")
 
     init(_ name: String) throws {
         let text = try String(contentsOf: Self.directory.appendingPathComponent(name), encoding: .utf8)

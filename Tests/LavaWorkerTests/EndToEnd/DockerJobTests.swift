@@ -89,7 +89,7 @@ extension EndToEnd { @Suite struct DockerJobTests {
 
     @Test("the README's first job, server/examples/docker-job.yaml, completes with its two test cases passed")
     func readmeExample() async throws {
-        let example = StaticBinaries.packageRoot.appendingPathComponent("server/examples/docker-job.yaml")
+        let example = PackageFiles.url("server/examples/docker-job.yaml")
         let definition = try String(contentsOf: example, encoding: .utf8)
         #expect(definition.contains("image: \(TestDocker.baseImage)"), "the example boots the image the test engine has")
         try await DockerLab.run { lab, live in

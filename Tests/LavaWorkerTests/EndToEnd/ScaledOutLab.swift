@@ -10,9 +10,6 @@ import Synchronization
 /// HTTP and over HTTPS with a certificate of a test CA. A docker device `docker-01` on worker
 /// `lab-1`, set up with lava-server's admin commands and server/etc's device type.
 final class ScaledOutLab: Sendable {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     let directory: URL
     let serverPorts: [Int]
     let balancerPort: Int
@@ -68,7 +65,7 @@ final class ScaledOutLab: Sendable {
         certificate = try TestCertificate.make(in: certificates)
 
         let config = directory.appendingPathComponent("etc")
-        try FileManager.default.copyItem(at: Self.packageRoot.appendingPathComponent("server/etc"), to: config)
+        try FileManager.default.copyItem(at: PackageFiles.url("server/etc"), to: config)
         let prefix = "e2e\(UUID().uuidString.prefix(6).lowercased())"
         let dispatcher = config.appendingPathComponent("dispatcher.d/lab-1")
         try FileManager.default.createDirectory(at: dispatcher, withIntermediateDirectories: true)
@@ -102,7 +99,7 @@ final class ScaledOutLab: Sendable {
         try Data((try String(contentsOfFile: certificate.certificateFile, encoding: .utf8)
                   + String(contentsOfFile: certificate.keyFile, encoding: .utf8)).utf8).write(to: pem)
         try launch("haproxy", URL(fileURLWithPath: "/usr/sbin/haproxy"),
-                   ["-f", Self.packageRoot.appendingPathComponent("server/haproxy/haproxy.cfg").path], environment: [
+                   ["-f", PackageFiles.url("server/haproxy/haproxy.cfg").path], environment: [
                        "LAVA_LB_BIND": "127.0.0.1:\(balancerPort)",
                        "LAVA_SERVER_1": "127.0.0.1:\(serverPorts[0])",
                        "LAVA_SERVER_2": "127.0.0.1:\(serverPorts[1])",

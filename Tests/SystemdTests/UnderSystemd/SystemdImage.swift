@@ -33,7 +33,7 @@ enum SystemdImage {
         let context = try TemporaryDirectory()
         defer { context.remove() }
         try context.write(dockerfile, to: "Dockerfile")
-        let units = StaticBinaries.packageRoot.appendingPathComponent("systemd")
+        let units = PackageFiles.url("systemd")
         for name in try FileManager.default.contentsOfDirectory(atPath: units.path) {
             try context.write(try String(contentsOf: units.appendingPathComponent(name), encoding: .utf8), to: "systemd/\(name)")
         }
