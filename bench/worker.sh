@@ -59,16 +59,7 @@ cpu() { awk -v hz="$(getconf CLK_TCK)" '{sub(/^.*\) /, ""); printf "%.2f", ($12 
 
 storage=(--data-dir "$data" --database "sqlite:$data/lava.sqlite3" --config-dir "$data/etc")
 mkdir -p "$data/etc/device-types"
-cat >"$data/etc/device-types/docker.yaml" <<'EOF'
-actions:
-  deploy:
-    methods:
-      docker:
-  boot:
-    methods:
-      docker:
-        options: {cpus: 0.0, memory: 0, privileged: false, capabilities: [], devices: [], networks: [], volumes: [], extra_arguments: []}
-EOF
+cp server/etc/device-types/docker.yaml "$data/etc/device-types/"
 # A dispatcher prefix of its own, so that the DUT container (lava-<prefix>-<job id>-<level>) cannot
 # collide with one of another server's job 1 on the same engine.
 mkdir -p "$data/etc/dispatcher.d"

@@ -17,18 +17,6 @@ struct DockerLab: Sendable {
     /// The worker's dispatcher `prefix`, which starts its DUT containers' names.
     let prefix: String
 
-    /// What LAVA's docker.jinja2 renders for a device with no docker_* variables set.
-    static let deviceConfiguration = """
-        actions:
-          deploy:
-            methods:
-              docker:
-          boot:
-            methods:
-              docker:
-                options: {cpus: 0.0, memory: 0, privileged: false, capabilities: [], devices: [], networks: [], volumes: [], extra_arguments: []}
-        """
-
     /// A lab on a new directory, its server running for `body`.
     static func run<R: Sendable>(_ body: @Sendable (DockerLab, LiveServer) async throws -> R) async throws -> R {
         try await prepare { lab in try await lab.serve { live in try await body(lab, live) } }
@@ -46,7 +34,9 @@ struct DockerLab: Sendable {
             _ = try await live.inventory.addDevice(name: "docker-01", type: "docker", worker: "lab-1")
             let types = directory.appendingPathComponent("etc/device-types")
             try FileManager.default.createDirectory(at: types, withIntermediateDirectories: true)
-            try deviceConfiguration.write(to: types.appendingPathComponent("docker.yaml"), atomically: true, encoding: .utf8)
+            // The device type admins copy from server/etc: what LAVA's docker.jinja2 renders.
+            try FileManager.default.copyItem(at: PackageFiles.url("server/etc/device-types/docker.yaml"),
+                                             to: types.appendingPathComponent("docker.yaml"))
             let prefix = "e2e\(UUID().uuidString.prefix(6).lowercased())"
             let dispatcher = directory.appendingPathComponent("etc/dispatcher.d/lab-1")
             try FileManager.default.createDirectory(at: dispatcher, withIntermediateDirectories: true)
