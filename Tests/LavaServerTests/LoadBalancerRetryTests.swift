@@ -43,12 +43,11 @@ import Testing
     /// Waits, for at most 10 s, until each port answers `/health`.
     static func waitForHealth(ports: [Int], log: ChildProcess) async throws {
         for port in ports {
-            var answered = false
-            for _ in 0..<100 where !answered {
-                answered = (try? ServerProcess.get(port: port, "/health"))?.status == 200
-                if !answered { try await Task.sleep(for: .milliseconds(100)) }
+            do {
+                try await ServerProcess.waitForHealth(port: port)
+            } catch {
+                throw TestFailure("\(error); the log:\n\(log.log)")
             }
-            try #require(answered, "nothing answered /health on port \(port) within 10 s: \(log.log)")
         }
     }
 
