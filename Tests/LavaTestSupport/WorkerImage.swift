@@ -1,6 +1,5 @@
 import DockerEngine
 import Foundation
-import Synchronization
 
 /// The lava-dispatcher image (docker/lava-dispatcher/Dockerfile) made from this checkout's static
 /// binaries, at any version: the binaries report `$LAVA_VERSION`, which the image sets, so one
@@ -20,7 +19,6 @@ public enum WorkerImage {
     public static func build(version: String, tag: String) async throws {
         try StaticBinaries.require(["lava-worker", "lava-run"])
         let binaries = StaticBinaries.directory
-        let client = try DockerClient(socketPath: TestDocker.socketPath())
         // Inside the scratch directory so the binaries (about 180 MB) are hard-linked, not copied.
         let context = StaticBinaries.scratchDirectory.appendingPathComponent("worker-image-context-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: context) }
@@ -33,20 +31,8 @@ public enum WorkerImage {
         }
         let options = try workerOptions(of: context.appendingPathComponent("lava-worker"))
 
-        let output = BuildOutput()
-        do {
-            try await client.buildImage(
-                contextDirectory: context,
-                tag: tag,
-                buildArgs: ["LAVA_VERSION": version, "LAVA_WORKER_OPTIONS": options]
-            ) { line in
-                output.append(line)
-            }
-        } catch {
-            // The engine's error is only "returned a non-zero code"; the step's own message is in the output.
-            let tail = output.last(30).joined(separator: "\n")
-            throw TestFailure("building \(tag) (LAVA \(version)) failed: \(error)\n\(tail)")
-        }
+        try await TestDocker.buildImage(contextDirectory: context, tag: tag,
+                                        buildArgs: ["LAVA_VERSION": version, "LAVA_WORKER_OPTIONS": options])
     }
 
     /// Pushes the local image `tag` to `registry` as `<registry>/<tag>`, then removes both local
@@ -71,35 +57,11 @@ public enum WorkerImage {
     /// The option list for the image's label, from docker/lava-dispatcher/lava-worker-options.sh:
     /// the same parser the Dockerfile checks the label with.
     static func workerOptions(of binary: URL) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = [imageDirectory.appendingPathComponent("lava-worker-options.sh").path, binary.path]
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Small outputs (a --help text), so reading one pipe to its end cannot block the other.
-        let output = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestFailure("lava-worker-options.sh \(binary.path) failed (\(process.terminationStatus)): \(errors)")
+        let script = imageDirectory.appendingPathComponent("lava-worker-options.sh")
+        let run = try BuiltProgram.run(URL(fileURLWithPath: "/bin/sh"), [script.path, binary.path])
+        guard run.status == 0 else {
+            throw TestFailure("lava-worker-options.sh \(binary.path) failed (\(run.status)): \(run.error)")
         }
-        return output.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-}
-
-/// The build's progress lines, kept for the failure message.
-private final class BuildOutput: Sendable {
-    private let lines = Mutex<[String]>([])
-
-    func append(_ line: String) {
-        lines.withLock { $0.append(line) }
-    }
-
-    func last(_ count: Int) -> [String] {
-        lines.withLock { Array($0.suffix(count)) }
+        return run.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -37,15 +37,7 @@ enum SystemdImage {
         for name in try FileManager.default.contentsOfDirectory(atPath: units.path) {
             try context.write(try String(contentsOf: units.appendingPathComponent(name), encoding: .utf8), to: "systemd/\(name)")
         }
-        let client = try DockerClient(socketPath: TestDocker.socketPath())
-        let output = TextBuffer()
-        do {
-            try await client.buildImage(contextDirectory: context.url, tag: tag) { output.append($0 + "\n") }
-        } catch {
-            // The engine's error is only "returned a non-zero code"; the step's own message is in the output.
-            let tail = output.text.split(separator: "\n").suffix(30).joined(separator: "\n")
-            throw TestFailure("building \(tag) failed: \(error)\n\(tail)")
-        }
+        try await TestDocker.buildImage(contextDirectory: context.url, tag: tag)
     }
 
     static func remove(tag: String) async {
