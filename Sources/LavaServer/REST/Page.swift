@@ -13,18 +13,18 @@ struct PageRequest: Sendable {
     var offset: Int
 
     static let defaultLimit = 50
+    static let maxLimit = 1000
 
     init(_ request: Request) throws {
         let query = request.uri.queryParameters
         limit = Self.defaultLimit
         offset = 0
         if let text = query.get("limit") {
-            guard let value = Int(text), value > 0 else { throw APIError(.badRequest, "Invalid 'limit': give a positive integer") }
-            limit = min(value, 1000)
+            // Above the largest page, the largest page: as Django REST framework's max_limit.
+            limit = min(try RequestInteger.parse(text, field: "limit", in: 1...RequestInteger.maxPosition), Self.maxLimit)
         }
         if let text = query.get("offset") {
-            guard let value = Int(text), value >= 0 else { throw APIError(.badRequest, "Invalid 'offset': give an integer ≥ 0") }
-            offset = value
+            offset = try RequestInteger.parse(text, field: "offset", in: 0...RequestInteger.maxPosition)
         }
     }
 
