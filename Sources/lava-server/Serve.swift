@@ -24,6 +24,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("auto-register-network"), help: "Networks allowed to register workers anonymously (repeatable). Default: 127.0.0.0/8 and ::1.")
     var autoRegisterNetworks: [String] = []
 
+    @Option(name: .customLong("trusted-proxy"), help: "A proxy (CIDR, repeatable) whose X-Forwarded-For names the client, as haproxy in front of several instances. Default: none, so the header is ignored.")
+    var trustedProxies: [String] = []
+
     @Option(help: "Largest log upload in bytes; larger ones get 413 (LAVA: Django's 2.5 MiB).")
     var maxLogUpload: Int = 2_621_440
 
@@ -41,6 +44,7 @@ struct Serve: AsyncParsableCommand {
         if !autoRegisterNetworks.isEmpty {
             configuration.autoRegisterNetworks = try autoRegisterNetworks.map { text throws(ServerSetupError) in try IPNetwork(parsing: text) }
         }
+        configuration.trustedProxies = try trustedProxies.map { text throws(ServerSetupError) in try IPNetwork(parsing: text) }
         let (host, port) = try Self.parse(bind: bind)
         var logger = Logger(label: "lava-server")
         logger.logLevel = logLevel

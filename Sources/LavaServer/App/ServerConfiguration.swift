@@ -13,6 +13,8 @@ public struct ServerConfiguration: Sendable {
     public var workerAutoRegister = true
     /// LAVA's `WORKER_AUTO_REGISTER_NETMASK`: anonymous registration only from these networks.
     public var autoRegisterNetworks: [IPNetwork] = [IPNetwork.loopbackV4, IPNetwork.loopbackV6]
+    /// Proxies whose `X-Forwarded-For` is believed (LAVA believes anyone's); none by default.
+    public var trustedProxies: [IPNetwork] = []
     /// Django's default request limit, which LAVA keeps for log uploads (spec §2.5).
     public var maxLogUploadBytes = 2_621_440
     /// A worker without an accepted ping for this long is Offline (spec §3.3).

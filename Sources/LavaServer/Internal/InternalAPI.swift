@@ -33,10 +33,17 @@ struct InternalAPI: Sendable {
     static let tokenHeader = HTTPField.Name("LAVA-Token")!
 
     /// The job a request names and whose token it carries; 404 before 400 as LAVA (spec §2.0).
+    ///
+    /// A job token is live only while its job is on a worker (Scheduled, Running, Canceling):
+    /// before, no worker was handed it; after, it must not append lines, report an end again or
+    /// fetch the secrets. LAVA's worker and lava-run both take `Unknown job '<id>'` as "the server
+    /// is done with this job" (a FINISHED resent after a lost answer included), so that is the
+    /// answer, rather than a new text they would retry on forever.
     func authorizedJob(_ request: Request, _ context: LavaRequestContext) async throws -> JobRecord {
         let job = try await server.job(named: context)
         guard let token = request.headers[Self.tokenHeader] else { throw APIError.missingToken() }
         guard Token.constantTimeEquals(token, job.token) else { throw APIError.invalidToken() }
+        guard job.state.isOnWorker else { throw APIError.unknownJob(String(job.id)) }
         return job
     }
 }

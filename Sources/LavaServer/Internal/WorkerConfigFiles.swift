@@ -1,4 +1,5 @@
 import Foundation
+import LavaCore
 import Yams
 
 /// The per-worker files the job fetch hands out (spec §1), first existing file wins:
@@ -8,27 +9,42 @@ struct WorkerConfigFiles: Sendable {
     let root: URL
 
     func dispatcher(worker: String) throws(APIError) -> String {
-        try first(["dispatcher.d/\(worker)/dispatcher.yaml", "dispatcher.d/\(worker).yaml"])
+        let worker = try component(worker)
+        return try first([dispatcherDirectory.appending(worker, isDirectory: true).appendingPathComponent("dispatcher.yaml"),
+                          dispatcherDirectory.appending(try component(worker.name + ".yaml"))])
     }
 
     func env(worker: String) throws(APIError) -> String {
-        try first(["dispatcher.d/\(worker)/env.yaml", "env.yaml"])
+        try first([dispatcherDirectory.appending(try component(worker), isDirectory: true).appendingPathComponent("env.yaml"),
+                   root.appendingPathComponent("env.yaml")])
     }
 
     func envDUT(worker: String) throws(APIError) -> String {
-        try first(["dispatcher.d/\(worker)/env-dut.yaml", "env-dut.yaml", "env.dut.yaml"])
+        try first([dispatcherDirectory.appending(try component(worker), isDirectory: true).appendingPathComponent("env-dut.yaml"),
+                   root.appendingPathComponent("env-dut.yaml"), root.appendingPathComponent("env.dut.yaml")])
     }
 
     /// The device-type file sent as the device configuration when a device has no dictionary.
     func deviceType(_ name: String) throws(APIError) -> String {
-        try first(["device-types/\(name).yaml"])
+        try first([root.appendingPathComponent("device-types", isDirectory: true).appending(try component(name + ".yaml"))])
+    }
+
+    private var dispatcherDirectory: URL { root.appendingPathComponent("dispatcher.d", isDirectory: true) }
+
+    /// Worker and device-type names are checked when created; checked again here because they
+    /// become file names.
+    private func component(_ name: String) throws(APIError) -> PathComponent {
+        do {
+            return try PathComponent(name)
+        } catch {
+            throw APIError(.badRequest, "\(error)")
+        }
     }
 
     /// Missing files read as "". A file that is not YAML is the admin's to fix: LAVA answers an
     /// unexplained 500; we name the file.
-    private func first(_ candidates: [String]) throws(APIError) -> String {
-        for candidate in candidates {
-            let url = root.appendingPathComponent(candidate)
+    private func first(_ candidates: [URL]) throws(APIError) -> String {
+        for url in candidates {
             guard let text = try? String(contentsOf: url, encoding: .utf8) else { continue }
             do {
                 _ = try Yams.load(yaml: text)

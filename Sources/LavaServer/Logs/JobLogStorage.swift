@@ -50,7 +50,8 @@ public struct JobLogStorage: Sendable {
         // A sender that believes more is stored than is (the server lost lines) gets its whole
         // batch stored rather than dropped.
         let skip = min(max(stored - index, 0), lines.count)
-        let firstLine = stored - skip
+        // Already stored records are lines index..., whatever the sender resends.
+        let firstLine = min(index, stored)
         let fresh = lines[skip...]
         guard !fresh.isEmpty else { return AppendOutcome(firstLine: firstLine, appended: 0) }
 
@@ -92,6 +93,18 @@ public struct JobLogStorage: Sendable {
         let from = try offset(index: indexFile, line: lower)
         let to = upper < count ? try offset(index: indexFile, line: upper) : try endOfLastLine(index: indexFile, data: dataFile, count: count)
         return (dataPath, from..<to)
+    }
+
+    /// Stored lines `start..<start + count` (clamped), without their line breaks: what a
+    /// resent batch is checked against.
+    public func lines(jobID: Int, submitTime: Double, start: Int, count: Int) throws(LogStorageError) -> [String] {
+        guard let (path, bytes) = try byteRange(jobID: jobID, submitTime: submitTime, start: start, end: start + count),
+              !bytes.isEmpty else { return [] }
+        let file = try File(path)
+        defer { file.close() }
+        let data = try file.read(count: bytes.count, at: bytes.lowerBound)
+        return data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast()
+            .map { String(decoding: $0, as: UTF8.self) }
     }
 
     private func offset(index: File, line: Int) throws(LogStorageError) -> Int {

@@ -37,8 +37,9 @@ extension JobLogStorage {
     /// keys again after a resend changes nothing.
     func mergeExtra(_ extra: ResultExtra, jobID: Int, submitTime: Double) throws {
         let directory = metadataDirectory(jobID: jobID, submitTime: submitTime)
+        // Suite, case and level come from the log record: the name must stay inside metadata/.
+        let file = directory.appending(try PathComponent(extra.fileName))
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let file = directory.appendingPathComponent(extra.fileName)
         var merged = (try? String(contentsOf: file, encoding: .utf8)).flatMap { try? Yams.load(yaml: $0) as? [String: Any] } ?? [:]
         if let added = try Yams.load(yaml: extra.yaml) as? [String: Any] {
             merged.merge(added) { _, new in new }

@@ -85,6 +85,9 @@ public enum JobState: Int, Sendable, CaseIterable {
         guard let state = Self.allCases.first(where: { $0.name == name }) else { return nil }
         self = state
     }
+
+    /// Scheduled, Running or Canceling: a worker holds the job and its token.
+    var isOnWorker: Bool { self == .scheduled || self == .running || self == .canceling }
 }
 
 public enum JobHealth: Int, Sendable, CaseIterable {
