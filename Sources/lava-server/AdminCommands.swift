@@ -19,6 +19,56 @@ struct UsersCommand: AsyncParsableCommand {
     }
 }
 
+struct GroupsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "groups", abstract: "Manage groups of users, who see the jobs submitted with visibility: {group: [...]}.",
+        subcommands: [Add.self, AddUser.self, RemoveUser.self, List.self]
+    )
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a group.")
+        @OptionGroup var storage: StorageOptions
+        @Argument var name: String
+
+        func run() async throws {
+            try await storage.withDatabase { try await Inventory(database: $0).addGroup(name) }
+        }
+    }
+
+    struct AddUser: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "add-user", abstract: "Put a user in a group.")
+        @OptionGroup var storage: StorageOptions
+        @Argument var group: String
+        @Argument var user: String
+
+        func run() async throws {
+            try await storage.withDatabase { try await Inventory(database: $0).setMembership(group: group, user: user, member: true) }
+        }
+    }
+
+    struct RemoveUser: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "remove-user", abstract: "Take a user out of a group.")
+        @OptionGroup var storage: StorageOptions
+        @Argument var group: String
+        @Argument var user: String
+
+        func run() async throws {
+            try await storage.withDatabase { try await Inventory(database: $0).setMembership(group: group, user: user, member: false) }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List groups with their members.")
+        @OptionGroup var storage: StorageOptions
+
+        func run() async throws {
+            for group in try await storage.withDatabase({ try await Inventory(database: $0).groups() }) {
+                print([group.name, group.members.joined(separator: ",")].joined(separator: "\t"))
+            }
+        }
+    }
+}
+
 struct WorkersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workers", abstract: "Manage workers.",

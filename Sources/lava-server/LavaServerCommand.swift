@@ -13,7 +13,7 @@ struct LavaServerCommand: AsyncParsableCommand {
             """,
         version: LavaVersion.current,
         subcommands: [
-            Serve.self, SchedulerCommand.self, UsersCommand.self, WorkersCommand.self,
+            Serve.self, SchedulerCommand.self, UsersCommand.self, GroupsCommand.self, WorkersCommand.self,
             DeviceTypesCommand.self, DevicesCommand.self, VersionPolicyCommand.self,
         ]
     )

@@ -10,7 +10,7 @@ public struct Inventory: Sendable {
     }
 
     public func addDeviceType(_ name: String) async throws {
-        guard WorkerName.isValid(name) else { throw AdminError(.badRequest, "Invalid device type name '\(name)': use letters, digits, '-', '_' and '.'") }
+        try Self.check(.deviceType, name)
         try await database.write { db in
             if try await DeviceStore.typeExists(db, name: name) {
                 throw AdminError(.conflict, "Device type '\(name)' already exists")
@@ -21,7 +21,7 @@ public struct Inventory: Sendable {
 
     @discardableResult
     public func addDevice(name: String, type: String, worker: String, health: DeviceHealth = .good, dictionary: String = "") async throws -> DeviceRecord {
-        guard WorkerName.isValid(name) else { throw AdminError(.badRequest, "Invalid device name '\(name)': use letters, digits, '-', '_' and '.'") }
+        try Self.check(.device, name)
         return try await database.write { db in
             guard try await DeviceStore.typeExists(db, name: type) else {
                 throw AdminError(.badRequest, "Unknown device type '\(type)': add it first with `lava-server device-types add \(type)`")
@@ -39,7 +39,7 @@ public struct Inventory: Sendable {
 
     /// Creates a worker and returns its token, shown this once.
     public func addWorker(_ name: String, description: String = "") async throws -> String {
-        guard WorkerName.isValid(name) else { throw AdminError(.badRequest, "Invalid worker name '\(name)': use letters, digits, '-', '_' and '.'") }
+        try Self.check(.worker, name)
         let token = Token.generate()
         try await database.write { db in
             if try await WorkerStore.find(db, name: name) != nil {
@@ -74,7 +74,7 @@ public struct Inventory: Sendable {
 
     /// Creates a user and returns their API token, shown this once.
     public func addUser(_ name: String, isAdmin: Bool) async throws -> String {
-        guard WorkerName.isValid(name) else { throw AdminError(.badRequest, "Invalid user name '\(name)': use letters, digits, '-', '_' and '.'") }
+        try Self.check(.user, name)
         let token = Token.generate()
         try await database.write { db in
             if try await UserStore.exists(db, name: name) {
@@ -85,6 +85,33 @@ public struct Inventory: Sendable {
         return token
     }
 
+    public func addGroup(_ name: String) async throws {
+        try Self.check(.group, name)
+        try await database.write { db in
+            if try await GroupStore.exists(db, name: name) { throw AdminError(.conflict, "Group '\(name)' already exists") }
+            try await GroupStore.insert(db, name: name)
+        }
+    }
+
+    /// Puts a user in a group, or takes them out: what they may see changes at once.
+    public func setMembership(group: String, user: String, member: Bool) async throws {
+        try await database.write { db in
+            guard try await GroupStore.exists(db, name: group) else {
+                throw AdminError(.notFound, "Unknown group '\(group)': add it first with `lava-server groups add \(group)`")
+            }
+            guard try await UserStore.exists(db, name: user) else { throw AdminError(.notFound, "Unknown user '\(user)'") }
+            if member {
+                try await GroupStore.addMember(db, group: group, user: user)
+            } else {
+                try await GroupStore.removeMember(db, group: group, user: user)
+            }
+        }
+    }
+
+    public func groups() async throws -> [(name: String, members: [String])] {
+        try await database.read { try await GroupStore.all($0) }
+    }
+
     public func setVersionPolicy(_ policy: VersionPolicy) async throws {
         try await database.write { try await SettingsStore.set($0, SettingsStore.versionPolicy, policy.description) }
     }
@@ -92,5 +119,13 @@ public struct Inventory: Sendable {
     public func versionPolicy() async throws -> VersionPolicy {
         let text = try await database.read { try await SettingsStore.get($0, SettingsStore.versionPolicy) }
         return try VersionPolicy(parsing: text ?? "exact")
+    }
+
+    private static func check(_ kind: ObjectName, _ name: String) throws(AdminError) {
+        do {
+            try kind.check(name)
+        } catch {
+            throw AdminError(.badRequest, error.description.prefix(1).uppercased() + error.description.dropFirst())
+        }
     }
 }

@@ -88,6 +88,26 @@ enum Schema {
                 """,
                 "CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
             ],
+            // Who may see a job (LAVA's is_public and viewing_groups): 'public', 'personal' or
+            // 'group'; jobs from before are public, as they were shown to anyone.
+            [
+                "ALTER TABLE jobs ADD COLUMN visibility TEXT NOT NULL DEFAULT 'public'",
+                "CREATE TABLE user_groups (name TEXT PRIMARY KEY)",
+                """
+                CREATE TABLE user_group_members (
+                    group_name TEXT NOT NULL REFERENCES user_groups(name),
+                    user_name TEXT NOT NULL REFERENCES users(name),
+                    PRIMARY KEY (group_name, user_name)
+                )
+                """,
+                """
+                CREATE TABLE job_viewing_groups (
+                    job_id BIGINT NOT NULL REFERENCES jobs(id),
+                    group_name TEXT NOT NULL REFERENCES user_groups(name),
+                    PRIMARY KEY (job_id, group_name)
+                )
+                """,
+            ],
         ]
     }
 

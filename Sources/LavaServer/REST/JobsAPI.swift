@@ -40,6 +40,11 @@ struct JobsAPI: Sendable {
         var error: String
     }
 
+    enum SubmissionRefusal: Error {
+        case unknownDeviceType
+        case noKnownGroup
+    }
+
     private func refuse(_ message: String) throws -> Response {
         try JSONResponse.make(Refused(message: message, error: message), status: .badRequest)
     }
@@ -71,18 +76,33 @@ struct JobsAPI: Sendable {
             return try refuse("Invalid job definition: \(error)")
         }
         let now = server.now()
-        let job = NewJob(
+        let submission = NewJob(
             submitter: user.name, description: definition.jobName, definition: yaml, deviceType: definition.deviceType,
             requestedWorker: definition.requestedWorker, requestedDevice: definition.requestedDevice,
             priority: definition.priority, token: Token.generate(), submitTime: now,
             jobTimeout: definition.jobTimeout.seconds, queueTimeout: definition.queueTimeout?.seconds
         )
-        let id = try await server.database.write { db -> Int? in
-            guard try await DeviceStore.typeExists(db, name: job.deviceType) else { return nil }
-            return try await JobStore.insert(db, job)
+        let outcome = try await server.database.write { db -> Result<Int, SubmissionRefusal> in
+            var job = submission
+            guard try await DeviceStore.typeExists(db, name: job.deviceType) else { return .failure(.unknownDeviceType) }
+            switch definition.visibility {
+            case .public: job.visibility = .public
+            case .personal: job.visibility = .personal
+            case .group(let names):
+                // As LAVA: unknown groups are dropped, and at least one must be known.
+                job.visibility = .group
+                job.viewingGroups = try await GroupStore.known(db, among: names)
+                guard !job.viewingGroups.isEmpty else { return .failure(.noKnownGroup) }
+            }
+            return .success(try await JobStore.insert(db, job))
         }
-        guard let id else {
-            return try refuse("Unknown device type '\(job.deviceType)': an admin adds it with `lava-server device-types add \(job.deviceType)`")
+        let id: Int
+        switch outcome {
+        case .success(let inserted): id = inserted
+        case .failure(.unknownDeviceType):
+            return try refuse("Unknown device type '\(submission.deviceType)': an admin adds it with `lava-server device-types add \(submission.deviceType)`")
+        case .failure(.noKnownGroup):
+            return try refuse("No known groups were found in the visibility list: an admin adds one with `lava-server groups add NAME`")
         }
         scheduler?.wake()
         return try JSONResponse.make(Submitted(message: "job(s) successfully submitted", jobIDs: [id]), status: .created)
@@ -101,22 +121,34 @@ struct JobsAPI: Sendable {
             query.health = health
         }
         let viewer = try await RESTAuth(server: server).user(request)
+        query.viewer = viewer
         let filter = query
         let (count, jobs) = try await server.database.read { try await JobStore.list($0, filter) }
         return try JSONResponse.make(page.page(jobs.map { JobView($0, viewer: viewer) }, count: count, request: request))
     }
 
     func show(_ request: Request, _ context: LavaRequestContext) async throws -> Response {
-        let job = try await server.job(named: context)
-        let viewer = try await RESTAuth(server: server).user(request)
+        let (job, viewer) = try await visibleJob(request, context)
         return try JSONResponse.make(JobView(job, viewer: viewer))
     }
 
-    func logs(_ request: Request, _ context: LavaRequestContext) async throws -> Response {
+    /// The job of the route, if the requester may see it; else the same 404 as for no job, so
+    /// that a private job's existence is not told either.
+    private func visibleJob(_ request: Request, _ context: LavaRequestContext) async throws -> (JobRecord, UserRecord?) {
         let job = try await server.job(named: context)
+        let viewer = try await RESTAuth(server: server).user(request)
+        guard try await server.database.read({ try await JobAccess.canView($0, job, viewer: viewer) }) else {
+            throw APIError.unknownJob(String(job.id))
+        }
+        return (job, viewer)
+    }
+
+    func logs(_ request: Request, _ context: LavaRequestContext) async throws -> Response {
+        let (job, _) = try await visibleJob(request, context)
         let parameters = request.uri.queryParameters
-        let start = parameters.get("start").flatMap { Int($0) } ?? 0
-        let end = parameters.get("end").flatMap { Int($0) }
+        let lines = 0...RequestInteger.maxPosition
+        let start = try parameters.get("start").map { (text) throws(APIError) in try RequestInteger.parse(text, field: "start", in: lines) } ?? 0
+        let end = try parameters.get("end").map { (text) throws(APIError) in try RequestInteger.parse(text, field: "end", in: lines) }
         let logs = server.logs
         let location = try await NIOThreadPool.singleton.runIfActive {
             try logs.byteRange(jobID: job.id, submitTime: job.submitTime, start: start, end: end)
@@ -129,7 +161,7 @@ struct JobsAPI: Sendable {
     }
 
     func tests(_ request: Request, _ context: LavaRequestContext) async throws -> Response {
-        let job = try await server.job(named: context)
+        let (job, _) = try await visibleJob(request, context)
         let page = try PageRequest(request)
         let (count, cases) = try await server.database.read {
             try await TestCaseStore.list($0, jobID: job.id, limit: page.limit, offset: page.offset)
@@ -139,7 +171,7 @@ struct JobsAPI: Sendable {
 
     func cancel(_ request: Request, _ context: LavaRequestContext) async throws -> Response {
         let user = try await RESTAuth(server: server).requireUser(request)
-        let job = try await server.job(named: context)
+        let (job, _) = try await visibleJob(request, context)
         guard user.isAdmin || user.name == job.submitter else {
             throw APIError(.forbidden, "Only the submitter '\(job.submitter)' or an admin may cancel job \(job.id)")
         }
@@ -227,7 +259,7 @@ struct JobView: Encodable, Sendable {
         state = job.state.name
         health = job.health.name
         priority = job.priority
-        definition = job.definition
+        definition = SecretMasking.shown(job.definition)
         errorType = job.errorType
         failureComment = job.failureComment
         token = viewer?.isAdmin == true ? job.token : nil

@@ -23,6 +23,7 @@ public struct JobRecord: Sendable, Equatable {
     public var queueTimeout: Double?
     public var errorType: String
     public var failureComment: String
+    public var visibility: JobVisibilityKind
 }
 
 /// What a new job row holds when submitted.
@@ -38,6 +39,9 @@ struct NewJob: Sendable {
     var submitTime: Double
     var jobTimeout: Double
     var queueTimeout: Double?
+    var visibility: JobVisibilityKind = .public
+    /// For `.group`: the groups whose members (all of them at once) may see the job.
+    var viewingGroups: [String] = []
 }
 
 /// A filter and page of the job list.
@@ -46,27 +50,39 @@ struct JobQuery: Sendable {
     var health: JobHealth?
     var limit = 50
     var offset = 0
+    /// Only jobs this user may see; nil is anonymous.
+    var viewer: UserRecord?
 }
 
 enum JobStore {
     private static let columns = """
         id, submitter, description, definition, device_type, requested_worker, requested_device, priority, \
         state, health, token, device, worker, submit_time, scheduled_time, start_time, end_time, job_timeout, \
-        queue_timeout, error_type, failure_comment
+        queue_timeout, error_type, failure_comment, visibility
         """
 
     static func insert(_ db: any SQLDatabase, _ job: NewJob) async throws -> Int {
         let row = try await db.raw("""
             INSERT INTO jobs (submitter, description, definition, device_type, requested_worker, requested_device,
-                priority, state, health, token, submit_time, job_timeout, queue_timeout)
+                priority, state, health, token, submit_time, job_timeout, queue_timeout, visibility)
             VALUES (\(bind: job.submitter), \(bind: job.description), \(bind: job.definition), \(bind: job.deviceType),
                 \(bind: job.requestedWorker), \(bind: job.requestedDevice), \(bind: job.priority),
                 \(bind: JobState.submitted.rawValue), \(bind: JobHealth.unknown.rawValue), \(bind: job.token),
-                \(bind: job.submitTime), \(bind: job.jobTimeout), \(bind: job.queueTimeout))
+                \(bind: job.submitTime), \(bind: job.jobTimeout), \(bind: job.queueTimeout), \(bind: job.visibility.rawValue))
             RETURNING id
             """).first()
         guard let row else { throw ServerSetupError("the database returned no id for a new job") }
-        return try row.decode(column: "id", as: Int.self)
+        let id = try row.decode(column: "id", as: Int.self)
+        for group in job.viewingGroups {
+            try await db.raw("INSERT INTO job_viewing_groups (job_id, group_name) VALUES (\(bind: id), \(bind: group))").run()
+        }
+        return id
+    }
+
+    /// The groups of a `.group` job.
+    static func viewingGroups(_ db: any SQLDatabase, id: Int) async throws -> [String] {
+        try await db.raw("SELECT group_name FROM job_viewing_groups WHERE job_id = \(bind: id) ORDER BY group_name").all()
+            .map { try $0.decode(column: "group_name", as: String.self) }
     }
 
     /// `forUpdate` locks the row on PostgreSQL (SQLite's write transaction already excludes others).
@@ -77,14 +93,15 @@ enum JobStore {
     }
 
     static func list(_ db: any SQLDatabase, _ query: JobQuery) async throws -> (count: Int, jobs: [JobRecord]) {
-        var conditions: [String] = []
-        if let state = query.state { conditions.append("state = \(state.rawValue)") }
-        if let health = query.health { conditions.append("health = \(health.rawValue)") }
-        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let count = try await db.raw("SELECT COUNT(*) AS n FROM jobs \(unsafeRaw: filter)").first()?
+        var conditions: [SQLQueryString] = []
+        if let state = query.state { conditions.append("state = \(bind: state.rawValue)") }
+        if let health = query.health { conditions.append("health = \(bind: health.rawValue)") }
+        if let visible = JobAccess.visibleCondition(to: query.viewer) { conditions.append(visible) }
+        let filter: SQLQueryString = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let count = try await db.raw("SELECT COUNT(*) AS n FROM jobs \(filter)").first()?
             .decode(column: "n", as: Int.self) ?? 0
         let jobs = try await db.raw("""
-            SELECT \(unsafeRaw: columns) FROM jobs \(unsafeRaw: filter) ORDER BY id DESC
+            SELECT \(unsafeRaw: columns) FROM jobs \(filter) ORDER BY id DESC
             LIMIT \(bind: query.limit) OFFSET \(bind: query.offset)
             """).all().map(decode)
         return (count, jobs)
@@ -177,7 +194,8 @@ enum JobStore {
             jobTimeout: try row.decode(column: "job_timeout", as: Double.self),
             queueTimeout: try row.decode(column: "queue_timeout", as: Double?.self),
             errorType: try row.decode(column: "error_type", as: String.self),
-            failureComment: try row.decode(column: "failure_comment", as: String.self)
+            failureComment: try row.decode(column: "failure_comment", as: String.self),
+            visibility: JobVisibilityKind(rawValue: try row.decode(column: "visibility", as: String.self)) ?? .personal
         )
     }
 }
