@@ -1,4 +1,5 @@
 import Foundation
+import LavaCore
 import LavaTestSupport
 
 /// The built `lava-server` binary, run as an admin would run it.
@@ -39,6 +40,14 @@ struct ServerProcess {
     static func get(port: Int, _ path: String, headers: [String] = []) throws -> (status: Int, body: String) {
         let head = (["GET \(path) HTTP/1.1", "Host: 127.0.0.1:\(port)", "Connection: close"] + headers).joined(separator: "\r\n")
         return try RawHTTP.exchange(port: port, Array((head + "\r\n\r\n").utf8))
+    }
+
+    /// POST a form, as workers send them, to a server on loopback.
+    static func postForm(port: Int, _ path: String, _ fields: [(String, String)], headers: [String] = []) throws -> (status: Int, body: String) {
+        let form = FormEncoding.encode(fields)
+        let head = (["POST \(path) HTTP/1.1", "Host: 127.0.0.1:\(port)", "Connection: close",
+                     "Content-Type: application/x-www-form-urlencoded", "Content-Length: \(form.utf8.count)"] + headers).joined(separator: "\r\n")
+        return try RawHTTP.exchange(port: port, Array((head + "\r\n\r\n" + form).utf8))
     }
 
     /// POST a JSON body to a server on loopback.
