@@ -100,6 +100,9 @@ import Testing
         (#"{"lvl": "results", "msg": {"definition": "d", "case": ["c"], "result": "pass"}}"#, "log record 1 has a results msg whose 'case' is not a string"),
         (#"{"lvl": "results", "msg": {"definition": "d", "case": "c", "result": "pass", "starttc": "abc"}}"#, "log record 1 has a results msg whose 'starttc' is not a whole number"),
         (#"{"lvl": "results", "msg": {"definition": "d", "case": "c", "result": "pass", "measurement": "fast"}}"#, "log record 1 has a results msg whose 'measurement' is not a number"),
+        (#"{"lvl": "results", "msg": {"definition": "d", "case": "c", "result": "pass", "measurement": !!float ".nan"}}"#, "log record 1 has a results msg whose 'measurement' is not a number"),
+        (#"{"lvl": "results", "msg": {"definition": "d", "case": "c", "result": "pass", "measurement": "-inf"}}"#, "log record 1 has a results msg whose 'measurement' is not a number"),
+        (#"{"lvl": "results", "msg": {"definition": "lava", "case": "c", "result": "pass", "duration": "1e999"}}"#, "log record 1 has a results msg whose 'duration' is not a number"),
         (#"{"lvl": "results", "lvl": "results", "msg": {"definition": "d", "case": "c", "result": "pass"}}"#, "log record 1 is not a YAML flow mapping"),
     ])
     func reportsUnusableResults(text: String, expected: String) throws {

@@ -126,7 +126,8 @@ enum ResultMapping {
 
     private static func number(_ node: Node?, key: String, record: Int) throws(LogFormatError) -> Double? {
         guard let node, YAMLNodes.tagName(node) != .null else { return nil }
-        guard let scalar = node.scalar, let value = Double.construct(from: scalar) ?? Double(scalar.string) else {
+        // NaN and infinities are no measurement (LAVA keeps a decimal), and JSON cannot carry them.
+        guard let scalar = node.scalar, let value = Double.construct(from: scalar) ?? Double(scalar.string), value.isFinite else {
             throw .record(record, "has a results msg whose '\(key)' is not a number; send a decimal such as 12.5")
         }
         return value
