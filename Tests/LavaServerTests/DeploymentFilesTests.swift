@@ -42,6 +42,9 @@ import Yams
             if name != "lava-scheduler" {
                 #expect(command.contains("--no-scheduler"))
                 #expect(command.firstIndex(of: "--bind").map { command[$0 + 1] } == "0.0.0.0:8000")
+                let proxy = try #require(command.firstIndex(of: "--trusted-proxy").map { command[$0 + 1] }, "\(name) trusts haproxy")
+                let networks = try #require(services["haproxy"]?["networks"] as? [String: [String: String]])
+                #expect(networks["default"]?["ipv4_address"] == proxy, "\(name) trusts haproxy's address and no other")
             }
             #expect(!command.contains("--database"), "\(name): the password stays off the command line")
             let environment = try #require(service["environment"] as? [String: String], "\(name)")

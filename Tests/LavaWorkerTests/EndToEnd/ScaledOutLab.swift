@@ -116,7 +116,7 @@ final class ScaledOutLab: Sendable {
     /// Starts (or starts again) server instance `index` (0 or 1) on its port.
     func startServer(_ index: Int) throws {
         try launch("server-\(index + 1)", BuiltProgram.path("lava-server"),
-                   ["serve", "--no-scheduler", "--bind", "127.0.0.1:\(serverPorts[index])"] + storage)
+                   ["serve", "--no-scheduler", "--bind", "127.0.0.1:\(serverPorts[index])", "--trusted-proxy", "127.0.0.1"] + storage)
     }
 
     /// Kills server instance `index` as a crash would.
