@@ -94,6 +94,13 @@ import Testing
                 #expect(dots.status == .badRequest)
             }
             #expect(try await inventory.workers().isEmpty, "nothing registered")
+            let token = try await inventory.addWorker("w1")
+            try await server.live { client in
+                let long = try await client.ping("w1", token: token, version: String(repeating: "9", count: 51))
+                #expect(long.status == .badRequest)
+                #expect(long.text == #"{"error":"Invalid 'version': at most 50 characters"}"#)
+            }
+            #expect(try await server.worker("w1")?.version == nil, "a refused ping stores nothing")
         }
     }
 

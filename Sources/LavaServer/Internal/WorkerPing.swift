@@ -6,6 +6,8 @@ extension InternalAPI {
     ///
     /// Cost: one indexed read (the worker joined with its live jobs). A change of state or version is
     /// written at once; the ping time alone goes to the ledger, written once a second for all.
+    static let maxVersionLength = 50
+
     func ping(_ request: Request, _ context: LavaRequestContext) async throws -> Response {
         let name = context.parameters.get("name") ?? ""
         let database = server.database
@@ -15,6 +17,10 @@ extension InternalAPI {
         guard let token = request.headers[Self.tokenHeader] else { throw APIError.missingToken() }
         guard Token.matches(token, hash: worker.tokenHash) else { throw APIError.invalidToken() }
         guard let version = request.uri.queryParameters.get("version") else { throw APIError.missing("version") }
+        // Stored and shown for every worker: LAVA's column holds 50 characters.
+        guard version.count <= Self.maxVersionLength else {
+            throw APIError(.badRequest, "Invalid 'version': at most \(Self.maxVersionLength) characters")
+        }
 
         let serverVersion = server.configuration.version
         let accepted = try await server.versionPolicy.current().accepts(worker: version, server: serverVersion)
