@@ -76,7 +76,11 @@ import Testing
                 // Unknown names are dropped, as LAVA does: this job is for members of lab and qa.
                 let submitted = try await client.submit(Self.job(visibility: "{group: [lab, qa, nosuch]}"), token: lab.userToken)
                 let id = try #require((try submitted.json()["job_ids"] as? [Int])?.first, "\(submitted.text)")
-                #expect(try await client.rest(.get, "/api/v0.2/jobs/\(id)/", token: bob).status == .ok)
+                let shown = try await client.rest(.get, "/api/v0.2/jobs/\(id)/", token: bob)
+                #expect(shown.status == .ok)
+                #expect(try shown.json()["viewing_groups"] as? [String] == ["lab", "qa"])
+                let listed = try await client.rest(.get, "/api/v0.2/jobs/", token: bob).json()["results"] as? [[String: Any]]
+                #expect(listed?.first?["viewing_groups"] as? [String] == ["lab", "qa"])
                 #expect(try await client.rest(.get, "/api/v0.2/jobs/", token: bob).json()["count"] as? Int == 1)
                 #expect(try await client.rest(.get, "/api/v0.2/jobs/\(id)/", token: carol).status == .notFound, "carol is not in qa")
                 #expect(try await client.rest(.get, "/api/v0.2/jobs/", token: carol).json()["count"] as? Int == 0)

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import LavaCore
 import NIOPosix
+import SQLKit
 
 /// `/api/v0.2/jobs/…`: submit, list, show, log, results, cancel (spec §9).
 struct JobsAPI: Sendable {
@@ -123,13 +124,18 @@ struct JobsAPI: Sendable {
         let viewer = try await RESTAuth(server: server).user(request)
         query.viewer = viewer
         let filter = query
-        let (count, jobs) = try await server.database.read { try await JobStore.list($0, filter) }
-        return try JSONResponse.make(page.page(jobs.map { JobView($0, viewer: viewer) }, count: count, request: request))
+        let (count, views) = try await server.database.read { db in
+            let (count, jobs) = try await JobStore.list(db, filter)
+            var views: [JobView] = []
+            for job in jobs { views.append(try await JobView.make(db, job, viewer: viewer)) }
+            return (count, views)
+        }
+        return try JSONResponse.make(page.page(views, count: count, request: request))
     }
 
     func show(_ request: Request, _ context: LavaRequestContext) async throws -> Response {
         let (job, viewer) = try await visibleJob(request, context)
-        return try JSONResponse.make(JobView(job, viewer: viewer))
+        return try JSONResponse.make(try await server.database.read { try await JobView.make($0, job, viewer: viewer) })
     }
 
     /// The job of the route, if the requester may see it; else the same 404 as for no job, so
@@ -244,6 +250,13 @@ struct JobView: Encodable, Sendable {
         try container.encode(tags, forKey: .tags)
         try container.encode(viewingGroups, forKey: .viewingGroups)
         try container.encodeIfPresent(token, forKey: .token)
+    }
+
+    /// With the groups of a group job, which live in their own table.
+    static func make(_ db: any SQLDatabase, _ job: JobRecord, viewer: UserRecord?) async throws -> JobView {
+        var view = JobView(job, viewer: viewer)
+        if job.visibility == .group { view.viewingGroups = try await JobStore.viewingGroups(db, id: job.id) }
+        return view
     }
 
     init(_ job: JobRecord, viewer: UserRecord?) {
