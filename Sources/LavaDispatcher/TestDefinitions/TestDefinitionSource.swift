@@ -86,9 +86,11 @@ public struct TestDefinitionSource: Sendable, Equatable {
         guard let path = YAMLValue.text(fields["path"]), !path.isEmpty else {
             throw invalid("'path' is required: the test definition file inside the repository, e.g. path: smoke.yaml")
         }
-        let components = path.split(separator: "/")
-        guard !path.hasPrefix("/"), !components.contains("..") else {
-            throw invalid("'path: \(path)' must be relative to the repository and must not contain '..'")
+        do throws(ConfinedPath.Problem) {
+            _ = try ConfinedPath.components(of: path)
+        } catch {
+            throw invalid("'path' (\(path.debugDescription)) \(error): give the test definition file relative to "
+                + "the repository, e.g. path: smoke.yaml")
         }
         self.path = path
 
