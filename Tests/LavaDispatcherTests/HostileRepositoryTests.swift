@@ -125,4 +125,61 @@ import Testing
         #expect(problem("{\(inline), name: a, path: a/../../b}").contains("'path"))
         #expect(problem("{\(inline), name: \"a/b\", path: a.yaml}").contains("'name"))
     }
+
+    @Test func anOptionAsRevisionIsRefusedAndNoFileReachesTheLog() async throws {
+        let temp = try TemporaryDirectory()
+        defer { temp.remove() }
+        let shadow = try hostFile("shadow", in: temp, secret + "\n")
+        let repository = try repository(in: temp, files: ["smoke.yaml": definition], links: [:])
+        let yaml = "{from: git, repository: '\(repository.path)', path: smoke.yaml, name: smoke, revision: '--pathspec-from-file=\(shadow.path)'}"
+        var text = ""
+        do {
+            let entry = try source(yaml)
+            _ = try await TestDefinitionFetcher().fetch(entry, into: temp.url.appendingPathComponent("out/0_smoke"))
+        } catch {
+            text = "\(error)"
+        }
+        #expect(text.contains("'revision"), "\(text)")
+        #expect(!text.contains("not-for-the-log"), "\(text)")
+    }
+
+    @Test(arguments: [
+        ("branch", "--upload-pack=touch /tmp/x"),
+        ("revision", "-q"),
+        ("repository", "--upload-pack=touch /tmp/x"),
+        ("repository", "ext::sh -c touch% PWNED"),
+        ("repository", "fd::3"),
+        ("repository", "hg::https://example.org/x"),
+    ])
+    func refusesGitOptionsAndCommandTransports(field: String, value: String) async throws {
+        let temp = try TemporaryDirectory()
+        defer { temp.remove() }
+        let pwned = temp.url.appendingPathComponent("pwned")
+        let value = value.replacingOccurrences(of: "PWNED", with: pwned.path)
+        var fields = ["repository": "https://git.example.org/tests.git", "path": "smoke.yaml", "name": "smoke"]
+        fields[field] = value
+        let yaml = "{from: git, " + fields.sorted { $0.key < $1.key }.map { "\($0.key): '\($0.value)'" }.joined(separator: ", ") + "}"
+        var text = ""
+        do {
+            let entry = try source(yaml)
+            _ = try await TestDefinitionFetcher().fetch(entry, into: temp.url.appendingPathComponent("out/0_smoke"))
+        } catch {
+            text = "\(error)"
+        }
+        #expect(text.hasPrefix("test definition 0: '\(field)"), "\(text)")
+        #expect(!FileManager.default.fileExists(atPath: pwned.path))
+    }
+
+    /// Even if a command transport got past the entry's checks, git is run so that it refuses it.
+    @Test func gitItselfRefusesTheExtTransport() async throws {
+        let temp = try TemporaryDirectory()
+        defer { temp.remove() }
+        let pwned = temp.url.appendingPathComponent("pwned")
+        let git = TestDefinitionSource.GitOrigin(repository: "ext::sh -c touch% \(pwned.path)", branch: nil, revision: nil,
+                                                 history: true, shallow: true, recursive: false)
+        await #expect(throws: TestDefinitionError.self) {
+            _ = try await GitFetcher().fetch(git, name: "smoke", into: temp.url.appendingPathComponent("out"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: pwned.path))
+    }
 }
