@@ -3,7 +3,9 @@ import Foundation
 
 /// Fetches a `from: url` definition: downloads the archive, decompresses it, refuses it when a
 /// member would land outside the test directory, then extracts it with `tar` (as LAVA's
-/// `UrlRepoAction` does, with the safety check LAVA leaves to tar).
+/// `UrlRepoAction` does, with the safety check LAVA leaves to tar). Only worker-made paths reach
+/// the decompressor and tar on their command lines; the archive's content reaches tar only after
+/// `TarListing` and `ArchiveMemberCheck` accepted every member.
 struct ArchiveFetcher: Sendable {
     let userAgent: String
     let timeout: Duration
@@ -39,7 +41,7 @@ struct ArchiveFetcher: Sendable {
         do {
             members = try TarListing.members(of: Data(contentsOf: tarFile, options: .alwaysMapped))
         } catch let error as TarListing.Malformed {
-            throw .fetchFailed(name: name, "\(archive.url): \(error.description)")
+            throw .refusedArchive(name: name, url: archive.url, error.description)
         } catch {
             throw .fetchFailed(name: name, "cannot read the archive: \(error.localizedDescription)")
         }
