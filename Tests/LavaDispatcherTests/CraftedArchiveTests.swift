@@ -24,14 +24,15 @@ import Testing
         }
 
         /// Fetches the archive as lava-run does (HTTP download, check, real GNU tar), path smoke.yaml.
-        func fetch(_ archive: Data) async throws -> Result<FetchedTestDefinition, TestDefinitionError> {
+        func fetch(_ archive: Data, with fetcher: TestDefinitionFetcher = TestDefinitionFetcher())
+            async throws -> Result<FetchedTestDefinition, TestDefinitionError> {
             let target = target
             return try await FileServer.run(files: ["t.tar": archive]) { base in
                 let entry = try #require(try TestDefinitionSource.list(fromTestAction: """
                 definitions: [{from: url, repository: '\(base)/t.tar', path: smoke.yaml, name: smoke}]
                 """).first)
                 do throws(TestDefinitionError) {
-                    return .success(try await TestDefinitionFetcher().fetch(entry, into: target))
+                    return .success(try await fetcher.fetch(entry, into: target))
                 } catch {
                     return .failure(error)
                 }
@@ -252,5 +253,28 @@ import Testing
         for index in 0 ..< 11 { tar.directory("d\(index)/") }
         #expect(throws: TarListing.Malformed.self) { _ = try TarListing.members(of: tar.finished(), limits: .init(members: 10)) }
         #expect(try TarListing.members(of: tar.finished(), limits: .init(members: 11)).count == 11)
+    }
+
+    @Test func boundsWhatAnArchiveDecompressesTo() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.temp.remove() }
+        var tar = TarBuilder()
+        tar.member(type: "0", name: "zeros", payload: [UInt8](repeating: 0, count: 4 << 20))
+        Self.smoke(&tar)
+        let file = sandbox.temp.url.appendingPathComponent("t.tar")
+        try tar.finished().write(to: file)
+        try shell(["gzip", file.path])
+        let bomb = try Data(contentsOf: sandbox.temp.url.appendingPathComponent("t.tar.gz"))
+        #expect(bomb.count < 1 << 20)
+
+        let result = try await sandbox.fetch(bomb, with: TestDefinitionFetcher(maxArchiveSize: 1 << 20))
+        guard case .failure(let error) = result else {
+            Issue.record("the archive was accepted")
+            return
+        }
+        #expect(error.description.contains("decompresses to more than 1048576 bytes"), "\(error)")
+        #expect(!FileManager.default.fileExists(atPath: sandbox.target.path))
+        let roomy = try await sandbox.fetch(bomb, with: TestDefinitionFetcher(maxArchiveSize: 8 << 20))
+        #expect(try roomy.get().file.text == Self.definition)
     }
 }

@@ -126,19 +126,23 @@ import Testing
         #expect(problem("{\(inline), name: \"a/b\", path: a.yaml}").contains("'name"))
     }
 
+    /// The error that reading and fetching the entry ends with, as the job log would show it.
+    private func failure(_ yaml: String, into directory: URL) async -> String {
+        do {
+            _ = try await TestDefinitionFetcher().fetch(try source(yaml), into: directory)
+            return "fetched"
+        } catch {
+            return "\(error)"
+        }
+    }
+
     @Test func anOptionAsRevisionIsRefusedAndNoFileReachesTheLog() async throws {
         let temp = try TemporaryDirectory()
         defer { temp.remove() }
         let shadow = try hostFile("shadow", in: temp, secret + "\n")
         let repository = try repository(in: temp, files: ["smoke.yaml": definition], links: [:])
         let yaml = "{from: git, repository: '\(repository.path)', path: smoke.yaml, name: smoke, revision: '--pathspec-from-file=\(shadow.path)'}"
-        var text = ""
-        do {
-            let entry = try source(yaml)
-            _ = try await TestDefinitionFetcher().fetch(entry, into: temp.url.appendingPathComponent("out/0_smoke"))
-        } catch {
-            text = "\(error)"
-        }
+        let text = await failure(yaml, into: temp.url.appendingPathComponent("out/0_smoke"))
         #expect(text.contains("'revision"), "\(text)")
         #expect(!text.contains("not-for-the-log"), "\(text)")
     }
@@ -159,13 +163,7 @@ import Testing
         var fields = ["repository": "https://git.example.org/tests.git", "path": "smoke.yaml", "name": "smoke"]
         fields[field] = value
         let yaml = "{from: git, " + fields.sorted { $0.key < $1.key }.map { "\($0.key): '\($0.value)'" }.joined(separator: ", ") + "}"
-        var text = ""
-        do {
-            let entry = try source(yaml)
-            _ = try await TestDefinitionFetcher().fetch(entry, into: temp.url.appendingPathComponent("out/0_smoke"))
-        } catch {
-            text = "\(error)"
-        }
+        let text = await failure(yaml, into: temp.url.appendingPathComponent("out/0_smoke"))
         #expect(text.hasPrefix("test definition 0: '\(field)"), "\(text)")
         #expect(!FileManager.default.fileExists(atPath: pwned.path))
     }

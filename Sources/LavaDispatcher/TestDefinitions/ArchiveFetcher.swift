@@ -9,6 +9,8 @@ import Foundation
 struct ArchiveFetcher: Sendable {
     let userAgent: String
     let timeout: Duration
+    /// Bytes the download and the tar archive decompressed from it may each take.
+    let maxSize: Int
 
     func fetch(_ archive: TestDefinitionSource.ArchiveOrigin, name: String, into directory: URL) async throws(TestDefinitionError) {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("lava-archive-\(UUID().uuidString)")
@@ -20,6 +22,9 @@ struct ArchiveFetcher: Sendable {
         defer { try? FileManager.default.removeItem(at: scratch) }
 
         let body = try await download(archive, name: name)
+        guard body.count <= maxSize else {
+            throw .refusedArchive(name: name, url: archive.url, "it is larger than \(maxSize) bytes")
+        }
         let compression = archive.compression ?? ArchiveCompression.sniff(body.prefix(6))
         let downloaded = scratch.appendingPathComponent("download")
         let tarFile = scratch.appendingPathComponent("archive.tar")
@@ -31,6 +36,9 @@ struct ArchiveFetcher: Sendable {
         if let command = compression.decompressCommand {
             let output = try await run(command + [downloaded.path], name: name, stdoutFile: tarFile,
                                        what: "decompressing \(archive.url) (compression: \(compression.rawValue))")
+            guard !output.stdoutOverLimit else {
+                throw .refusedArchive(name: name, url: archive.url, "it decompresses to more than \(maxSize) bytes")
+            }
             guard output.status == 0 else {
                 throw .fetchFailed(name: name, "decompressing \(archive.url) with \(command[0]) failed: "
                     + "\(output.diagnostics); check 'compression' (\(compression.rawValue)) against the file")
@@ -84,7 +92,7 @@ struct ArchiveFetcher: Sendable {
         _ arguments: [String], name: String, stdoutFile: URL?, what: String
     ) async throws(TestDefinitionError) -> ExternalCommand.Output {
         do {
-            return try await ExternalCommand(arguments, stdoutFile: stdoutFile).run()
+            return try await ExternalCommand(arguments, stdoutFile: stdoutFile, stdoutLimit: maxSize).run()
         } catch {
             throw .fetchFailed(name: name, "\(what) failed: \(error.description) (is \(arguments[0]) installed?)")
         }

@@ -6,13 +6,16 @@ public struct TestDefinitionFetcher: Sendable {
     public let userAgent: String
     /// Limit for downloading one `from: url` archive.
     public let downloadTimeout: Duration
+    /// Bytes one `from: url` archive may take, downloaded and decompressed.
+    public let maxArchiveSize: Int
 
     /// A test definition file is a page of YAML; a bigger one is refused before it fills the job log.
     static let maxDefinitionSize = 4 << 20
 
-    public init(userAgent: String = "lava-run", downloadTimeout: Duration = .seconds(600)) {
+    public init(userAgent: String = "lava-run", downloadTimeout: Duration = .seconds(600), maxArchiveSize: Int = 1 << 30) {
         self.userAgent = userAgent
         self.downloadTimeout = downloadTimeout
+        self.maxArchiveSize = maxArchiveSize
     }
 
     /// Fetches `source` into `directory` (normally `Overlay.testDirectory(stage:runName:)`), which
@@ -25,7 +28,7 @@ public struct TestDefinitionFetcher: Sendable {
         case .inline(let yaml):
             try writeInline(yaml, source: source, into: directory)
         case .url(let archive):
-            try await ArchiveFetcher(userAgent: userAgent, timeout: downloadTimeout)
+            try await ArchiveFetcher(userAgent: userAgent, timeout: downloadTimeout, maxSize: maxArchiveSize)
                 .fetch(archive, name: source.name, into: directory)
         }
         let file = try readDefinition(source, in: directory)
