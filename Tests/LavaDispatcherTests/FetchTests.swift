@@ -157,7 +157,7 @@ import Testing
         tar.hardlink("b.sh", to: "lib/a.sh")
         let members = try TarListing.members(of: tar.finished())
         #expect(members.count == 5)
-        #expect(members[3] == .init(name: "bin/a", kind: .symlink(target: "../lib/a.sh")))
+        #expect(members[3] == .init(name: "bin/a", kind: .symlink(target: "../lib/a.sh"), mode: 0o777))
         try ArchiveMemberCheck(stripComponents: 0).check(members)
         // Stripped one level, `../lib/a.sh` from `a` leads outside.
         #expect(throws: ArchiveMemberCheck.Refusal.self) { try ArchiveMemberCheck(stripComponents: 1).check(members) }

@@ -52,10 +52,29 @@ public struct TarBuilder: Sendable {
     public init() {}
 
     public mutating func file(_ name: String, _ content: String) {
-        let bytes = Array(content.utf8)
-        header(name: name, type: "0", size: bytes.count, link: "", mode: 0o644)
-        data.append(contentsOf: bytes)
-        data.append(contentsOf: [UInt8](repeating: 0, count: (512 - bytes.count % 512) % 512))
+        member(type: "0", name: name, payload: Array(content.utf8))
+    }
+
+    /// One header exactly as given, then `payload` padded to whole blocks: for crafting pax
+    /// ('x', 'g') and GNU ('L', 'K') headers, odd types, and size fields that lie (`size`).
+    public mutating func member(type: Character, name: String, payload: [UInt8] = [], size: Int? = nil,
+                                link: String = "", mode: Int = 0o644) {
+        header(name: name, type: type, size: size ?? payload.count, link: link, mode: mode)
+        data.append(contentsOf: payload)
+        data.append(contentsOf: [UInt8](repeating: 0, count: (512 - payload.count % 512) % 512))
+    }
+
+    /// A pax extended header ('x', for the next member) or global header ('g', for all that follow).
+    public mutating func pax(_ records: [(key: String, value: String)], global: Bool = false) {
+        member(type: global ? "g" : "x", name: "PaxHeaders/x", payload: records.flatMap { Self.paxRecord($0.key, $0.value) })
+    }
+
+    /// `<length> <key>=<value>\n`, the length counting its own digits.
+    public static func paxRecord(_ key: String, _ value: String) -> [UInt8] {
+        let body = " \(key)=\(value)\n".utf8.count
+        var length = body + 1
+        while String(length).count + body != length { length += 1 }
+        return Array("\(length) \(key)=\(value)\n".utf8)
     }
 
     public mutating func directory(_ name: String) {

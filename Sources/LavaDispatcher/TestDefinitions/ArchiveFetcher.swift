@@ -3,10 +3,14 @@ import Foundation
 
 /// Fetches a `from: url` definition: downloads the archive, decompresses it, refuses it when a
 /// member would land outside the test directory, then extracts it with `tar` (as LAVA's
-/// `UrlRepoAction` does, with the safety check LAVA leaves to tar).
+/// `UrlRepoAction` does, with the safety check LAVA leaves to tar). Only worker-made paths reach
+/// the decompressor and tar on their command lines; the archive's content reaches tar only after
+/// `TarListing` and `ArchiveMemberCheck` accepted every member.
 struct ArchiveFetcher: Sendable {
     let userAgent: String
     let timeout: Duration
+    /// Bytes the download and the tar archive decompressed from it may each take.
+    let maxSize: Int
 
     func fetch(_ archive: TestDefinitionSource.ArchiveOrigin, name: String, into directory: URL) async throws(TestDefinitionError) {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("lava-archive-\(UUID().uuidString)")
@@ -18,6 +22,9 @@ struct ArchiveFetcher: Sendable {
         defer { try? FileManager.default.removeItem(at: scratch) }
 
         let body = try await download(archive, name: name)
+        guard body.count <= maxSize else {
+            throw .refusedArchive(name: name, url: archive.url, "it is larger than \(maxSize) bytes")
+        }
         let compression = archive.compression ?? ArchiveCompression.sniff(body.prefix(6))
         let downloaded = scratch.appendingPathComponent("download")
         let tarFile = scratch.appendingPathComponent("archive.tar")
@@ -29,6 +36,9 @@ struct ArchiveFetcher: Sendable {
         if let command = compression.decompressCommand {
             let output = try await run(command + [downloaded.path], name: name, stdoutFile: tarFile,
                                        what: "decompressing \(archive.url) (compression: \(compression.rawValue))")
+            guard !output.stdoutOverLimit else {
+                throw .refusedArchive(name: name, url: archive.url, "it decompresses to more than \(maxSize) bytes")
+            }
             guard output.status == 0 else {
                 throw .fetchFailed(name: name, "decompressing \(archive.url) with \(command[0]) failed: "
                     + "\(output.diagnostics); check 'compression' (\(compression.rawValue)) against the file")
@@ -39,7 +49,7 @@ struct ArchiveFetcher: Sendable {
         do {
             members = try TarListing.members(of: Data(contentsOf: tarFile, options: .alwaysMapped))
         } catch let error as TarListing.Malformed {
-            throw .fetchFailed(name: name, "\(archive.url): \(error.description)")
+            throw .refusedArchive(name: name, url: archive.url, error.description)
         } catch {
             throw .fetchFailed(name: name, "cannot read the archive: \(error.localizedDescription)")
         }
@@ -82,7 +92,7 @@ struct ArchiveFetcher: Sendable {
         _ arguments: [String], name: String, stdoutFile: URL?, what: String
     ) async throws(TestDefinitionError) -> ExternalCommand.Output {
         do {
-            return try await ExternalCommand(arguments, stdoutFile: stdoutFile).run()
+            return try await ExternalCommand(arguments, stdoutFile: stdoutFile, stdoutLimit: maxSize).run()
         } catch {
             throw .fetchFailed(name: name, "\(what) failed: \(error.description) (is \(arguments[0]) installed?)")
         }

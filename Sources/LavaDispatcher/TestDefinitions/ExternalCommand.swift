@@ -7,6 +7,8 @@ struct ExternalCommand: Sendable {
         let status: Int32
         let stdout: String
         let stderr: String
+        /// stdout went past `stdoutLimit`, so the process was stopped.
+        let stdoutOverLimit: Bool
 
         /// stderr (or stdout when stderr is empty) trimmed, for error messages.
         var diagnostics: String {
@@ -23,14 +25,18 @@ struct ExternalCommand: Sendable {
     let arguments: [String]
     var directory: URL?
     var environment: [String: String] = [:]
-    /// Where stdout goes instead of being captured (decompressed archives).
+    /// Where stdout goes instead of being captured (decompressed archives), and how many bytes
+    /// it may take there: a small archive can decompress to enough to fill the worker's disk.
     var stdoutFile: URL?
+    var stdoutLimit: Int
 
-    init(_ arguments: [String], directory: URL? = nil, environment: [String: String] = [:], stdoutFile: URL? = nil) {
+    init(_ arguments: [String], directory: URL? = nil, environment: [String: String] = [:], stdoutFile: URL? = nil,
+         stdoutLimit: Int = .max) {
         self.arguments = arguments
         self.directory = directory
         self.environment = environment
         self.stdoutFile = stdoutFile
+        self.stdoutLimit = stdoutLimit
     }
 
     func run() async throws(LaunchFailure) -> Output {
@@ -65,11 +71,10 @@ struct ExternalCommand: Sendable {
                 return .failure(LaunchFailure(description: "cannot create \(stdoutFile.path)"))
             }
             stdoutHandle = handle
-            process.standardOutput = handle
         } else {
             stdoutHandle = nil
-            process.standardOutput = stdoutPipe
         }
+        process.standardOutput = stdoutPipe
         defer { try? stdoutHandle?.close() }
         do {
             try box.start(process)
@@ -77,9 +82,26 @@ struct ExternalCommand: Sendable {
             return .failure(LaunchFailure(description: "cannot run \(arguments.first ?? ""): \(error)"))
         }
         // Both pipes are drained concurrently so neither fills up and blocks the child.
-        let stdoutData = LockedData()
+        let stdoutData = Locked(Data())
+        let overLimit = Locked(false)
         let group = DispatchGroup()
-        if stdoutFile == nil {
+        if let stdoutHandle {
+            let limit = stdoutLimit
+            DispatchQueue.global().async(group: group) {
+                let reader = stdoutPipe.fileHandleForReading
+                var written = 0
+                while case let chunk = reader.availableData, !chunk.isEmpty {
+                    written += chunk.count
+                    guard written <= limit, (try? stdoutHandle.write(contentsOf: chunk)) != nil else {
+                        overLimit.set(written > limit)
+                        // The tool's next write fails (EPIPE) and it exits, whatever signals it
+                        // inherited blocked or ignored.
+                        try? reader.close()
+                        return
+                    }
+                }
+            }
+        } else {
             DispatchQueue.global().async(group: group) {
                 stdoutData.set(stdoutPipe.fileHandleForReading.readDataToEndOfFile())
             }
@@ -90,7 +112,8 @@ struct ExternalCommand: Sendable {
         return .success(Output(
             status: process.terminationStatus,
             stdout: String(decoding: stdoutData.get(), as: UTF8.self),
-            stderr: String(decoding: stderrData, as: UTF8.self)))
+            stderr: String(decoding: stderrData, as: UTF8.self),
+            stdoutOverLimit: overLimit.get()))
     }
 }
 
@@ -117,11 +140,13 @@ private final class ProcessBox: @unchecked Sendable {
     }
 }
 
-private final class LockedData: @unchecked Sendable {
+private final class Locked<Value: Sendable>: @unchecked Sendable {
     // @unchecked: every access holds `lock`.
     private let lock = NSLock()
-    private var data = Data()
+    private var value: Value
 
-    func set(_ value: Data) { lock.withLock { data = value } }
-    func get() -> Data { lock.withLock { data } }
+    init(_ value: Value) { self.value = value }
+
+    func set(_ newValue: Value) { lock.withLock { value = newValue } }
+    func get() -> Value { lock.withLock { value } }
 }

@@ -86,9 +86,11 @@ public struct TestDefinitionSource: Sendable, Equatable {
         guard let path = YAMLValue.text(fields["path"]), !path.isEmpty else {
             throw invalid("'path' is required: the test definition file inside the repository, e.g. path: smoke.yaml")
         }
-        let components = path.split(separator: "/")
-        guard !path.hasPrefix("/"), !components.contains("..") else {
-            throw invalid("'path: \(path)' must be relative to the repository and must not contain '..'")
+        do throws(ConfinedPath.Problem) {
+            _ = try ConfinedPath.components(of: path)
+        } catch {
+            throw invalid("'path' (\(path.debugDescription)) \(error): give the test definition file relative to "
+                + "the repository, e.g. path: smoke.yaml")
         }
         self.path = path
 
@@ -140,6 +142,10 @@ public struct TestDefinitionSource: Sendable, Equatable {
             throw invalid("'repository' is required for from: git: the URL to clone, "
                 + "e.g. repository: https://git.example.org/tests.git")
         }
+        if let problem = gitRepositoryProblem(repository) {
+            throw invalid("'repository: \(repository)' \(problem): give an http(s), git or ssh URL, "
+                + "e.g. repository: https://git.example.org/tests.git")
+        }
         func flag(_ key: String, default value: Bool) throws(TestDefinitionError) -> Bool {
             guard let node = fields[key] else { return value }
             guard let flag = YAMLValue.bool(node) else { throw invalid("'\(key)' must be true or false") }
@@ -150,12 +156,42 @@ public struct TestDefinitionSource: Sendable, Equatable {
             guard let text = YAMLValue.text(node), !text.isEmpty else {
                 throw invalid("'\(key)' must be a \(key) name, e.g. \(key): main")
             }
+            guard !text.hasPrefix("-"), !Self.hasControlCharacter(text) else {
+                throw invalid("'\(key): \(text.debugDescription)' must not start with '-' (git would read it as an "
+                    + "option) nor hold control characters, e.g. \(key): main")
+            }
             return text
         }
         return GitOrigin(
             repository: repository, branch: try text("branch"), revision: try text("revision"),
             history: try flag("history", default: true), shallow: try flag("shallow", default: true),
             recursive: try flag("recursive", default: false))
+    }
+
+    /// URL schemes git only fetches data with. `<helper>::<address>` (`ext::`, `fd::`, `hg::`)
+    /// runs a program on the worker instead; GitFetcher also tells git to refuse those.
+    private static let gitSchemes: Set<String> = ["http", "https", "git", "ssh", "git+ssh", "ssh+git", "file"]
+
+    private static func gitRepositoryProblem(_ repository: String) -> String? {
+        if repository.hasPrefix("-") { return "must not start with '-' (git would read it as an option)" }
+        if hasControlCharacter(repository) { return "must not hold control characters" }
+        if let separator = repository.range(of: "::") {
+            let helper = repository[..<separator.lowerBound]
+            if !helper.isEmpty, helper.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }) {
+                return "uses the git transport '\(helper)::', which runs a program on the worker"
+            }
+        }
+        if let separator = repository.range(of: "://") {
+            let scheme = repository[..<separator.lowerBound].lowercased()
+            if !gitSchemes.contains(scheme) {
+                return "uses the URL scheme '\(scheme)', which git does not fetch with here"
+            }
+        }
+        return nil
+    }
+
+    private static func hasControlCharacter(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
     }
 
     private static func inline(

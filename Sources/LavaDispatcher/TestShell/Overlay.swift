@@ -31,20 +31,24 @@ public struct Overlay: Sendable {
         for variable in environment.variables + secrets where !ShellParameter.isShellName(variable.name) {
             throw .invalidVariableName(variable.name)
         }
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw .writeFailed(path: directory.path, error.localizedDescription)
+        }
         for name in ["bin", "tests", "results"] {
-            try makeDirectory(directory.appendingPathComponent(name))
+            try makeDirectory(name)
         }
         for script in TestShellHelpers.scripts {
-            try write("#!\(Self.shell)\n" + script.body + "\n", to: directory.appendingPathComponent("bin/\(script.name)"),
-                      executable: true)
+            try write("#!\(Self.shell)\n" + script.body + "\n", to: "bin/\(script.name)", executable: true)
         }
-        try write(environment.fileText, to: directory.appendingPathComponent("environment"))
-        try write(secrets.map { "\($0.name)=\($0.value)\n" }.joined(), to: directory.appendingPathComponent("secrets"))
+        try write(environment.fileText, to: "environment")
+        try write(secrets.map { "\($0.name)=\($0.value)\n" }.joined(), to: "secrets")
     }
 
     /// Where `fetch` puts a definition of this stage on the worker.
-    public func testDirectory(stage: Int, runName: String) -> URL {
-        directory.appendingPathComponent("\(stage)/tests/\(runName)")
+    public func testDirectory(stage: Int, runName: String) throws(OverlayError) -> URL {
+        try confined("\(stage)/tests/\(runName)").url
     }
 
     /// Writes the stage's runner list and, in each already fetched test directory, the files the
@@ -58,18 +62,20 @@ public struct Overlay: Sendable {
         for test in tests {
             let runName = test.source.runName
             let runnerPath = "\(root)/\(stage)/tests/\(runName)"
-            let testDirectory = testDirectory(stage: stage, runName: runName)
+            let testDirectory = "\(stage)/tests/\(runName)"
             let level = levels[runName] ?? "\(stage).\(test.source.index)"
             let scripts = TestRunScripts(definition: test, runnerPath: runnerPath, targetOS: targetOS)
+            // The directory holds the fetched repository: each file replaces whatever entry
+            // (a symlink included) the repository has under that name.
             try makeDirectory(testDirectory)
-            try write(test.file.text, to: testDirectory.appendingPathComponent("testdef.yaml"))
-            try write("\(jobID)_\(level)\n", to: testDirectory.appendingPathComponent("uuid"))
-            try write(Self.metadata(test), to: testDirectory.appendingPathComponent("testdef_metadata"))
-            try write(scripts.install, to: testDirectory.appendingPathComponent("install.sh"), executable: true)
-            try write(scripts.run, to: testDirectory.appendingPathComponent("run.sh"), executable: true)
+            try write(test.file.text, to: "\(testDirectory)/testdef.yaml")
+            try write("\(jobID)_\(level)\n", to: "\(testDirectory)/uuid")
+            try write(Self.metadata(test), to: "\(testDirectory)/testdef_metadata")
+            try write(scripts.install, to: "\(testDirectory)/install.sh", executable: true)
+            try write(scripts.run, to: "\(testDirectory)/run.sh", executable: true)
             runnerList += runnerPath + "\n"
         }
-        try write(runnerList, to: directory.appendingPathComponent("\(stage)/lava-test-runner.conf"))
+        try write(runnerList, to: "\(stage)/lava-test-runner.conf")
     }
 
     /// What the job runner types into the DUT's shell (`/bin/sh -c '<command>'`) to run a stage.
@@ -93,23 +99,35 @@ public struct Overlay: Sendable {
         return (try? Yams.serialize(node: node)) ?? ""
     }
 
-    private func makeDirectory(_ url: URL) throws(OverlayError) {
-        do {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    /// `relative` inside the overlay directory, checked by the one path helper.
+    private func confined(_ relative: String) throws(OverlayError) -> ConfinedPath {
+        do throws(ConfinedPath.Problem) {
+            return try ConfinedPath(relative, in: directory)
         } catch {
-            throw .writeFailed(path: url.path, error.localizedDescription)
+            throw .unsafePath(path: relative, error.description)
         }
     }
 
-    private func write(_ text: String, to url: URL, executable: Bool = false) throws(OverlayError) {
-        do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
-            if executable {
-                try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
-            }
+    private func makeDirectory(_ relative: String) throws(OverlayError) {
+        let path = try confined(relative)
+        do throws(ConfinedPath.Problem) {
+            try path.makeDirectory()
         } catch {
-            throw .writeFailed(path: url.path, error.localizedDescription)
+            throw Self.error(error, writing: path)
         }
+    }
+
+    private func write(_ text: String, to relative: String, executable: Bool = false) throws(OverlayError) {
+        let path = try confined(relative)
+        do throws(ConfinedPath.Problem) {
+            try path.create(Data(text.utf8), executable: executable)
+        } catch {
+            throw Self.error(error, writing: path)
+        }
+    }
+
+    private static func error(_ problem: ConfinedPath.Problem, writing path: ConfinedPath) -> OverlayError {
+        if case .failed(let reason) = problem { return .writeFailed(path: path.url.path, reason) }
+        return .unsafePath(path: path.description, problem.description)
     }
 }

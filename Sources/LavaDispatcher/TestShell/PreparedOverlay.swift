@@ -31,7 +31,8 @@ struct PreparedOverlay: Sendable {
                 var levels: [String: String] = [:]
                 for source in try TestDefinitionSource.list(fromTestAction: yaml) {
                     log.info("Fetching test definition \(source.name) (\(source.repositoryDescription))")
-                    let definition = try await fetcher.fetch(source, into: overlay.testDirectory(stage: number, runName: source.runName))
+                    let directory = try overlay.testDirectory(stage: number, runName: source.runName)
+                    let definition = try await fetcher.fetch(source, into: directory)
                     definition.notes.forEach { log.warning("\(source.name): \($0)") }
                     fetched.append(definition)
                     levels[source.runName] = "\(action.level).\(source.index + 1)"
@@ -43,6 +44,7 @@ struct PreparedOverlay: Sendable {
             if case .fetchFailed = error { throw JobError(.infrastructure, error.description) }
             throw JobError(.job, error.description)
         } catch let error as OverlayError {
+            if case .unsafePath = error { throw JobError(.job, error.description) }
             throw JobError(.infrastructure, error.description)
         } catch {
             throw JobError(.bug, "\(error)")
