@@ -1,4 +1,5 @@
 import Foundation
+import LavaCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -50,7 +51,15 @@ struct ConfinedPath: Sendable, Equatable, CustomStringConvertible {
         guard !relative.hasPrefix("/") else { throw .refused("must be relative, not an absolute path") }
         let parts = relative.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         guard !parts.contains("..") else { throw .refused("must not contain '..'") }
-        let components = parts.filter { $0 != "." }
+        var components: [String] = []
+        // Each component is a file name by the same rule as every name from outside.
+        for part in parts where part != "." {
+            do {
+                components.append(try PathComponent(part).name)
+            } catch {
+                throw .refused("has a component that cannot be a file name: \(error.reason)")
+            }
+        }
         guard !components.isEmpty else { throw .refused("must name a file, not the directory itself") }
         return components
     }
