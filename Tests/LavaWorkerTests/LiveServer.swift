@@ -87,7 +87,12 @@ struct LiveServer: Sendable {
         try await inventory.addDeviceType("docker")
         try await inventory.addDevice(name: "docker-01", type: "docker", worker: "lab-1")
         let id = try await submit(definition, userToken: user)
-        let token = try await server.database.read { try await JobStore.find($0, id: id)?.token }
+        // Handed to the device as the scheduler would, without a worker online to ping: a job
+        // token is live only while its job is on a worker.
+        let token = try await server.database.write { db in
+            _ = try await JobStore.assign(db, id: id, device: "docker-01", worker: "lab-1", now: Date().timeIntervalSince1970)
+            return try await JobStore.find(db, id: id)?.token
+        }
         return (id, token ?? "")
     }
 
