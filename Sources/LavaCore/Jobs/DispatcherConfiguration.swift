@@ -14,6 +14,6 @@ public enum DispatcherConfiguration {
     }
 
     private static func value(_ key: String, in yaml: String) -> String? {
-        (try? Yams.compose(yaml: yaml))?.mapping?[key]?.string
+        (try? UntrustedYAML.compose(yaml))?.mapping?[key]?.string
     }
 }

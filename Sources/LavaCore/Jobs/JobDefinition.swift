@@ -29,7 +29,9 @@ public struct JobDefinition: Sendable, Equatable {
     public init(yaml: String) throws(JobDefinitionError) {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try UntrustedYAML.compose(yaml)
+        } catch let error as YAMLLimitError {
+            throw JobDefinitionError("\(error)")
         } catch {
             throw JobDefinitionError("not valid YAML: \(error)")
         }

@@ -88,7 +88,9 @@ public struct LogRecord: Sendable {
     private static func mapping(of text: String, number: Int) throws(LogFormatError) -> Node.Mapping {
         let node: Node?
         do {
-            node = try Yams.compose(yaml: text)
+            node = try UntrustedYAML.compose(text, limits: .logRecord)
+        } catch let error as YAMLLimitError {
+            throw .record(number, "\(error)")
         } catch {
             throw .record(number, "is not a YAML flow mapping: \(YAMLNodes.summary(of: error))")
         }

@@ -1,3 +1,4 @@
+import LavaCore
 import Yams
 
 /// The device's docker options from its configuration (`actions.boot.methods.docker.options`,
@@ -18,7 +19,7 @@ public struct DockerDevice: Sendable {
     public init(yaml: String, jobDeviceType: String) throws(JobError) {
         let root: Node.Mapping
         do {
-            root = try Yams.compose(yaml: yaml)?.mapping ?? [:]
+            root = try UntrustedYAML.compose(yaml)?.mapping ?? [:]
         } catch {
             throw JobError(.configuration, "the device configuration is not valid YAML: \(error)")
         }

@@ -37,7 +37,7 @@ public struct DockerJob: Sendable {
         } catch {
             throw JobError(.job, "Invalid job definition: \(error)")
         }
-        let root = (try? Yams.compose(yaml: yaml))?.mapping ?? [:]
+        let root = (try? UntrustedYAML.compose(yaml))?.mapping ?? [:]
         secrets = try Self.pairs(root["secrets"], key: "secrets")
         environment = try Self.pairs(root["environment"], key: "environment")
         var actions: [Action] = []
@@ -45,7 +45,7 @@ public struct DockerJob: Sendable {
         for (index, action) in definition.actions.enumerated() {
             let level = String(index + 1)
             let timeout = action.timeout ?? definition.actionTimeout ?? definition.jobTimeout
-            let parameters = (try? Yams.compose(yaml: action.yaml))?.mapping ?? [:]
+            let parameters = (try? UntrustedYAML.compose(action.yaml))?.mapping ?? [:]
             let path = "actions[\(index)].\(action.kind.rawValue)"
             switch action.kind {
             case .deploy:

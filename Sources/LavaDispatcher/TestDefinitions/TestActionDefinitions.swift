@@ -1,3 +1,4 @@
+import LavaCore
 import Yams
 
 extension TestDefinitionSource {
@@ -6,7 +7,7 @@ extension TestDefinitionSource {
     public static func list(fromTestAction yaml: String) throws(TestDefinitionError) -> [TestDefinitionSource] {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try UntrustedYAML.compose(yaml)
         } catch {
             throw .invalidEntry(index: 0, "the test action is not valid YAML: \(error)")
         }

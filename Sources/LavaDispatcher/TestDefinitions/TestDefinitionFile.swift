@@ -1,3 +1,4 @@
+import LavaCore
 import Yams
 
 /// A test definition file (spec §6, `lava_common/schemas/test/testdef.py`): what `run.sh` and
@@ -30,7 +31,7 @@ public struct TestDefinitionFile: Sendable, Equatable {
         }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try UntrustedYAML.compose(yaml)
         } catch {
             throw invalid("is not valid YAML: \(error)")
         }

@@ -1,6 +1,5 @@
 import Foundation
 import LavaCore
-import Yams
 
 /// The per-worker files the job fetch hands out (spec §1), first existing file wins:
 /// `dispatcher.d/<name>/dispatcher.yaml`, `dispatcher.d/<name>.yaml`; `dispatcher.d/<name>/env.yaml`,
@@ -47,7 +46,7 @@ struct WorkerConfigFiles: Sendable {
         for url in candidates {
             guard let text = try? String(contentsOf: url, encoding: .utf8) else { continue }
             do {
-                _ = try Yams.load(yaml: text)
+                _ = try UntrustedYAML.load(text)
             } catch {
                 throw APIError(.internalServerError, "Server configuration file \(url.path) is not valid YAML: \(error)")
             }

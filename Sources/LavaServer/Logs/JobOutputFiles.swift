@@ -40,8 +40,8 @@ extension JobLogStorage {
         // Suite, case and level come from the log record: the name must stay inside metadata/.
         let file = directory.appending(try PathComponent(extra.fileName))
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var merged = (try? String(contentsOf: file, encoding: .utf8)).flatMap { try? Yams.load(yaml: $0) as? [String: Any] } ?? [:]
-        if let added = try Yams.load(yaml: extra.yaml) as? [String: Any] {
+        var merged = (try? String(contentsOf: file, encoding: .utf8)).flatMap { try? UntrustedYAML.load($0) as? [String: Any] } ?? [:]
+        if let added = try UntrustedYAML.load(extra.yaml) as? [String: Any] {
             merged.merge(added) { _, new in new }
         }
         try Yams.dump(object: merged, sortKeys: true).write(to: file, atomically: true, encoding: .utf8)

@@ -1,3 +1,4 @@
+import LavaCore
 import Yams
 
 /// lava-run's environment from the server's `env` file (spec §3.5): the worker's own, or none
@@ -7,7 +8,7 @@ public enum JobEnvironment {
         guard !yaml.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return base }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try UntrustedYAML.compose(yaml)
         } catch {
             throw WorkerSetupError("the server's env.yaml is not valid YAML: \(error)")
         }
