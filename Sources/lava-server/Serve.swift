@@ -33,6 +33,18 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds without a job's worker before the job ends Incomplete.")
     var offlineJobGrace: Double = 300
 
+    @Option(help: "Seconds a client has to send a request's head, from the connection's opening or the request's first byte; slower ones are disconnected.")
+    var headerTimeout: Double = HTTPLimits.defaults.headerTimeout.seconds
+
+    @Option(help: "Seconds a client has to send a request's body after its head; slower ones are disconnected.")
+    var bodyTimeout: Double = HTTPLimits.defaults.bodyTimeout.seconds
+
+    @Option(help: "Seconds a kept-alive connection may stay without a request before it is closed.")
+    var idleTimeout: Double = HTTPLimits.defaults.idleTimeout.seconds
+
+    @Option(help: "Connections open at once; more are answered 503 and closed.")
+    var maxConnections: Int = HTTPLimits.defaults.maxConnections
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -45,13 +57,14 @@ struct Serve: AsyncParsableCommand {
             configuration.autoRegisterNetworks = try autoRegisterNetworks.map { text throws(ServerSetupError) in try IPNetwork(parsing: text) }
         }
         configuration.trustedProxies = try trustedProxies.map { text throws(ServerSetupError) in try IPNetwork(parsing: text) }
+        let limits = try httpLimits()
         let (host, port) = try Self.parse(bind: bind)
         var logger = Logger(label: "lava-server")
         logger.logLevel = logLevel
         try await storage.withDatabase { database in
             logger.info("lava-server \(configuration.version) on \(bind), database \(configuration.database), data \(configuration.dataDirectory.path)")
             let server = Server(configuration: configuration, database: database, logger: logger)
-            let app = ServerApplication.make(server: server, host: host, port: port, runScheduler: scheduler, logger: logger) { [bind] in
+            let app = ServerApplication.make(server: server, host: host, port: port, runScheduler: scheduler, limits: limits, logger: logger) { [bind] in
                 ServiceNotifier().ready(status: "listening on \(bind)")
             }
             try await ServiceGroup(configuration: .init(
@@ -60,6 +73,16 @@ struct Serve: AsyncParsableCommand {
                 logger: logger
             )).run()
         }
+    }
+
+    private func httpLimits() throws -> HTTPLimits {
+        for (name, value) in [("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout), ("--idle-timeout", idleTimeout)]
+        where !(value > 0 && value <= 86400) {
+            throw ValidationError("\(name) must be a number of seconds above 0 and at most 86400, e.g. \(name) 10")
+        }
+        guard maxConnections > 0 else { throw ValidationError("--max-connections must be at least 1, e.g. --max-connections 512") }
+        return HTTPLimits(headerTimeout: .seconds(headerTimeout), bodyTimeout: .seconds(bodyTimeout),
+                          idleTimeout: .seconds(idleTimeout), maxConnections: maxConnections)
     }
 
     static func parse(bind: String) throws -> (String, Int) {

@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ServiceLifecycle
 
@@ -15,14 +16,20 @@ public enum ServerApplication {
         return router
     }
 
+    /// The HTTP/1 server under `limits` (timeouts and connection cap against slow clients).
+    public static func httpServer(_ limits: HTTPLimits) -> HTTPServerBuilder {
+        .http1(limits: limits)
+    }
+
     /// - Parameter onListening: called once the port is bound and accepts connections.
     public static func make(
-        server: Server, host: String, port: Int, runScheduler: Bool, logger: Logger,
+        server: Server, host: String, port: Int, runScheduler: Bool, limits: HTTPLimits = .defaults, logger: Logger,
         onListening: @escaping @Sendable () async -> Void = {}
     ) -> some ApplicationProtocol {
         let scheduler = runScheduler ? SchedulerService(server: server) : nil
         var app = Application(
             router: router(server: server, scheduler: scheduler),
+            server: httpServer(limits),
             configuration: .init(address: .hostname(host, port: port), serverName: "lava-server"),
             onServerRunning: { _ in await onListening() },
             logger: logger

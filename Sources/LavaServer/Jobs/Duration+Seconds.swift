@@ -1,6 +1,6 @@
 extension Duration {
     /// Seconds as stored in the database.
-    var seconds: Double {
+    public var seconds: Double {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -50,41 +50,8 @@ struct CaptureError: Error, CustomStringConvertible {
 /// exactly as LAVA's worker sent them.
 enum RawHTTP {
     static func exchange(port: Int, _ request: [UInt8]) throws -> (status: Int, body: String) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw CaptureError("socket failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw CaptureError("connect to 127.0.0.1:\(port) failed") }
-        var sent = 0
-        while sent < request.count {
-            let n = request[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
-            guard n > 0 else { throw CaptureError("send failed") }
-            sent += n
-        }
-        var received: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            guard n > 0 else { break }
-            received += buffer[0..<n]
-            let text = String(decoding: received, as: UTF8.self)
-            guard let end = text.range(of: "\r\n\r\n") else { continue }
-            let head = text[..<end.lowerBound]
-            let length = head.components(separatedBy: "\r\n")
-                .first { $0.lowercased().hasPrefix("content-length:") }
-                .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
-            let body = text[end.upperBound...]
-            if body.utf8.count >= length {
-                let status = Int(head.split(separator: " ")[1]) ?? 0
-                return (status, String(body))
-            }
-        }
-        throw CaptureError("connection closed before a full response")
+        let connection = try RawConnection(port: port)
+        guard connection.send(request) else { throw CaptureError("send failed") }
+        return try connection.response()
     }
 }

@@ -42,12 +42,13 @@ struct TestServer: Sendable {
         return TestServer(server: server, scratch: scratch, clock: clock)
     }
 
-    /// Runs `body` against the server listening on an ephemeral loopback port.
-    func live<R: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> R) async throws -> R {
+    /// Runs `body` against the server listening on an ephemeral loopback port, under `limits`.
+    func live<R: Sendable>(limits: HTTPLimits = .defaults, _ body: @Sendable (any TestClientProtocol) async throws -> R) async throws -> R {
         var logger = Logger(label: "lava-server-test")
         logger.logLevel = .warning
         let app = Application(
             router: ServerApplication.router(server: server, scheduler: nil),
+            server: ServerApplication.httpServer(limits),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             logger: logger
         )
