@@ -90,7 +90,7 @@ public struct LogRecord: Sendable {
         do {
             node = try UntrustedYAML.compose(text, limits: .logRecord)
         } catch let error as YAMLLimitError {
-            throw .record(number, "\(error)")
+            throw .record(number, "is over a limit: \(error)")
         } catch {
             throw .record(number, "is not a YAML flow mapping: \(YAMLNodes.summary(of: error))")
         }
