@@ -1,3 +1,4 @@
+import LavaCore
 import Yams
 
 /// A job definition as people see it (REST): each value of `secrets` is `[MASKED]`. Only the
@@ -9,7 +10,7 @@ enum SecretMasking {
     static func shown(_ definition: String) -> String {
         // Most definitions have no secrets: no parse for them.
         guard definition.contains("secrets") else { return definition }
-        guard let root = try? Yams.compose(yaml: definition), var fields = root.mapping else {
+        guard let root = try? UntrustedYAML.compose(definition), var fields = root.mapping else {
             return "# The definition cannot be shown: it does not parse again as YAML.\n"
         }
         guard let secrets = fields["secrets"] else { return definition }
