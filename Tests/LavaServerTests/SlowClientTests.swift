@@ -86,7 +86,10 @@ import Testing
 
     @Test("above the connection cap new connections get 503 and are closed; the others go on, and a request succeeds once they end")
     func connectionCap() async throws {
-        try await withLiveServer { port in
+        // A header timeout long enough that the held connections stay open however loaded the machine.
+        var limits = Self.limits
+        limits.headerTimeout = .seconds(30)
+        try await withLiveServer(limits) { port in
             let held = try (0..<3).map { _ in try RawConnection(port: port) }
             for connection in held { connection.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n") }
 
@@ -96,11 +99,12 @@ import Testing
             #expect(answer.body.contains("the server's limit is 3"))
             #expect(await refused.closed())
 
-            // A held connection still finishes its request.
-            held[0].send("Connection: close\r\n\r\n")
-            #expect(try await held[0].nextResponse().status == 200)
-            for connection in held { #expect(await connection.closed()) }
-
+            // The held connections still finish their requests.
+            for connection in held {
+                connection.send("Connection: close\r\n\r\n")
+                #expect(try await connection.nextResponse().status == 200)
+                #expect(await connection.closed())
+            }
             #expect(try ServerProcess.get(port: port, "/health").status == 200)
         }
     }
