@@ -3,9 +3,9 @@ import Foundation
 /// Lists the members of an uncompressed tar archive (ustar, GNU long names, pax headers) so they
 /// can be checked before `tar -x` writes anything. Reading the headers directly avoids parsing
 /// `tar -tv` output, whose layout differs between tar versions and is ambiguous for odd names.
-struct TarListing {
-    struct Member: Equatable {
-        enum Kind: Equatable {
+public struct TarListing {
+    public struct Member: Equatable {
+        public enum Kind: Equatable {
             case file
             case directory
             case symlink(target: String)
@@ -14,17 +14,17 @@ struct TarListing {
             case special
         }
 
-        let name: String
-        let kind: Kind
+        public let name: String
+        public let kind: Kind
     }
 
-    struct Malformed: Error, CustomStringConvertible {
-        let description: String
+    public struct Malformed: Error, CustomStringConvertible {
+        public let description: String
     }
 
     private static let block = 512
 
-    static func members(of data: Data) throws(Malformed) -> [Member] {
+    public static func members(of data: Data) throws(Malformed) -> [Member] {
         let bytes = [UInt8](data)
         var members: [Member] = []
         var offset = 0
