@@ -32,6 +32,7 @@ public struct TarListing {
         var longLink: String?
         var paxPath: String?
         var paxLink: String?
+        var paxSize: Int?
         while offset + block <= bytes.count {
             let header = bytes[offset ..< offset + block]
             if header.allSatisfy({ $0 == 0 }) { return members }
@@ -40,23 +41,32 @@ public struct TarListing {
                     + "'compression' and that the URL serves the archive itself")
             }
             let start = header.startIndex
-            var size = number(header[start + 124 ..< start + 136])
             let type = header[start + 156]
+            let isMember = ![UInt8(ascii: "L"), UInt8(ascii: "K"), UInt8(ascii: "x"), UInt8(ascii: "g"),
+                             UInt8(ascii: "V")].contains(type)
+            // A pax `size` is the following member's; negative or past the end is a hostile header.
+            let size = (isMember ? paxSize : nil) ?? number(header[start + 124 ..< start + 136])
             let dataStart = offset + block
-            func payload() throws(Malformed) -> ArraySlice<UInt8> {
-                guard dataStart + size <= bytes.count else { throw Malformed(description: "truncated tar archive") }
-                return bytes[dataStart ..< dataStart + size]
+            // Links, directories and special files carry no data whatever their size field says.
+            let hasData = ![UInt8(ascii: "1"), UInt8(ascii: "2"), UInt8(ascii: "3"), UInt8(ascii: "4"),
+                            UInt8(ascii: "5"), UInt8(ascii: "6")].contains(type)
+            guard !hasData || (size >= 0 && size <= bytes.count - dataStart) else {
+                throw Malformed(description: "truncated tar archive (the header at byte \(offset) gives a size of "
+                    + "\(size) bytes)")
+            }
+            func payload() -> ArraySlice<UInt8> {
+                bytes[dataStart ..< dataStart + size]
             }
             switch type {
             case UInt8(ascii: "L"):
-                longName = text(try payload())
+                longName = text(payload())
             case UInt8(ascii: "K"):
-                longLink = text(try payload())
+                longLink = text(payload())
             case UInt8(ascii: "x"):
-                let records = paxRecords(try payload())
+                let records = paxRecords(payload())
                 paxPath = records["path"] ?? paxPath
                 paxLink = records["linkpath"] ?? paxLink
-                if let override = records["size"].flatMap(Int.init) { size = override }
+                paxSize = records["size"].flatMap { Int($0) } ?? paxSize
             case UInt8(ascii: "g"), UInt8(ascii: "V"):
                 break
             default:
@@ -70,11 +80,8 @@ public struct TarListing {
                 default: .file
                 }
                 members.append(Member(name: name, kind: kind))
-                (longName, longLink, paxPath, paxLink) = (nil, nil, nil, nil)
+                (longName, longLink, paxPath, paxLink, paxSize) = (nil, nil, nil, nil, nil)
             }
-            // Links, directories and special files carry no data whatever their size field says.
-            let hasData = ![UInt8(ascii: "1"), UInt8(ascii: "2"), UInt8(ascii: "3"), UInt8(ascii: "4"),
-                            UInt8(ascii: "5"), UInt8(ascii: "6")].contains(type)
             offset = dataStart + (hasData ? (size + block - 1) / block * block : 0)
         }
         throw Malformed(description: "truncated tar archive (no end-of-archive marker)")
@@ -116,9 +123,10 @@ public struct TarListing {
     private static func paxRecords(_ data: ArraySlice<UInt8>) -> [String: String] {
         var records: [String: String] = [:]
         var rest = data[...]
+        // The length counts the whole record, digits and line break included.
         while let space = rest.firstIndex(of: UInt8(ascii: " ")),
               let length = Int(String(decoding: rest[rest.startIndex ..< space], as: UTF8.self)),
-              length > 0, rest.startIndex + length <= rest.endIndex {
+              length >= space - rest.startIndex + 2, length <= rest.count {
             let record = rest[(space + 1) ..< (rest.startIndex + length - 1)]
             if let equals = record.firstIndex(of: UInt8(ascii: "=")) {
                 records[String(decoding: record[..<equals], as: UTF8.self)]
