@@ -40,7 +40,8 @@ struct FlowMappingScanner {
         while true {
             skipSpaces()
             if take(UInt8(ascii: "}")) { break }
-            guard case .scalar(let key)? = scanNode(depth: 1) else { return nil }
+            // A key with a tag of its own is another key to Yams than the same text untagged.
+            guard case .scalar(let key)? = scanNode(depth: 1), key.tagging != .other else { return nil }
             skipSpaces()
             guard take(UInt8(ascii: ":")) else { return nil }
             skipSpaces()
@@ -90,12 +91,17 @@ struct FlowMappingScanner {
         }
     }
 
-    /// Reads `!tag` and the blanks after it.
+    /// Reads `!tag` or `!!tag` made of letters, digits, `-` and `_`, and the blanks after it.
+    /// Other forms (`!<...>`, `!handle!suffix`, `%` escapes, ...) are left to Yams, which refuses
+    /// those libyaml refuses.
     private mutating func scanTag() -> ScalarToken.Tagging? {
         let start = position
-        while let byte = peek(), Self.isSafe(byte) { position += 1 }
+        position += 1
+        _ = take(UInt8(ascii: "!"))
+        let suffixStart = position
+        while let byte = peek(), Self.isTagCharacter(byte) { position += 1 }
         let tag = UnsafeBufferPointer(rebasing: bytes[start ..< position])
-        guard position > start + 1, let byte = peek(), Self.isBlank(byte) else { return nil }
+        guard position > suffixStart, let byte = peek(), Self.isBlank(byte) else { return nil }
         skipSpaces()
         return tag.elementsEqual("!!str".utf8) ? .string : .other
     }
@@ -225,6 +231,16 @@ struct FlowMappingScanner {
         switch byte {
         case UInt8(ascii: ","), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"): true
         default: false
+        }
+    }
+
+    private static func isTagCharacter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a") ... UInt8(ascii: "z"), UInt8(ascii: "A") ... UInt8(ascii: "Z"),
+             UInt8(ascii: "0") ... UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
+            true
+        default:
+            false
         }
     }
 
