@@ -4,7 +4,7 @@ import LavaCore
 /// crash, and what the worker's `FormEncoding` writes reads back as the same fields.
 enum FormHarness {
     static let harness = Harness(name: "form") { input in
-        _ = FormDecoding.fields(input)
+        _ = input.withUnsafeBytes { FormDecoding.fields($0) }
 
         let texts = input.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
         let pairs = stride(from: 0, to: texts.count - 1, by: 2).map { (texts[$0], texts[$0 + 1]) }
@@ -13,7 +13,7 @@ enum FormHarness {
             expected[name] = value
         }
         let body = FormEncoding.encode(pairs)
-        let decoded = FormDecoding.fields(Array(body.utf8))
+        let decoded = Array(body.utf8).withUnsafeBytes { FormDecoding.fields($0) }
         expect(decoded == expected, "\(pairs) is encoded as \(body), which reads back as \(decoded)")
     }
 }

@@ -4,7 +4,9 @@
 /// and log uploads are the hot path: one pass over the bytes, no Codable tree. In LavaCore, free
 /// of the server's HTTP stack, so that it can be fuzzed on its own (scripts/fuzz.sh).
 public enum FormDecoding {
-    public static func fields(_ bytes: some Collection<UInt8>) -> [String: String] {
+    /// Not generic: a generic function called from another module runs unspecialized, through
+    /// witness tables for each byte, and the server's bodies come as raw buffers anyway.
+    public static func fields(_ bytes: UnsafeRawBufferPointer) -> [String: String] {
         var fields: [String: String] = [:]
         var name: [UInt8] = []
         var value: [UInt8] = []

@@ -6,7 +6,7 @@ import NIOCore
 struct FormBody: Sendable {
     let fields: [String: String]
 
-    init(_ bytes: some Collection<UInt8>) {
+    init(_ bytes: UnsafeRawBufferPointer) {
         fields = FormDecoding.fields(bytes)
     }
 
