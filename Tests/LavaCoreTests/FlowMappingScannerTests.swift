@@ -36,6 +36,9 @@ import Testing
         #"{"lvl": "info", "msg": !<tag:yaml.org,2002:str> "y"}"#,
         #"{"lvl": "info", "msg": !x%zz "y"}"#,
         #"{!local "lvl": "info", "msg": "x"}"#,
+        // In flow context libyaml reads `?` and `:` as indicators even before a non-blank.
+        #"{"lvl": "info", "msg": ?x}"#,
+        #"{"lvl": "info", "msg": :x}"#,
     ])
     func leavesTheRestToYams(text: String) {
         #expect(scan(text) == nil)

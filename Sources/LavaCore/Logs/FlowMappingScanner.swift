@@ -179,13 +179,13 @@ struct FlowMappingScanner {
     }
 
     /// A plain scalar in flow context: it ends at a flow indicator or at `: `, and never starts
-    /// with an indicator (except `-`, `?`, `:` directly followed by a safe character).
+    /// with an indicator except `-` directly followed by a safe character (libyaml reads `?` and
+    /// `:` as indicators there whatever follows them).
     private mutating func scanPlain(tagging: ScalarToken.Tagging) -> ScalarToken? {
         let start = position
         let first = bytes[start]
         if Self.isIndicator(first) {
-            let isSafePrefix = first == UInt8(ascii: "-") || first == UInt8(ascii: "?") || first == UInt8(ascii: ":")
-            guard isSafePrefix, start + 1 < bytes.count, Self.isSafe(bytes[start + 1]) else { return nil }
+            guard first == UInt8(ascii: "-"), start + 1 < bytes.count, Self.isSafe(bytes[start + 1]) else { return nil }
         }
         var end = start + 1
         var index = start + 1
