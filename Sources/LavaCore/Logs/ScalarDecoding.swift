@@ -1,5 +1,6 @@
 /// Escape handling for single-line YAML quoted scalars (JSON strings are a subset of YAML
-/// double-quoted scalars, so this covers JSON as well).
+/// double-quoted scalars, so this covers JSON as well, but for the `\uD83D\uDE00` surrogate pairs
+/// JSON may write for characters outside the BMP: libyaml, and so LAVA, refuses them).
 enum ScalarDecoding {
     /// Length in bytes of the escape sequence starting with the backslash at `index`, or nil when
     /// YAML does not define it (the record is then left to Yams, which reports the error). As in
