@@ -39,6 +39,10 @@ import Testing
         // In flow context libyaml reads `?` and `:` as indicators even before a non-blank.
         #"{"lvl": "info", "msg": ?x}"#,
         #"{"lvl": "info", "msg": :x}"#,
+        // libyaml refuses `:` before a flow indicator or `?` inside a plain scalar.
+        #"{"lvl": "info", g :{a: b}}"#,
+        #"{"lvl": "info", "msg": a:?b}"#,
+        #"{lvl:[x], msg: y}"#,
     ])
     func leavesTheRestToYams(text: String) {
         #expect(scan(text) == nil)

@@ -193,7 +193,9 @@ struct FlowMappingScanner {
             let byte = bytes[index]
             if Self.isFlowIndicator(byte) { break }
             if byte == UInt8(ascii: ":") {
-                if index + 1 == bytes.count || !Self.isSafe(bytes[index + 1]) { break }
+                if index + 1 == bytes.count || Self.isBlank(bytes[index + 1]) { break }
+                // libyaml refuses `:` before a flow indicator or `?` inside a plain scalar.
+                if !Self.isSafe(bytes[index + 1]) || bytes[index + 1] == UInt8(ascii: "?") { return nil }
             } else if Self.isBlank(byte) {
                 var next = index
                 while next < bytes.count, Self.isBlank(bytes[next]) { next += 1 }
