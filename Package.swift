@@ -118,6 +118,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // libFuzzer's driver entry, for lava-fuzz built by scripts/fuzz.sh (nothing to link otherwise).
+        .systemLibrary(name: "CLibFuzzer"),
+        // The fuzz targets of the parsers of untrusted input; a replayer of inputs in the normal build.
+        .executableTarget(
+            name: "lava-fuzz",
+            dependencies: ["CLibFuzzer", "LavaCore", "LavaDispatcher", "DockerEngine", .product(name: "Yams", package: "Yams")]
+        ),
         .testTarget(name: "LavaCoreTests", dependencies: ["LavaCore"]),
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "LavaTestSupport"]),
         .testTarget(name: "DockerWorkerTests", dependencies: ["DockerWorker", "DockerEngine", "LavaTestSupport"]),

@@ -11,8 +11,11 @@
 # Then starts the throwaway Docker engine (scripts/docker-engine.sh) unless it is running,
 # makes sure it has debian:bookworm-slim, starts the local registry, and exports
 # LAVA_TEST_DOCKER_SOCKET and LAVA_TEST_REGISTRY (an already set variable is used as it is).
+# Before the tests, a short pass of each fuzz harness (scripts/fuzz.sh --time $LAVA_FUZZ_SECONDS,
+# default 10; 0 skips it), its output on stderr.
 # PostgreSQL, the engine and the registry are stopped on exit only if this script started
-# them; the exit status is swift test's, and swift test's summary is the last thing printed.
+# them; the exit status is swift test's, else 1 when a fuzz harness failed, and swift test's
+# summary is the last thing printed.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -76,6 +79,14 @@ for product in lava-worker lava-run lava-server; do
 done
 swift build --build-tests
 
+# A crash found here must not hide the tests' results: both run, and either fails the run.
+fuzz_status=0
+fuzz_seconds=${LAVA_FUZZ_SECONDS:-10}
+if ((fuzz_seconds > 0)); then
+  scripts/fuzz.sh --time "$fuzz_seconds" >&2 || fuzz_status=1
+fi
+
 status=0
 swift test --skip-build "$@" || status=$?
+if ((status == 0)); then status=$fuzz_status; fi
 exit "$status"

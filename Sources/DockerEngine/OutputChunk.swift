@@ -16,10 +16,12 @@ public struct OutputChunk: Sendable, Equatable {
 /// Splits the engine's multiplexed stream (logs and attach without a TTY) into chunks. Each frame
 /// is an 8-byte header — stream type (1 stdout, 2 stderr), three zero bytes, a big-endian UInt32
 /// length — then that many bytes; frames arrive cut anywhere, so the partial one is kept.
-struct OutputDemultiplexer: Sendable {
+public struct OutputDemultiplexer: Sendable {
     private var pending: [UInt8] = []
 
-    mutating func feed(_ bytes: [UInt8]) -> [OutputChunk] {
+    public init() {}
+
+    public mutating func feed(_ bytes: [UInt8]) -> [OutputChunk] {
         pending.append(contentsOf: bytes)
         var chunks: [OutputChunk] = []
         var offset = 0

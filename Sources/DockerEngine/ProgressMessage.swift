@@ -3,7 +3,7 @@ import Foundation
 /// One message of the engine's JSON progress stream (pull, push, build):
 /// `{"status": "Downloading", "id": "a1b2", "progress": "[=>  ] 1MB/9MB"}`,
 /// `{"stream": "Step 1/3 : FROM debian\n"}`, or `{"error": "...", "errorDetail": {...}}`.
-struct ProgressMessage: Decodable, Sendable {
+public struct ProgressMessage: Decodable, Sendable {
     var status: String?
     var id: String?
     var progress: String?
@@ -11,7 +11,7 @@ struct ProgressMessage: Decodable, Sendable {
     var error: String?
 
     /// What a person would want to read, or nil for machine-only messages (`aux`).
-    var humanLine: String? {
+    public var humanLine: String? {
         if let error { return "error: \(error)" }
         if let stream {
             let text = stream.trimmingCharacters(in: .whitespacesAndNewlines)

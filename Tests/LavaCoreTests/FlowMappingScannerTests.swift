@@ -30,6 +30,19 @@ import Testing
         #"{"lvl": "info", "msg": "bad \q"}"#,
         #"{? complex : key}"#,
         #"lvl: info"#,
+        // Tags libyaml refuses or reads differently (found by scripts/fuzz.sh log-batch).
+        #"{"lvl": "info", "msg": !!in"t "x"}"#,
+        #"{"lvl": "info", "msg": !e!x "y"}"#,
+        #"{"lvl": "info", "msg": !<tag:yaml.org,2002:str> "y"}"#,
+        #"{"lvl": "info", "msg": !x%zz "y"}"#,
+        #"{!local "lvl": "info", "msg": "x"}"#,
+        // In flow context libyaml reads `?` and `:` as indicators even before a non-blank.
+        #"{"lvl": "info", "msg": ?x}"#,
+        #"{"lvl": "info", "msg": :x}"#,
+        // libyaml refuses `:` before a flow indicator or `?` inside a plain scalar.
+        #"{"lvl": "info", g :{a: b}}"#,
+        #"{"lvl": "info", "msg": a:?b}"#,
+        #"{lvl:[x], msg: y}"#,
     ])
     func leavesTheRestToYams(text: String) {
         #expect(scan(text) == nil)

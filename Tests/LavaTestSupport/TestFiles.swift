@@ -56,10 +56,12 @@ public struct TarBuilder: Sendable {
     }
 
     /// One header exactly as given, then `payload` padded to whole blocks: for crafting pax
-    /// ('x', 'g') and GNU ('L', 'K') headers, odd types, and size fields that lie (`size`).
+    /// ('x', 'g') and GNU ('L', 'K') headers, odd types, and size fields that lie (`size`, or
+    /// `sizeField` as raw bytes: octal text, GNU base-256, garbage).
     public mutating func member(type: Character, name: String, payload: [UInt8] = [], size: Int? = nil,
-                                link: String = "", mode: Int = 0o644) {
-        header(name: name, type: type, size: size ?? payload.count, link: link, mode: mode)
+                                sizeField: [UInt8]? = nil, link: String = "", mode: Int = 0o644) {
+        header(name: name, type: type, sizeField: sizeField ?? Array(Self.octal(size ?? payload.count, width: 12).utf8),
+               link: link, mode: mode)
         data.append(contentsOf: payload)
         data.append(contentsOf: [UInt8](repeating: 0, count: (512 - payload.count % 512) % 512))
     }
@@ -94,26 +96,31 @@ public struct TarBuilder: Sendable {
     }
 
     private mutating func header(name: String, type: Character, size: Int, link: String, mode: Int) {
+        header(name: name, type: type, sizeField: Array(Self.octal(size, width: 12).utf8), link: link, mode: mode)
+    }
+
+    private mutating func header(name: String, type: Character, sizeField: [UInt8], link: String, mode: Int) {
         var block = [UInt8](repeating: 0, count: 512)
         func put(_ text: String, at offset: Int) {
             for (index, byte) in text.utf8.enumerated() { block[offset + index] = byte }
         }
-        func octal(_ value: Int, width: Int) -> String {
-            let digits = String(value, radix: 8)
-            return String(repeating: "0", count: width - 1 - digits.count) + digits
-        }
         put(name, at: 0)
-        put(octal(mode, width: 8), at: 100)
-        put(octal(0, width: 8), at: 108)
-        put(octal(0, width: 8), at: 116)
-        put(octal(size, width: 12), at: 124)
-        put(octal(1_700_000_000, width: 12), at: 136)
+        put(Self.octal(mode, width: 8), at: 100)
+        put(Self.octal(0, width: 8), at: 108)
+        put(Self.octal(0, width: 8), at: 116)
+        for (index, byte) in sizeField.prefix(12).enumerated() { block[124 + index] = byte }
+        put(Self.octal(1_700_000_000, width: 12), at: 136)
         put(String(type), at: 156)
         put(link, at: 157)
         put("ustar\u{0}00", at: 257)
         put("        ", at: 148)
         let sum = block.reduce(0) { $0 + Int($1) }
-        put(octal(sum, width: 7), at: 148)
+        put(Self.octal(sum, width: 7), at: 148)
         data.append(contentsOf: block)
+    }
+
+    private static func octal(_ value: Int, width: Int) -> String {
+        let digits = String(value, radix: 8)
+        return String(repeating: "0", count: width - 1 - digits.count) + digits
     }
 }

@@ -40,7 +40,8 @@ struct FlowMappingScanner {
         while true {
             skipSpaces()
             if take(UInt8(ascii: "}")) { break }
-            guard case .scalar(let key)? = scanNode(depth: 1) else { return nil }
+            // A key with a tag of its own is another key to Yams than the same text untagged.
+            guard case .scalar(let key)? = scanNode(depth: 1), key.tagging != .other else { return nil }
             skipSpaces()
             guard take(UInt8(ascii: ":")) else { return nil }
             skipSpaces()
@@ -90,12 +91,17 @@ struct FlowMappingScanner {
         }
     }
 
-    /// Reads `!tag` and the blanks after it.
+    /// Reads `!tag` or `!!tag` made of letters, digits, `-` and `_`, and the blanks after it.
+    /// Other forms (`!<...>`, `!handle!suffix`, `%` escapes, ...) are left to Yams, which refuses
+    /// those libyaml refuses.
     private mutating func scanTag() -> ScalarToken.Tagging? {
         let start = position
-        while let byte = peek(), Self.isSafe(byte) { position += 1 }
+        position += 1
+        _ = take(UInt8(ascii: "!"))
+        let suffixStart = position
+        while let byte = peek(), Self.isTagCharacter(byte) { position += 1 }
         let tag = UnsafeBufferPointer(rebasing: bytes[start ..< position])
-        guard position > start + 1, let byte = peek(), Self.isBlank(byte) else { return nil }
+        guard position > suffixStart, let byte = peek(), Self.isBlank(byte) else { return nil }
         skipSpaces()
         return tag.elementsEqual("!!str".utf8) ? .string : .other
     }
@@ -173,13 +179,13 @@ struct FlowMappingScanner {
     }
 
     /// A plain scalar in flow context: it ends at a flow indicator or at `: `, and never starts
-    /// with an indicator (except `-`, `?`, `:` directly followed by a safe character).
+    /// with an indicator except `-` directly followed by a safe character (libyaml reads `?` and
+    /// `:` as indicators there whatever follows them).
     private mutating func scanPlain(tagging: ScalarToken.Tagging) -> ScalarToken? {
         let start = position
         let first = bytes[start]
         if Self.isIndicator(first) {
-            let isSafePrefix = first == UInt8(ascii: "-") || first == UInt8(ascii: "?") || first == UInt8(ascii: ":")
-            guard isSafePrefix, start + 1 < bytes.count, Self.isSafe(bytes[start + 1]) else { return nil }
+            guard first == UInt8(ascii: "-"), start + 1 < bytes.count, Self.isSafe(bytes[start + 1]) else { return nil }
         }
         var end = start + 1
         var index = start + 1
@@ -187,7 +193,9 @@ struct FlowMappingScanner {
             let byte = bytes[index]
             if Self.isFlowIndicator(byte) { break }
             if byte == UInt8(ascii: ":") {
-                if index + 1 == bytes.count || !Self.isSafe(bytes[index + 1]) { break }
+                if index + 1 == bytes.count || Self.isBlank(bytes[index + 1]) { break }
+                // libyaml refuses `:` before a flow indicator or `?` inside a plain scalar.
+                if !Self.isSafe(bytes[index + 1]) || bytes[index + 1] == UInt8(ascii: "?") { return nil }
             } else if Self.isBlank(byte) {
                 var next = index
                 while next < bytes.count, Self.isBlank(bytes[next]) { next += 1 }
@@ -225,6 +233,16 @@ struct FlowMappingScanner {
         switch byte {
         case UInt8(ascii: ","), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"): true
         default: false
+        }
+    }
+
+    private static func isTagCharacter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a") ... UInt8(ascii: "z"), UInt8(ascii: "A") ... UInt8(ascii: "Z"),
+             UInt8(ascii: "0") ... UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
+            true
+        default:
+            false
         }
     }
 

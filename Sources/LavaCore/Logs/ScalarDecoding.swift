@@ -1,8 +1,10 @@
 /// Escape handling for single-line YAML quoted scalars (JSON strings are a subset of YAML
-/// double-quoted scalars, so this covers JSON as well).
+/// double-quoted scalars, so this covers JSON as well, but for the `\uD83D\uDE00` surrogate pairs
+/// JSON may write for characters outside the BMP: libyaml, and so LAVA, refuses them).
 enum ScalarDecoding {
     /// Length in bytes of the escape sequence starting with the backslash at `index`, or nil when
-    /// YAML does not define it (the record is then left to Yams, which reports the error).
+    /// YAML does not define it (the record is then left to Yams, which reports the error). As in
+    /// libyaml, surrogates (JSON's surrogate pairs too) and code points past U+10FFFF are errors.
     static func escapeLength(in bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int? {
         let next = index + 1
         guard next < bytes.count else { return nil }
@@ -15,7 +17,8 @@ enum ScalarDecoding {
             return simpleEscapes[Int(bytes[next])] == nil ? nil : 2
         }
         let end = next + 1 + hexDigits
-        guard end <= bytes.count, (next + 1 ..< end).allSatisfy({ ASCIIHex.value(bytes[$0]) != nil }) else {
+        guard end <= bytes.count, (next + 1 ..< end).allSatisfy({ ASCIIHex.value(bytes[$0]) != nil }),
+              Unicode.Scalar(hex(bytes, from: next + 1, digits: hexDigits)) != nil else {
             return nil
         }
         return 2 + hexDigits
@@ -40,17 +43,8 @@ enum ScalarDecoding {
                 continue
             }
             let digits = kind == UInt8(ascii: "x") ? 2 : kind == UInt8(ascii: "u") ? 4 : 8
-            var value = hex(bytes, from: index + 2, digits: digits)
+            let value = hex(bytes, from: index + 2, digits: digits)
             index += 2 + digits
-            // JSON writes characters outside the BMP as a UTF-16 surrogate pair of \u escapes.
-            if (0xD800 ..< 0xDC00).contains(value), index + 6 <= bytes.count,
-               bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
-                let low = hex(bytes, from: index + 2, digits: 4)
-                if (0xDC00 ..< 0xE000).contains(low) {
-                    value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
-                    index += 6
-                }
-            }
             UTF8.encode(Unicode.Scalar(value) ?? "\u{FFFD}") { utf8.append($0) }
         }
         return String(decoding: utf8, as: UTF8.self)

@@ -6,9 +6,9 @@ import Foundation
 /// Whatever GNU tar could read otherwise than this listing (repeated or conflicting extension
 /// headers, a link or directory with data, unknown types, bytes after the end) is refused, not
 /// guessed. Reading the headers directly avoids parsing `tar -tv`, which differs between versions.
-struct TarListing {
-    struct Member: Equatable {
-        enum Kind: Equatable {
+public struct TarListing {
+    public struct Member: Equatable {
+        public enum Kind: Equatable {
             case file
             case directory
             case symlink(target: String)
@@ -17,22 +17,28 @@ struct TarListing {
             case special
         }
 
-        let name: String
-        let kind: Kind
+        public let name: String
+        public let kind: Kind
         /// The mode bits of the header (set-user-ID and the like included).
-        let mode: Int
+        public let mode: Int
     }
 
     /// Bounds on what one archive may make the listing hold.
-    struct Limits {
-        var members = 100_000
+    public struct Limits: Sendable {
+        public var members: Int
         /// PATH_MAX: a longer name cannot be created anyway.
-        var nameLength = 4096
-        var paxHeader = 1 << 20
+        public var nameLength: Int
+        public var paxHeader: Int
+
+        public init(members: Int = 100_000, nameLength: Int = 4096, paxHeader: Int = 1 << 20) {
+            self.members = members
+            self.nameLength = nameLength
+            self.paxHeader = paxHeader
+        }
     }
 
-    struct Malformed: Error, CustomStringConvertible {
-        let description: String
+    public struct Malformed: Error, CustomStringConvertible {
+        public let description: String
 
         init(_ description: String) {
             self.description = description
@@ -50,7 +56,7 @@ struct TarListing {
         var isEmpty: Bool { longName == nil && longLink == nil && pax == nil }
     }
 
-    static func members(of data: Data, limits: Limits = Limits()) throws(Malformed) -> [Member] {
+    public static func members(of data: Data, limits: Limits = Limits()) throws(Malformed) -> [Member] {
         var members: [Member] = []
         var global: [String: String] = [:]
         var pending = Pending()
