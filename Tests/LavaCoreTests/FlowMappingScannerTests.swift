@@ -43,6 +43,9 @@ import Testing
         #"{"lvl": "info", g :{a: b}}"#,
         #"{"lvl": "info", "msg": a:?b}"#,
         #"{lvl:[x], msg: y}"#,
+        // libyaml refuses a tab before the mapping ("cannot start any token").
+        "\t{\"lvl\": \"info\"}",
+        " \t {\"lvl\": \"info\"}",
     ])
     func leavesTheRestToYams(text: String) {
         #expect(scan(text) == nil)

@@ -35,7 +35,8 @@ struct FlowMappingScanner {
 
     private mutating func scanRecord() -> Result? {
         var result = Result()
-        skipSpaces()
+        // Only spaces before the mapping: libyaml refuses a tab there ("cannot start any token").
+        while take(UInt8(ascii: " ")) {}
         guard take(UInt8(ascii: "{")) else { return nil }
         while true {
             skipSpaces()
