@@ -94,6 +94,41 @@ import Testing
         }
     }
 
+    @Test("a secrets key spelt with an escape is masked all the same", arguments: [Backend.sqlite])
+    func escapedSecretsKey(_ backend: Backend) async throws {
+        try await withServer(backend) { server in
+            let lab = try await Lab.make(server)
+            try await server.live { client in
+                let secret = "s3cr3t-\(UUID().uuidString)"
+                let definition = Self.job(visibility: "personal") + "\n\"secr\\u0065ts\": {API_KEY: \(secret)}\n"
+                let (id, token) = try await server.startJob(client, lab, definition: definition)
+                let shown = try await client.rest(.get, "/api/v0.2/jobs/\(id)/", token: lab.userToken)
+                #expect(shown.status == .ok)
+                #expect(!shown.text.contains(secret))
+                #expect(shown.text.contains("[MASKED]"))
+                #expect(try await client.getJob(id, token: token).text.contains(secret), "it is the job's secrets for the worker")
+            }
+        }
+    }
+
+    @Test("jobs from before visibility was kept get their definition's visibility; until then none is public", arguments: Backend.all)
+    func backfill(_ backend: Backend) async throws {
+        try await withServer(backend) { server in
+            let lab = try await Lab.make(server)
+            let (publicJob, personalJob) = try await server.live { client in
+                let first = try await client.submit(dockerJob(), token: lab.userToken)
+                let second = try await client.submit(Self.job(visibility: "personal", secret: "x"), token: lab.userToken)
+                return (try #require((try first.json()["job_ids"] as? [Int])?.first), try #require((try second.json()["job_ids"] as? [Int])?.first))
+            }
+            // As the migration's new column leaves the jobs of before.
+            try await server.server.database.write { try await $0.raw("UPDATE jobs SET visibility = ''").run() }
+            #expect(try await server.job(publicJob)?.visibility == .personal, "unknown reads as personal")
+            try await server.server.database.write { try await VisibilityBackfill.run($0) }
+            #expect(try await server.job(publicJob)?.visibility == .public)
+            #expect(try await server.job(personalJob)?.visibility == .personal)
+        }
+    }
+
     @Test("public jobs stay open to anyone")
     func publicJob() async throws {
         try await withServer(.sqlite) { server in

@@ -89,9 +89,10 @@ enum Schema {
                 "CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
             ],
             // Who may see a job (LAVA's is_public and viewing_groups): 'public', 'personal' or
-            // 'group'; jobs from before are public, as they were shown to anyone.
+            // 'group'. Jobs from before get '' and are read from their definitions right after
+            // (VisibilityBackfill); until then '' reads as personal.
             [
-                "ALTER TABLE jobs ADD COLUMN visibility TEXT NOT NULL DEFAULT 'public'",
+                "ALTER TABLE jobs ADD COLUMN visibility TEXT NOT NULL DEFAULT ''",
                 "CREATE TABLE user_groups (name TEXT PRIMARY KEY)",
                 """
                 CREATE TABLE user_group_members (
@@ -125,6 +126,9 @@ enum Schema {
             for (index, statements) in steps.enumerated() where !applied.contains(index) {
                 for statement in statements {
                     try await db.raw(SQLQueryString(statement)).run()
+                }
+                if index == VisibilityBackfill.step {
+                    try await VisibilityBackfill.run(db)
                 }
                 try await db.raw("INSERT INTO schema_migrations (step) VALUES (\(bind: index))").run()
             }

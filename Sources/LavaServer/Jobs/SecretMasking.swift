@@ -7,9 +7,11 @@ import Yams
 enum SecretMasking {
     static let mask = "[MASKED]"
 
-    static func shown(_ definition: String) -> String {
-        // Most definitions have no secrets: no parse for them.
-        guard definition.contains("secrets") else { return definition }
+    /// - Parameter visibility: a public job cannot have secrets (JobDefinition refuses them), so
+    ///   its definition is shown as submitted without a parse. Any other is parsed, since a key
+    ///   can be spelt many ways (`"secr\u0065ts"`).
+    static func shown(_ definition: String, visibility: JobVisibilityKind) -> String {
+        guard visibility != .public else { return definition }
         guard let root = try? UntrustedYAML.compose(definition), var fields = root.mapping else {
             return "# The definition cannot be shown: it does not parse again as YAML.\n"
         }

@@ -272,7 +272,7 @@ struct JobView: Encodable, Sendable {
         state = job.state.name
         health = job.health.name
         priority = job.priority
-        definition = SecretMasking.shown(job.definition)
+        definition = SecretMasking.shown(job.definition, visibility: job.visibility)
         errorType = job.errorType
         failureComment = job.failureComment
         token = viewer?.isAdmin == true ? job.token : nil
