@@ -133,14 +133,17 @@ import Testing
     func workerPingCadence() async throws {
         try await withServer(.sqlite) { server in
             let lab = try await Lab.make(server)
-            try await server.live(limits: Self.limits) { client in
+            // Pings 1.5 s apart, far inside the idle timeout (as LAVA's 20 s are inside the default
+            // 75 s, so a loaded machine cannot make this test flaky), and together well past the
+            // header timeout: each request's head deadline runs from its own first byte.
+            let limits = HTTPLimits(headerTimeout: .seconds(1), bodyTimeout: .seconds(1), idleTimeout: .seconds(10), maxConnections: 3)
+            try await server.live(limits: limits) { client in
                 let connection = try RawConnection(port: try #require(client.port))
                 for _ in 0..<4 {
                     connection.send("GET /scheduler/internal/v1/workers/\(lab.worker)/?version=\(server.server.configuration.version) HTTP/1.1\r\n"
                         + "Host: 127.0.0.1\r\nUser-Agent: lava-worker 2026.11\r\nLAVA-Token: \(lab.workerToken)\r\n"
                         + "Accept: application/json\r\nConnection: keep-alive\r\n\r\n")
                     #expect(try await connection.nextResponse().status == 200)
-                    // A ping period shorter than the idle timeout, as LAVA's 20 s is shorter than the default.
                     try await Task.sleep(for: .milliseconds(1500))
                 }
                 #expect(!connection.isClosed())
