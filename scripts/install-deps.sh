@@ -19,6 +19,8 @@ PACKAGES=(
   bzip2                  # lava-run: tar.bz2 test definitions
   openssl                # tests: a CA and a server certificate for the TLS test
   haproxy                # server/haproxy/haproxy.cfg, run by the scaled-out deployment test
+  lava-dispatcher        # tests: LAVA 2023.01's own lava-worker and lava-run as a worker of our server
+  python3-jinja2         # tests: Python's Jinja2, against which the device-template renderer is compared
   ca-certificates
 )
 

@@ -11,6 +11,8 @@
 # Then starts the throwaway Docker engine (scripts/docker-engine.sh) unless it is running,
 # makes sure it has debian:bookworm-slim, starts the local registry, and exports
 # LAVA_TEST_DOCKER_SOCKET and LAVA_TEST_REGISTRY (an already set variable is used as it is).
+# Exports LAVA_TEST_DEVICE_TYPES, the device-type templates of Debian's lava-server 2023.01
+# (scripts/lava-templates.sh extracts them, never installs or commits them).
 # Before the tests, a short pass of each fuzz harness (scripts/fuzz.sh --time $LAVA_FUZZ_SECONDS,
 # default 10; 0 skips it), its output on stderr.
 # PostgreSQL, the engine and the registry are stopped on exit only if this script started
@@ -70,6 +72,11 @@ if [[ -z ${LAVA_TEST_REGISTRY:-} ]]; then
   export LAVA_TEST_REGISTRY
 fi
 echo "test.sh: LAVA_TEST_REGISTRY=$LAVA_TEST_REGISTRY" >&2
+if [[ -z ${LAVA_TEST_DEVICE_TYPES:-} ]]; then
+  LAVA_TEST_DEVICE_TYPES=$(scripts/lava-templates.sh)
+  export LAVA_TEST_DEVICE_TYPES
+fi
+echo "test.sh: LAVA_TEST_DEVICE_TYPES=$LAVA_TEST_DEVICE_TYPES" >&2
 
 # The static binaries the image tests put in the images of docker/ (WorkerImage, scripts/images.sh),
 # so the tests do not start these builds themselves.

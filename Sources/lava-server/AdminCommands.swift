@@ -148,7 +148,7 @@ struct DeviceTypesCommand: AsyncParsableCommand {
 }
 
 struct DevicesCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "devices", abstract: "Manage devices.", subcommands: [Add.self])
+    static let configuration = CommandConfiguration(commandName: "devices", abstract: "Manage devices.", subcommands: [Add.self, Update.self, Dictionary.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a device of a type, attached to a worker. It starts Good (LAVA: Maintenance) so jobs can run at once.")
@@ -156,21 +156,73 @@ struct DevicesCommand: AsyncParsableCommand {
         @Argument var name: String
         @Option(name: .customLong("type"), help: "Its device type.") var deviceType: String
         @Option(help: "The worker it is attached to.") var worker: String
-        @Option(help: "A device dictionary (YAML file) sent to the worker as the device configuration.") var dictionary: String?
+        @Option(help: DevicesCommand.dictionaryHelp) var dictionary: String?
         @Option(help: "Initial health: Good (default: jobs run at once), Unknown, Maintenance, …") var health: String = "Good"
 
         func run() async throws {
-            let text = try dictionary.map { path in
-                do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
-                    throw ValidationError("cannot read --dictionary \(path): \(error.localizedDescription)")
-                }
-            } ?? ""
             guard let initial = DeviceHealth(name: health) else {
                 throw ValidationError("--health must be one of \(DeviceHealth.allCases.map(\.name).joined(separator: ", "))")
             }
+            let checked = try dictionary.map { try DevicesCommand.read($0, storage) } ?? .none
             try await storage.withDatabase {
-                try await Inventory(database: $0).addDevice(name: name, type: deviceType, worker: worker, health: initial, dictionary: text)
+                try await Inventory(database: $0).addDevice(name: name, type: deviceType, worker: worker, health: initial, dictionary: checked)
             }
+            let templates = try storage.deviceTemplates()
+            if dictionary == nil, !templates.hasTemplate(forType: deviceType) {
+                let directories = templates.directories.map(\.path).joined(separator: ", ")
+                FileHandle.standardError.write(Data(("note: no template \(deviceType).jinja2 in \(directories): its jobs get an empty "
+                    + "configuration until one is installed or the device gets a dictionary "
+                    + "(`lava-server devices update \(name) --dictionary FILE`)\n").utf8))
+            }
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Replace a device's dictionary; its next job gets the new configuration.")
+        @OptionGroup var storage: StorageOptions
+        @Argument var name: String
+        @Option(help: DevicesCommand.dictionaryHelp) var dictionary: String
+
+        func run() async throws {
+            let checked = try DevicesCommand.read(dictionary, storage)
+            try await storage.withDatabase { try await Inventory(database: $0).setDictionary(device: name, checked) }
+        }
+    }
+
+    struct Dictionary: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a device's dictionary, or with --render the configuration its jobs get.")
+        @OptionGroup var storage: StorageOptions
+        @Argument var name: String
+        @Flag(help: "Render it against the device-type templates, as for a job without context.") var render = false
+
+        func run() async throws {
+            let device = try await storage.withDatabase { try await Inventory(database: $0).device(name) }
+            guard render else {
+                print(device.dictionary, terminator: device.dictionary.hasSuffix("\n") || device.dictionary.isEmpty ? "" : "\n")
+                return
+            }
+            do {
+                print(try storage.deviceTemplates().configuration(device: device, context: .empty), terminator: "")
+            } catch let error as DeviceConfigurationError {
+                throw ValidationError("\(error)")
+            }
+        }
+    }
+
+    static let dictionaryHelp = ArgumentHelp(
+        "The device's dictionary: LAVA's Jinja2 (`{% extends 'docker.jinja2' %}` and `{% set docker_volumes = [...] %}` lines), rendered against the device-type templates at each job; checked here, so a broken one is refused with its file and line.",
+        valueName: "file")
+
+    /// Reads and checks a dictionary file: nothing is stored when it does not render.
+    static func read(_ path: String, _ storage: StorageOptions) throws -> DeviceDictionary {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw ValidationError("cannot read --dictionary \(path): \(error.localizedDescription)")
+        }
+        do {
+            return try DeviceDictionary(text, file: path, templates: storage.deviceTemplates())
+        } catch let error as DeviceConfigurationError {
+            throw ValidationError("\(error)")
         }
     }
 }

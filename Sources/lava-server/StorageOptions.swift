@@ -12,8 +12,13 @@ struct StorageOptions: ParsableArguments {
     @Option(help: "sqlite:PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE. Default: $LAVA_SERVER_DATABASE, else sqlite:<data-dir>/lava.sqlite3.")
     var database: String?
 
-    @Option(help: "LAVA's configuration directory: dispatcher.d/<worker>/…, env.yaml, env-dut.yaml, device-types/<type>.yaml.")
+    @Option(help: "LAVA's configuration directory: dispatcher.d/<worker>/…, env.yaml, env-dut.yaml.")
     var configDir: String = "/etc/lava-server"
+
+    @Option(name: .customLong("device-types-dir"), help: ArgumentHelp(
+        "Where device-type templates (<type>.jinja2) are looked up; repeat it for several, searched in order.",
+        discussion: "Default: <config-dir>/dispatcher-config/device-types, /usr/share/lava-server/device-types (LAVA's, when installed), <config-dir>/device-types (ours, from server/etc)."))
+    var deviceTypesDirs: [String] = []
 
     var dataDirectory: URL {
         if let dataDir { return URL(fileURLWithPath: dataDir) }
@@ -36,12 +41,20 @@ struct StorageOptions: ParsableArguments {
 
     func configuration() throws -> ServerConfiguration {
         let location = try databaseURL.map { text throws(ServerSetupError) in try DatabaseLocation(parsing: text) }
-        return ServerConfiguration(
+        var configuration = ServerConfiguration(
             dataDirectory: dataDirectory,
             database: location,
             configDirectory: URL(fileURLWithPath: configDir),
             version: LavaVersion.current
         )
+        if !deviceTypesDirs.isEmpty {
+            configuration.deviceTypeDirectories = deviceTypesDirs.map { URL(fileURLWithPath: $0, isDirectory: true) }
+        }
+        return configuration
+    }
+
+    func deviceTemplates() throws -> DeviceTemplates {
+        DeviceTemplates(directories: try configuration().deviceTypeDirectories)
     }
 
     /// Opens (and migrates) the database for the duration of `body`.

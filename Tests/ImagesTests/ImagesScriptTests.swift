@@ -72,6 +72,14 @@ import Testing
             #expect(whoami.status == 200)
             #expect(try JSONDecoder().decode([String: String].self, from: whoami.body) == ["user": "admin"], "\(whoami.text)")
 
+            // The image has server/etc's templates: a docker device without a dictionary renders.
+            for command in [["workers", "add", "lab-1"], ["device-types", "add", "docker"],
+                            ["devices", "add", "docker-01", "--type", "docker", "--worker", "lab-1"], ["devices", "dictionary", "docker-01", "--render"]] {
+                let run = try await client.runToEnd(ContainerSpec(image: image, command: command, binds: [volume], networkMode: "none"))
+                try #require(run.status == 0, "\(command): \(run.output)")
+                if command.last == "--render" { #expect(run.standardOutput.contains("lava-docker-test-shell"), "\(run.output)") }
+            }
+
             // The SQLite default, in the image's data directory, written by the image's user.
             let database = try FileManager.default.attributesOfItem(atPath: data.url.appendingPathComponent("lava.sqlite3").path)
             #expect((database[.ownerAccountID] as? NSNumber)?.intValue == 999)

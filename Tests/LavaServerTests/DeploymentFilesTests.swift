@@ -52,7 +52,7 @@ import Yams
         }
         #expect(databases.count == 1, "\(databases)")
         #expect(databases.first?.hasSuffix("@postgres/lava") == true)
-        #expect(FileManager.default.fileExists(atPath: Self.server.appendingPathComponent("etc/device-types/docker.yaml").path))
+        #expect(FileManager.default.fileExists(atPath: Self.server.appendingPathComponent("etc/device-types/docker.jinja2").path))
 
         let haproxy = try #require(services["haproxy"])
         let volumes = haproxy["volumes"] as? [String] ?? []

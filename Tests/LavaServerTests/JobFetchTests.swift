@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import LavaCore
 @testable import LavaServer
+import LavaTestSupport
 import Testing
 
 @Suite struct JobFetchTests {
@@ -13,15 +14,18 @@ import Testing
         return try JSONDecoder().decode(JobFetchResponse.self, from: data)
     }
 
-    @Test("the same job, device and worker files give the answer LAVA 2023.01 gave, and are kept beside the log", arguments: Backend.all)
+    @Test("the same job, device (LAVA's docker.jinja2) and worker files give the answer LAVA 2023.01 gave, byte for byte, and are kept beside the log",
+          .enabled(if: LavaTemplates.isAvailable, "needs LAVA_TEST_DEVICE_TYPES"), arguments: Backend.all)
     func matchesCapture(_ backend: Backend) async throws {
         let captured = try Self.capturedAnswer()
-        try await withServer(backend) { server in
+        let templates = try #require(try LavaTemplates.directory())
+        try await withServer(backend, configure: { $0.deviceTypeDirectories = [templates] }) { server in
             let etc = server.server.configuration.configDirectory
             try FileManager.default.createDirectory(at: etc.appendingPathComponent("dispatcher.d/w1"), withIntermediateDirectories: true)
             try captured.env.write(to: etc.appendingPathComponent("dispatcher.d/w1/env.yaml"), atomically: true, encoding: .utf8)
             let lab = try await Lab.make(server, devices: [])
-            try await server.inventory.addDevice(name: "docker-01", type: "docker", worker: "w1", dictionary: captured.device)
+            let dictionary = try DeviceDictionary("{% extends 'docker.jinja2' %}\n", file: "docker-01.jinja2", templates: server.server.deviceTemplates)
+            try await server.inventory.addDevice(name: "docker-01", type: "docker", worker: "w1", dictionary: dictionary)
             try await server.live { client in
                 let (id, token) = try await server.startJob(client, lab, definition: captured.definition)
                 let response = try await client.getJob(id, token: token)
@@ -34,6 +38,7 @@ import Testing
                 let output = server.server.logs.directory(jobID: id, submitTime: job.submitTime)
                 #expect(try String(contentsOf: output.appendingPathComponent("job.yaml"), encoding: .utf8) == captured.definition)
                 #expect(try String(contentsOf: output.appendingPathComponent("env.yaml"), encoding: .utf8) == captured.env)
+                #expect(try String(contentsOf: output.appendingPathComponent("device.yaml"), encoding: .utf8) == captured.device)
                 #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("dispatcher.yaml").path), "empty files are not written")
             }
         }

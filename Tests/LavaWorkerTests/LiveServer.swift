@@ -30,6 +30,8 @@ struct LiveServer: Sendable {
         _ body: @Sendable (LiveServer) async throws -> R
     ) async throws -> R {
         var configuration = ServerConfiguration(dataDirectory: directory, configDirectory: directory.appendingPathComponent("etc"), version: version)
+        // Only the lab's templates, whatever this machine has installed.
+        configuration.deviceTypeDirectories = [directory.appendingPathComponent("etc/device-types")]
         configure(&configuration)
         let database = try await configuration.database.open()
         var logger = Logger(label: "lava-server-test")

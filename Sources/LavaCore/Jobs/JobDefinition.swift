@@ -2,8 +2,8 @@ import Yams
 
 /// The parts of a LAVA job definition the scheduler needs, validated as LAVA's submission schema
 /// does (`lava_scheduler_app/schema.py`, `lava_common/schemas`; spec §6). Keys this type does not
-/// read (`context`, `metadata`, `environment`, `notify`, the historic `compatibility`, ...) are
-/// accepted as they are.
+/// read (`metadata`, `environment`, `notify`, the historic `compatibility`, ...) are accepted as
+/// they are.
 public struct JobDefinition: Sendable, Equatable {
     public let jobName: String
     public let deviceType: String
@@ -22,6 +22,8 @@ public struct JobDefinition: Sendable, Equatable {
     /// `device`: the device hostname the submitter asked for.
     public let requestedDevice: String?
     public let actions: [JobAction]
+    /// `context`: the variables the device's templates are rendered with.
+    public let context: JobContext
 
     private static let priorityNames = ["high": 100, "medium": 50, "low": 0]
     private static let timeoutKeys: Set<String> = ["job", "action", "actions", "connection", "connections", "queue"]
@@ -70,6 +72,7 @@ public struct JobDefinition: Sendable, Equatable {
         requestedWorker = try Self.hostname(fields["worker"], key: "worker")
         requestedDevice = try Self.hostname(fields["device"], key: "device")
         actions = try Self.actions(fields["actions"])
+        context = try JobContext(fields["context"])
     }
 
     private static func timeouts(_ node: Node?) throws(JobDefinitionError) -> (job: Duration, queue: Duration?, action: Duration?) {

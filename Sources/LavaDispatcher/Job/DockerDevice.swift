@@ -30,7 +30,7 @@ public struct DockerDevice: Sendable {
         hostname = root["hostname"]?.string
         let options = docker.mapping?["options"]?.mapping ?? [:]
         cpus = options["cpus"]?.float ?? 0
-        memory = options["memory"]?.int ?? 0
+        memory = try Self.bytes(options["memory"])
         privileged = options["privileged"]?.bool ?? false
         capabilities = Self.strings(options["capabilities"])
         devices = Self.strings(options["devices"])
@@ -40,6 +40,19 @@ public struct DockerDevice: Sendable {
             guard let name = name.string, let text = value.scalar?.string else { return nil }
             return (name, text)
         }
+    }
+
+    /// docker's `--memory`: a number of bytes, or one with a unit as LAVA passes it on (`512m`, `2g`).
+    private static func bytes(_ node: Node?) throws(JobError) -> Int {
+        guard let node, let text = node.scalar?.string, !text.isEmpty else { return 0 }
+        if let value = node.int { return max(0, value) }
+        let units: [Character: Int] = ["b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30]
+        let unit = text.last.map { Character($0.lowercased()) }
+        guard let unit, let scale = units[unit], let amount = Int(text.dropLast()), amount >= 0,
+              amount <= Int.max / scale else {
+            throw JobError(.configuration, "the device's docker memory '\(text)' is not a size such as 536870912, 512m or 2g")
+        }
+        return amount * scale
     }
 
     private static func strings(_ node: Node?) -> [String] {

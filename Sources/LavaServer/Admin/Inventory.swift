@@ -20,7 +20,7 @@ public struct Inventory: Sendable {
     }
 
     @discardableResult
-    public func addDevice(name: String, type: String, worker: String, health: DeviceHealth = .good, dictionary: String = "") async throws -> DeviceRecord {
+    public func addDevice(name: String, type: String, worker: String, health: DeviceHealth = .good, dictionary: DeviceDictionary = .none) async throws -> DeviceRecord {
         try Self.check(.device, name)
         return try await database.write { db in
             guard try await DeviceStore.typeExists(db, name: type) else {
@@ -32,9 +32,25 @@ public struct Inventory: Sendable {
             if try await DeviceStore.find(db, name: name) != nil {
                 throw AdminError(.conflict, "Device '\(name)' already exists")
             }
-            try await DeviceStore.insert(db, name: name, type: type, worker: worker, health: health, dictionary: dictionary)
-            return DeviceRecord(name: name, deviceType: type, worker: worker, state: .idle, health: health, dictionary: dictionary)
+            try await DeviceStore.insert(db, name: name, type: type, worker: worker, health: health, dictionary: dictionary.text)
+            return DeviceRecord(name: name, deviceType: type, worker: worker, state: .idle, health: health, dictionary: dictionary.text)
         }
+    }
+
+    /// Replaces a device's dictionary; the next job fetch renders the new one.
+    public func setDictionary(device: String, _ dictionary: DeviceDictionary) async throws {
+        try await database.write { db in
+            guard try await DeviceStore.setDictionary(db, name: device, dictionary: dictionary.text) else {
+                throw AdminError(.notFound, "Unknown device '\(device)'")
+            }
+        }
+    }
+
+    public func device(_ name: String) async throws -> DeviceRecord {
+        guard let device = try await database.read({ try await DeviceStore.find($0, name: name) }) else {
+            throw AdminError(.notFound, "Unknown device '\(name)'")
+        }
+        return device
     }
 
     /// Creates a worker and returns its token, shown this once.

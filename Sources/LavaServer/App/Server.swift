@@ -9,6 +9,7 @@ public final class Server: Sendable {
     public let metrics: ServerMetrics
     let versionPolicy: VersionPolicyCache
     let workerFiles: WorkerConfigFiles
+    public let deviceTemplates: DeviceTemplates
     let pings = PingLedger()
     let logger: Logger
 
@@ -26,6 +27,7 @@ public final class Server: Sendable {
         self.metrics = metrics
         self.versionPolicy = VersionPolicyCache(database: database)
         self.workerFiles = WorkerConfigFiles(root: configuration.configDirectory)
+        self.deviceTemplates = DeviceTemplates(directories: configuration.deviceTypeDirectories)
         self.logger = logger
     }
 

@@ -13,6 +13,7 @@ public enum ServerApplication {
         JobsAPI(server: server, scheduler: scheduler).addRoutes(to: router)
         WorkersAPI(server: server).addRoutes(to: router)
         DevicesAPI(server: server).addRoutes(to: router)
+        DeviceDictionaryAPI(server: server).addRoutes(to: router)
         return router
     }
 

@@ -5,8 +5,10 @@ public struct ServerConfiguration: Sendable {
     /// Holds the SQLite file of the embedded default and the job logs.
     public var dataDirectory: URL
     public var database: DatabaseLocation
-    /// LAVA's `/etc/lava-server`: `dispatcher.d/<worker>/…`, `env.yaml`, `device-types/<type>.yaml`.
+    /// LAVA's `/etc/lava-server`: `dispatcher.d/<worker>/…`, `env.yaml`, `env-dut.yaml`.
     public var configDirectory: URL
+    /// Where device-type templates (`<type>.jinja2`) are looked up, in order.
+    public var deviceTypeDirectories: [URL]
     /// The version this server reports and enforces.
     public var version: String
     /// LAVA's `WORKER_AUTO_REGISTER`.
@@ -31,6 +33,7 @@ public struct ServerConfiguration: Sendable {
         self.dataDirectory = dataDirectory
         self.database = database ?? .defaultLocation(dataDirectory: dataDirectory.path)
         self.configDirectory = configDirectory
+        self.deviceTypeDirectories = DeviceTemplates.defaultDirectories(configDirectory: configDirectory)
         self.version = version
     }
 }

@@ -11,20 +11,31 @@ extension InternalAPI {
             return try await DeviceStore.find(db, name: name)
         }
         let worker = job.worker ?? ""
-        let deviceConfiguration: String
-        if let device, !device.dictionary.isEmpty {
-            deviceConfiguration = device.dictionary
-        } else {
-            deviceConfiguration = try server.workerFiles.deviceType(job.deviceType)
-        }
         let answer = JobFetchResponse(
             definition: job.definition,
-            device: deviceConfiguration,
+            device: try device.map { try configuration($0, job: job) } ?? "",
             dispatcher: try server.workerFiles.dispatcher(worker: worker),
             env: try server.workerFiles.env(worker: worker),
             envDUT: try server.workerFiles.envDUT(worker: worker)
         )
         server.logs.saveJobFiles(jobID: job.id, submitTime: job.submitTime, answer)
         return try JSONResponse.make(answer)
+    }
+
+    /// The device's configuration for this job. One that does not render is the admin's to fix;
+    /// the worker asks again later.
+    private func configuration(_ device: DeviceRecord, job: JobRecord) throws(APIError) -> String {
+        let context: JobContext
+        do {
+            context = try JobContext(definition: job.definition)
+        } catch {
+            throw APIError(.internalServerError, "Job \(job.id)'s context is not valid: \(error)")
+        }
+        do {
+            return try server.deviceTemplates.configuration(device: device, context: context)
+        } catch {
+            throw APIError(.internalServerError, "The configuration of device '\(device.name)' does not render: \(error); "
+                + "an admin fixes its template or its dictionary (`lava-server devices update \(device.name) --dictionary FILE`)")
+        }
     }
 }

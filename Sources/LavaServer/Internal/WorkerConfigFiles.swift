@@ -23,15 +23,9 @@ struct WorkerConfigFiles: Sendable {
                    root.appendingPathComponent("env-dut.yaml"), root.appendingPathComponent("env.dut.yaml")])
     }
 
-    /// The device-type file sent as the device configuration when a device has no dictionary.
-    func deviceType(_ name: String) throws(APIError) -> String {
-        try first([root.appendingPathComponent("device-types", isDirectory: true).appending(try component(name + ".yaml"))])
-    }
-
     private var dispatcherDirectory: URL { root.appendingPathComponent("dispatcher.d", isDirectory: true) }
 
-    /// Worker and device-type names are checked when created; checked again here because they
-    /// become file names.
+    /// Worker names are checked when created; checked again here because they become file names.
     private func component(_ name: String) throws(APIError) -> PathComponent {
         do {
             return try PathComponent(name)

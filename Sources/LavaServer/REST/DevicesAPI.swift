@@ -41,13 +41,14 @@ struct DevicesAPI: Sendable {
             } else {
                 health = .good
             }
+            let dictionary = try body.dictionary.map { text throws(APIError) in try DeviceDictionaryAPI.checked(text, file: "dictionary", server) }
             let device = try await Inventory(database: server.database).addDevice(
-                name: body.hostname, type: body.deviceType, worker: body.workerHost, health: health, dictionary: body.dictionary ?? "")
+                name: body.hostname, type: body.deviceType, worker: body.workerHost, health: health, dictionary: dictionary ?? .none)
             return try JSONResponse.make(DeviceView(device), status: .created)
         }
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+    func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
         let body = try await request.body.collect(upTo: 1024 * 1024)
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer: body))

@@ -50,6 +50,11 @@ enum DeviceStore {
             .first() != nil
     }
 
+    static func setDictionary(_ db: any SQLDatabase, name: String, dictionary: String) async throws -> Bool {
+        try await db.raw("UPDATE devices SET dictionary = \(bind: dictionary) WHERE name = \(bind: name) RETURNING name")
+            .first() != nil
+    }
+
     /// Devices a job may go to now: Idle, Good or Unknown, on an Online and Active worker.
     static func available(_ db: any SQLDatabase) async throws -> [(device: DeviceRecord, workerVersion: String?, workerJobLimit: Int)] {
         try await db.raw("""

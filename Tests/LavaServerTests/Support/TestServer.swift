@@ -33,6 +33,8 @@ struct TestServer: Sendable {
             configDirectory: scratch.directory.appendingPathComponent("etc"),
             version: version
         )
+        // Only the test's own templates, whatever this machine has installed.
+        configuration.deviceTypeDirectories = [scratch.directory.appendingPathComponent("etc/device-types")]
         configure(&configuration)
         let database = try await scratch.location.open()
         var logger = Logger(label: "lava-server-test")

@@ -32,11 +32,10 @@ struct DockerLab: Sendable {
             let workerToken = try await live.inventory.addWorker("lab-1")
             try await live.inventory.addDeviceType("docker")
             _ = try await live.inventory.addDevice(name: "docker-01", type: "docker", worker: "lab-1")
-            let types = directory.appendingPathComponent("etc/device-types")
-            try FileManager.default.createDirectory(at: types, withIntermediateDirectories: true)
-            // The device type admins copy from server/etc: what LAVA's docker.jinja2 renders.
-            try FileManager.default.copyItem(at: PackageFiles.url("server/etc/device-types/docker.yaml"),
-                                             to: types.appendingPathComponent("docker.yaml"))
+            // The device-type templates admins copy from server/etc.
+            try FileManager.default.createDirectory(at: directory.appendingPathComponent("etc"), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: PackageFiles.url("server/etc/device-types"),
+                                             to: directory.appendingPathComponent("etc/device-types"))
             let prefix = "e2e\(UUID().uuidString.prefix(6).lowercased())"
             let dispatcher = directory.appendingPathComponent("etc/dispatcher.d/lab-1")
             try FileManager.default.createDirectory(at: dispatcher, withIntermediateDirectories: true)
@@ -57,8 +56,8 @@ struct DockerLab: Sendable {
     /// The DUT container of a job booted by its second action (LAVA's `lava-<prefix>-<id>-<level>`).
     func container(_ id: Int) -> String { "lava-\(prefix)-\(id)-2" }
 
-    func worker(_ name: String = "worker", arguments: [String] = [], environment: [String: String] = [:]) throws -> WorkerProcess {
-        try WorkerProcess(url: url, token: workerToken, directory: directory.appendingPathComponent(name),
+    func worker(_ name: String = "worker", executable: URL? = nil, arguments: [String] = [], environment: [String: String] = [:]) throws -> WorkerProcess {
+        try WorkerProcess(executable: executable, url: url, token: workerToken, directory: directory.appendingPathComponent(name),
                           arguments: arguments, environment: environment)
     }
 

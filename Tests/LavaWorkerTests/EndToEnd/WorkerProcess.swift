@@ -15,14 +15,15 @@ final class WorkerProcess: Sendable {
     let program: String
 
     /// Starts `<program> --name lab-1 --url URL --token TOKEN --worker-dir DIRECTORY` with a
-    /// one-second ping and log interval.
-    init(_ program: String = "lava-worker", url: String, token: String, directory: URL, arguments: [String] = [],
-         environment: [String: String] = [:]) throws {
+    /// one-second ping and log interval; the program is ours unless `executable` names another
+    /// (LAVA's lava-worker takes the same options).
+    init(_ program: String = "lava-worker", executable: URL? = nil, url: String, token: String, directory: URL,
+         arguments: [String] = [], environment: [String: String] = [:]) throws {
         self.directory = directory
         self.program = program
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         process = Process()
-        process.executableURL = BuiltProgram.path(program)
+        process.executableURL = executable ?? BuiltProgram.path(program)
         process.arguments = ["--name", "lab-1", "--url", url, "--token", token, "--worker-dir", directory.path,
                              "--log-file", directory.appendingPathComponent("\(program).log").path,
                              "--ping-interval", "1", "--job-log-interval", "1"] + arguments
