@@ -19,6 +19,7 @@ PACKAGES=(
   bzip2                  # lava-run: tar.bz2 test definitions
   openssl                # tests: a CA and a server certificate for the TLS test
   haproxy                # server/haproxy/haproxy.cfg, run by the scaled-out deployment test
+  python3-jinja2         # tests: the differential test renders the device-type templates with Jinja2
   ca-certificates
 )
 
