@@ -121,10 +121,26 @@ STRINGS = """
 {% set fastboot_boot_grub = True %}
 """
 
+# Text before extends is kept and after it dropped; a child block overrides the template's.
+OVERRIDE = """
+# device: override-01
+{% extends '{template}' %}
+ignored text {{ 1 }}
+{% set hard_reset_command = ['/bin/reset a', '/bin/reset b'] %}
+{% set console_device = console_device | default('ttyX') %}
+{%- block body %}
+{{- super() }}
+extra: {{ console_device ~ '-' ~ baud_rate|default(1) }}
+{% endblock body -%}
+{% block timeouts %}timeouts: {{ self.body()|length > 0 }}
+{% endblock %}
+"""
+
 SAMPLES = [
     {"name": "bare", "dictionary": "{% extends '{template}' %}", "globals": {}},
     {"name": "many", "dictionary": MANY, "globals": {}},
     {"name": "strings", "dictionary": STRINGS, "globals": {}},
+    {"name": "override", "dictionary": OVERRIDE, "globals": {}},
     {
         "name": "context",
         "dictionary": "{% extends '{template}' %}\n{% set console_device = 'ttyS0' %}\n",
