@@ -171,7 +171,8 @@ enum PythonText {
         var i = 0
         func hexValue(count: Int, escape: String) throws(RenderFailure) -> UInt32 {
             var value: UInt32 = 0
-            for offset in 1...count {
+            // raw[i] is the backslash, raw[i + 1] the escape's letter.
+            for offset in 2...(count + 1) {
                 guard i + offset < raw.count, raw[i + offset].isASCII, let digit = UInt32(String(raw[i + offset]), radix: 16) else {
                     throw RenderFailure("truncated \\\(escape) escape in a string literal")
                 }
