@@ -128,15 +128,14 @@ extension TemplateParser {
     }
 
     mutating func parseUnary(withFilter: Bool) throws(TemplateError) -> Expr {
-        try enter()
-        defer { leave() }
         var expr: Expr
-        if isOp("-") {
+        if isOp("-") || isOp("+") {
+            let negative = isOp("-")
             next()
-            expr = .negate(try parseUnary(withFilter: false))
-        } else if isOp("+") {
-            next()
-            expr = .plus(try parseUnary(withFilter: false))
+            try enter()
+            defer { leave() }
+            let operand = try parseUnary(withFilter: false)
+            expr = negative ? .negate(operand) : .plus(operand)
         } else {
             expr = try parsePrimary()
         }

@@ -110,7 +110,8 @@ enum HashKey: Hashable {
     case none
     case integer(Int)
     case double(UInt64)
-    case string(String)
+    /// By code point, as Python compares strings (Swift's String equality is canonical equivalence).
+    case string([Unicode.Scalar])
     case tuple([HashKey])
 
     init(_ value: Value) throws(RenderFailure) {
@@ -124,7 +125,7 @@ enum HashKey: Hashable {
             } else {
                 self = .double(d.isNaN ? Double.nan.bitPattern : d.bitPattern)
             }
-        case .string(let s): self = .string(s)
+        case .string(let s): self = .string(Array(s.unicodeScalars))
         case .tuple(let items):
             var keys: [HashKey] = []
             for item in items { keys.append(try HashKey(item)) }

@@ -139,7 +139,7 @@ struct TemplateParser {
             next()
             let iterable = try parseTuple(withConditional: false)
             if isName("if") || isName("recursive") {
-                throw fail("'for ... \(describe(current.kind))' loops are not supported")
+                throw fail("'for ... \(isName("if") ? "if" : "recursive")' loops are not supported")
             }
             try expect(.blockEnd, "'%}'")
             let (body, end) = try parseBody(until: ["endfor", "else"], topLevel: false)
@@ -173,7 +173,7 @@ struct TemplateParser {
         case "block":
             let name = try expectName()
             if isName("scoped") || isName("required") {
-                throw fail("'\(describe(current.kind))' blocks are not supported")
+                throw fail("'\(isName("scoped") ? "scoped" : "required")' blocks are not supported")
             }
             try expect(.blockEnd, "'%}'")
             guard blocks[name] == nil else { throw fail("block '\(name)' defined twice", line: line) }

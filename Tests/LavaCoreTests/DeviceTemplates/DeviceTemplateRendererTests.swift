@@ -124,7 +124,7 @@ import Yams
 
     @Test("syntax errors and unsupported statements name the file and line")
     func syntaxErrors() {
-        #expect(Self.failure("a\nb\n{% if x %}\n") == TemplateError(file: "device.jinja2", line: 4, message: "unexpected end of template: expected 'elif' or 'else' or 'endif'"))
+        #expect(Self.failure("a\nb\n{% if x %}\n") == TemplateError(file: "device.jinja2", line: 3, message: "unexpected end of template: expected 'elif' or 'else' or 'endif'"))
         #expect(Self.failure("\n{{ (1 }}")?.line == 2)
         #expect(Self.failure("{% macro m() %}{% endmacro %}")?.message.hasPrefix("unsupported statement 'macro'") == true)
         #expect(Self.failure("{% block a %}{% endblock b %}")?.message == "'endblock b' closes block 'a'")
@@ -164,6 +164,29 @@ import Yams
         #expect(Self.failure("{% extends 'a' %}", templates: chain, limits: small)?.message == "the extends chain is longer than 3 templates")
         #expect(Self.failure("{% block a %}{{ self.a() }}{% endblock %}")?.message.hasPrefix("the template nests deeper than") == true)
         #expect(Self.failure("{{ 9223372036854775807 + 1 }}")?.message == "integer overflow in 9223372036854775807 + 1")
+    }
+
+    @Test("deeply nested input fails with an error, never by exhausting the stack")
+    func deepInput() {
+        let n = 20_000
+        let sources = [
+            "{{ " + String(repeating: "(", count: n) + "1" + String(repeating: ")", count: n) + " }}",
+            "{{ " + String(repeating: "[", count: n) + String(repeating: "]", count: n) + " }}",
+            "{{ " + String(repeating: "not ", count: n) + "1 }}",
+            "{{ " + String(repeating: "- ", count: n) + "1 }}",
+            "{{ x" + String(repeating: ".a", count: n) + " }}",
+            "{{ x" + String(repeating: "|d", count: n) + " }}",
+            "{{ 1" + String(repeating: " + 1", count: n) + " }}",
+            "{{ 1" + String(repeating: " ~ 1", count: n) + " }}",
+            String(repeating: "{% if 1 %}", count: n) + String(repeating: "{% endif %}", count: n),
+            String(repeating: "{% for i in [1] %}", count: n),
+        ]
+        for source in sources {
+            #expect(Self.failure(source)?.message.contains("deeper than 100 levels") == true, "\(source.prefix(30))")
+        }
+        // Values nest no deeper than expressions may, however often a set wraps them.
+        let wrapping = String(repeating: "{% set a = [a] %}", count: 200) + "{{ a }}"
+        #expect(Self.failure(wrapping)?.message == "the template nests lists or dictionaries deeper than 100 levels")
     }
 
     @Test("a job context from YAML becomes render globals")
