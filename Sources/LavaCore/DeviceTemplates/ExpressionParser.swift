@@ -41,27 +41,24 @@ extension TemplateParser {
     }
 
     mutating func parseOr() throws(TemplateError) -> Expr {
-        var expr = try parseAnd()
-        var chain = 0
-        defer { leave(chain) }
-        while isName("or") {
-            next()
-            try enter()
-            chain += 1
-            expr = .or(expr, try parseAnd())
-        }
-        return expr
+        try parseLogical("or", combine: Expr.or) { (parser: inout TemplateParser) throws(TemplateError) in try parser.parseAnd() }
     }
 
     mutating func parseAnd() throws(TemplateError) -> Expr {
-        var expr = try parseNot()
+        try parseLogical("and", combine: Expr.and) { (parser: inout TemplateParser) throws(TemplateError) in try parser.parseNot() }
+    }
+
+    /// `operand (keyword operand)*`, left-associative.
+    mutating func parseLogical(_ keyword: String, combine: (Expr, Expr) -> Expr,
+                               operand: (inout TemplateParser) throws(TemplateError) -> Expr) throws(TemplateError) -> Expr {
+        var expr = try operand(&self)
         var chain = 0
         defer { leave(chain) }
-        while isName("and") {
+        while isName(keyword) {
             next()
             try enter()
             chain += 1
-            expr = .and(expr, try parseNot())
+            expr = combine(expr, try operand(&self))
         }
         return expr
     }

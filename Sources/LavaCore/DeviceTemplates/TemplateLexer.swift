@@ -200,24 +200,14 @@ struct TemplateLexer {
             skipWhitespace()
             guard let scalar = at(0) else { throw fail("unexpected end of template: the tag opened on line \(tagLine) is not closed") }
             if brackets.isEmpty {
-                if block {
-                    for (literal, sign) in [("-%}", Unicode.Scalar("-")), ("+%}", "+"), ("%}", nil)] as [(String, Unicode.Scalar?)]
-                    where starts(with: literal, at: position) {
-                        let endLine = line
-                        advance(literal.unicodeScalars.count)
-                        tokens.append(Token(kind: .blockEnd, line: endLine))
-                        finishTag(sign: sign, trims: true)
-                        return
-                    }
-                } else {
-                    for (literal, sign) in [("-}}", Unicode.Scalar("-")), ("}}", nil)] as [(String, Unicode.Scalar?)]
-                    where starts(with: literal, at: position) {
-                        let endLine = line
-                        advance(literal.unicodeScalars.count)
-                        tokens.append(Token(kind: .variableEnd, line: endLine))
-                        finishTag(sign: sign, trims: false)
-                        return
-                    }
+                // `}}` inside brackets closes a dict literal, not the tag.
+                let ends: [(String, Unicode.Scalar?)] = block ? [("-%}", "-"), ("+%}", "+"), ("%}", nil)] : [("-}}", "-"), ("}}", nil)]
+                for (literal, sign) in ends where starts(with: literal, at: position) {
+                    let endLine = line
+                    advance(literal.unicodeScalars.count)
+                    tokens.append(Token(kind: block ? .blockEnd : .variableEnd, line: endLine))
+                    finishTag(sign: sign, trims: block)
+                    return
                 }
             }
             let tokenLine = line
