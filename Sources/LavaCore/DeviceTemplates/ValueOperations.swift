@@ -48,7 +48,10 @@ enum ValueOperations {
             guard x.count == y.count else { return false }
             for (p, q) in zip(x, y) where !(try equal(p, q, budget: budget)) { return false }
             return true
-        case (.dict(let x), .dict(let y)):
+        case (.view(.keys, let x), .view(.keys, let y)):
+            // Key views compare as sets; value views only by identity, so never here.
+            return x.count == y.count && x.keys.allSatisfy { y.value(for: $0) != nil }
+        case (.dict(let x), .dict(let y)), (.view(.items, let x), .view(.items, let y)):
             guard x.count == y.count else { return false }
             for (key, value) in x.pairs {
                 guard let other = y.value(for: key), try equal(value, other, budget: budget) else { return false }

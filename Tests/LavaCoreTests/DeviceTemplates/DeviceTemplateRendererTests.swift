@@ -63,6 +63,11 @@ import Yams
         #expect(try Self.render("{% extends 'b.jinja2' %}{% set y = 'c' %}{% block x %}C{{ super() }}{{ self.x2() }}{% endblock %}{% block x2 %}2{% endblock %}",
                                 templates: chain) == "<CBA2c>")
         #expect(Self.failure("{% block a %}{{ super() }}{% endblock %}")?.message == "there is no parent block called 'a'.")
+        // An error in a parent's block or top-level code names the parent and its line.
+        #expect(Self.failure("{% extends 'b.jinja2' %}", templates: ["b.jinja2": "x\n{% block a %}\n{{ u.v }}{% endblock %}"])?.description
+            == "b.jinja2:3: 'u' is undefined")
+        #expect(Self.failure("{% extends 'b.jinja2' %}\n{% block a %}\n\n{{ u.v }}{% endblock %}", templates: ["b.jinja2": "{% block a %}{% endblock %}"])?.description
+            == "device.jinja2:4: 'u' is undefined")
     }
 
     @Test("scoping: top-level sets (also in if) reach the parents, sets in blocks and loops stay there, loops restart each pass")
