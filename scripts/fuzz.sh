@@ -14,6 +14,8 @@
 #   version-policy  VersionPolicy(parsing:) and its round trip through its description
 #   docker-stream   the Docker engine's streams: LineSplitter, progress messages, events, and
 #                   the multiplexed log stream
+#   device-template DeviceTemplateRenderer on any device dictionary and template (NUL-separated):
+#                   it renders or fails with a TemplateError, within its limits, the same way twice
 #
 # Builds lava-fuzz once, in release with -sanitize=address and the fuzzer's coverage, in its own
 # scratch path .build-fuzz (the normal build's lava-fuzz, without LAVA_FUZZ, only replays files:

@@ -13,6 +13,7 @@ struct Harness: Sendable {
         TarListingHarness.harness,
         VersionPolicyHarness.harness,
         DockerStreamHarness.harness,
+        DeviceTemplateHarness.harness,
     ]
 }
 

@@ -1,0 +1,136 @@
+import Foundation
+import LavaCore
+import Testing
+
+/// Renders every device-type template of Debian's lava-server with a few device dictionaries,
+/// here and with Python's Jinja2 (render_device_types.py, /usr/bin/python3): the texts must be
+/// the same, and where Jinja2 fails the renderer must fail too. The templates come from
+/// LAVA_TEST_DEVICE_TYPES (scripts/lava-templates.sh extracts them; scripts/test.sh sets it).
+@Suite struct DeviceTypeDifferentialTests {
+    static let variable = "LAVA_TEST_DEVICE_TYPES"
+    static let directory = ProcessInfo.processInfo.environment[variable]
+    static let enabled = directory != nil || ProcessInfo.processInfo.environment["CI"] == "true"
+
+    @Test("every Debian device-type template renders as Python's Jinja2 renders it",
+          .enabled(if: enabled, "\(variable) is not set: run the tests through scripts/test.sh, which extracts Debian's device-type templates"))
+    func matchesJinja2() throws {
+        guard let directory = Self.directory else {
+            throw TestFailure("\(Self.variable) is not set: run the tests through scripts/test.sh, which extracts Debian's device-type templates")
+        }
+        let expected = try Self.pythonRenders(directory)
+        let renderer = DeviceTemplateRenderer(directories: [URL(fileURLWithPath: directory)])
+        let templates = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".jinja2") }.sorted()
+        #expect(templates.count > 300)
+        var matched = 0
+        var mismatches: [String] = []
+        for sample in expected.samples {
+            for template in templates {
+                let key = "\(sample.name)/\(template)"
+                guard let want = expected.results[key] else {
+                    mismatches.append("\(key): no result from Jinja2")
+                    continue
+                }
+                let source = sample.dictionary.replacingOccurrences(of: "{template}", with: template)
+                let got: Result<String, TemplateError> = Result { () throws(TemplateError) in
+                    try renderer.render(source, name: "\(sample.name).jinja2", variables: sample.globals)
+                }
+                switch (want, got) {
+                case (.error, .failure):
+                    matched += 1
+                case (.text(let a), .success(let b)):
+                    if a == b {
+                        matched += 1
+                        continue
+                    }
+                    mismatches.append("\(key): text differs at \(Self.firstDifference(a, b))")
+                case (.text, .failure(let error)):
+                    mismatches.append("\(key): Jinja2 renders it, here: \(error)")
+                case (.error(let message), .success):
+                    mismatches.append("\(key): Jinja2 fails (\(message)), here it renders")
+                }
+            }
+        }
+        let total = expected.samples.count * templates.count
+        print("DeviceTypeDifferentialTests: \(matched) of \(total) renders match Jinja2 \(expected.version)")
+        #expect(mismatches.isEmpty, "\(mismatches.count) of \(total) differ:\n\(mismatches.prefix(40).joined(separator: "\n"))")
+    }
+
+    static func firstDifference(_ a: String, _ b: String) -> String {
+        let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
+        var i = 0
+        while i < x.count, i < y.count, x[i] == y[i] { i += 1 }
+        let line = x.prefix(i).filter { $0 == "\n" }.count + 1
+        func around(_ s: [Unicode.Scalar]) -> String {
+            String(String.UnicodeScalarView(s[max(0, i - 40)..<min(s.count, i + 40)])).debugDescription
+        }
+        return "line \(line): Jinja2 \(around(x)) here \(around(y))"
+    }
+
+    enum Expected {
+        case text(String)
+        case error(String)
+    }
+
+    struct Sample {
+        let name: String
+        let dictionary: String
+        let globals: [String: TemplateValue]
+    }
+
+    struct PythonRenders {
+        let version: String
+        let samples: [Sample]
+        let results: [String: Expected]
+    }
+
+    static func pythonRenders(_ directory: String) throws -> PythonRenders {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("render_device_types.py")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [script.path, directory]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw TestFailure("render_device_types.py failed (status \(process.terminationStatus)); is python3-jinja2 installed?")
+        }
+        guard let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let samples = json["samples"] as? [[String: Any]], let results = json["results"] as? [String: [String: String]] else {
+            throw TestFailure("render_device_types.py printed no results")
+        }
+        return PythonRenders(
+            version: json["jinja2"] as? String ?? "?",
+            samples: try samples.map { sample in
+                var globals: [String: TemplateValue] = [:]
+                for (name, value) in sample["globals"] as? [String: Any] ?? [:] { globals[name] = try decode(value) }
+                return Sample(name: sample["name"] as? String ?? "?", dictionary: sample["dictionary"] as? String ?? "", globals: globals)
+            },
+            results: results.mapValues { $0["text"].map(Expected.text) ?? .error($0["error"] ?? "?") })
+    }
+
+    /// The script's [type, value] encoding, which keeps ints, floats and booleans apart.
+    static func decode(_ tagged: Any) throws -> TemplateValue {
+        guard let pair = tagged as? [Any], pair.count == 2, let type = pair[0] as? String else { throw TestFailure("bad value \(tagged)") }
+        switch type {
+        case "n": return .none
+        case "b": return .bool((pair[1] as? Bool) ?? false)
+        case "i": return .int((pair[1] as? Int) ?? 0)
+        case "f": return .double((pair[1] as? Double) ?? 0)
+        case "s": return .string((pair[1] as? String) ?? "")
+        case "l": return .list(try (pair[1] as? [Any] ?? []).map(decode))
+        case "d":
+            return .dictionary(try (pair[1] as? [[Any]] ?? []).map { entry in
+                guard entry.count == 2 else { throw TestFailure("bad entry \(entry)") }
+                return (try decode(entry[0]), try decode(entry[1]))
+            })
+        default: throw TestFailure("bad type \(type)")
+        }
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
