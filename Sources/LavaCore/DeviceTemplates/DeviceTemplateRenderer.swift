@@ -23,6 +23,12 @@ public struct DeviceTemplateRenderer: Sendable {
 
     /// Whether `name` is a template in the search path (false for a name that is no file name).
     public func templateExists(_ name: String) -> Bool {
-        (try? TemplateLoader(directories: directories, limits: limits).file(named: name)) != nil
+        // do/catch, not `try?`: Swift 6.3 miscompiles `try?` on this typed-throws call (a crash in
+        // the loop over the directories).
+        do {
+            return try TemplateLoader(directories: directories, limits: limits).file(named: name) != nil
+        } catch {
+            return false
+        }
     }
 }

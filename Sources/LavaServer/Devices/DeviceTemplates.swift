@@ -35,12 +35,13 @@ public struct DeviceTemplates: Sendable {
     /// What the job fetch sends as `device`. A device without a dictionary whose type has no
     /// template gets "", as before templates: lava-run then names what is missing.
     public func configuration(device: DeviceRecord, context: JobContext) throws(DeviceConfigurationError) -> String {
+        // Named as LAVA names a device's dictionary file.
+        let file = device.name + ".jinja2"
         if device.dictionary.isEmpty {
-            let template = device.deviceType + ".jinja2"
             guard hasTemplate(forType: device.deviceType) else { return "" }
-            return try rendering("{% extends '\(template)' %}", file: template, variables: context.variables)
+            return try rendering("{% extends '\(device.deviceType).jinja2' %}", file: file, variables: context.variables)
         }
-        return try rendering(device.dictionary, file: device.name + ".jinja2", variables: context.variables)
+        return try rendering(device.dictionary, file: file, variables: context.variables)
     }
 
     /// `dictionary` rendered as a job without context gets it, checked to be a YAML mapping.
