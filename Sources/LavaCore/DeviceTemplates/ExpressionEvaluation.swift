@@ -14,22 +14,13 @@ extension TemplateRender {
         case .tuple(let items):
             return .tuple(try collection(items, in: frame))
         case .dict(let pairs):
-            try budget.checkCount(pairs.count)
-            var dict = ValueDict()
-            for pair in pairs {
-                let key = try nestedValue(pair.key, in: frame)
-                try dict.set(key, try nestedValue(pair.value, in: frame))
-            }
-            return .dict(dict)
+            return try dictionary(pairs, in: frame)
         case .attribute(let base, let name):
             return try attribute(of: try evaluate(base, in: frame), name)
         case .item(let base, let key):
             return try item(of: try evaluate(base, in: frame), try evaluate(key, in: frame))
         case .call(let callee, let arguments):
-            let function = try evaluate(callee, in: frame)
-            let positional = try arguments.positional.map { (expr) throws(RenderFailure) in try evaluate(expr, in: frame) }
-            guard arguments.keywords.isEmpty else { throw RenderFailure("keyword arguments are only supported for filters") }
-            return try call(function, positional)
+            return try call(callee, arguments, in: frame)
         case .filter(let base, let filter):
             return try applyFilter(filter, to: try evaluate(base, in: frame), in: frame)
         case .test(let base, let name, let negated):
@@ -38,20 +29,9 @@ extension TemplateRender {
         case .not(let operand):
             return .bool(!(try evaluate(operand, in: frame).isTruthy))
         case .negate(let operand):
-            let value = try evaluate(operand, in: frame)
-            if let failure = ValueOperations.failUndefined(value) { throw failure }
-            switch ValueOperations.Number(value) {
-            case .int(let i)?:
-                guard i != Int.min else { throw RenderFailure("integer overflow in -(\(i))") }
-                return .int(-i)
-            case .double(let d)?: return .double(-d)
-            case nil: throw RenderFailure("bad operand type for unary -: '\(value.typeName)'")
-            }
+            return try negate(try evaluate(operand, in: frame))
         case .plus(let operand):
-            let value = try evaluate(operand, in: frame)
-            if let failure = ValueOperations.failUndefined(value) { throw failure }
-            guard let number = ValueOperations.Number(value) else { throw RenderFailure("bad operand type for unary +: '\(value.typeName)'") }
-            return number.value
+            return try plus(try evaluate(operand, in: frame))
         case .binary(let op, let left, let right):
             return try ValueOperations.binary(op, try evaluate(left, in: frame), try evaluate(right, in: frame), budget: budget)
         case .and(let left, let right):
@@ -61,21 +41,7 @@ extension TemplateRender {
             let value = try evaluate(left, in: frame)
             return value.isTruthy ? value : try evaluate(right, in: frame)
         case .compare(let first, let operations):
-            var left = try evaluate(first, in: frame)
-            for comparison in operations {
-                let op = comparison.op
-                let right = try evaluate(comparison.operand, in: frame)
-                let holds: Bool = switch op {
-                case .equal: try ValueOperations.equal(left, right, budget: budget)
-                case .notEqual: !(try ValueOperations.equal(left, right, budget: budget))
-                case .contains: try ValueOperations.contains(right, left, budget: budget)
-                case .notContains: !(try ValueOperations.contains(right, left, budget: budget))
-                default: try ValueOperations.compare(op, left, right, budget: budget)
-                }
-                guard holds else { return .bool(false) }
-                left = right
-            }
-            return .bool(true)
+            return try compare(first, operations, in: frame)
         case .conditional(let then, let test, let otherwise):
             if try evaluate(test, in: frame).isTruthy { return try evaluate(then, in: frame) }
             guard let otherwise else {
@@ -83,6 +49,62 @@ extension TemplateRender {
             }
             return try evaluate(otherwise, in: frame)
         }
+    }
+
+    // The cases of `evaluate` that need locals live in functions of their own, so that the
+    // recursive `evaluate` keeps a small stack frame.
+
+    private func dictionary(_ pairs: [DictEntry], in frame: Frame) throws(RenderFailure) -> Value {
+        try budget.checkCount(pairs.count)
+        var dict = ValueDict()
+        for pair in pairs {
+            let key = try nestedValue(pair.key, in: frame)
+            try dict.set(key, try nestedValue(pair.value, in: frame))
+        }
+        return .dict(dict)
+    }
+
+    private func call(_ callee: Expr, _ arguments: Arguments, in frame: Frame) throws(RenderFailure) -> Value {
+        let function = try evaluate(callee, in: frame)
+        var positional: [Value] = []
+        for expr in arguments.positional { positional.append(try evaluate(expr, in: frame)) }
+        guard arguments.keywords.isEmpty else { throw RenderFailure("keyword arguments are only supported for filters") }
+        return try call(function, positional)
+    }
+
+    private func negate(_ value: Value) throws(RenderFailure) -> Value {
+        if let failure = ValueOperations.failUndefined(value) { throw failure }
+        switch ValueOperations.Number(value) {
+        case .int(let i)?:
+            guard i != Int.min else { throw RenderFailure("integer overflow in -(\(i))") }
+            return .int(-i)
+        case .double(let d)?: return .double(-d)
+        case nil: throw RenderFailure("bad operand type for unary -: '\(value.typeName)'")
+        }
+    }
+
+    private func plus(_ value: Value) throws(RenderFailure) -> Value {
+        if let failure = ValueOperations.failUndefined(value) { throw failure }
+        guard let number = ValueOperations.Number(value) else { throw RenderFailure("bad operand type for unary +: '\(value.typeName)'") }
+        return number.value
+    }
+
+    /// Python's chained comparison: `a < b < c` is `a < b and b < c`, each operand evaluated once.
+    private func compare(_ first: Expr, _ operations: [Comparison], in frame: Frame) throws(RenderFailure) -> Value {
+        var left = try evaluate(first, in: frame)
+        for comparison in operations {
+            let right = try evaluate(comparison.operand, in: frame)
+            let holds: Bool = switch comparison.op {
+            case .equal: try ValueOperations.equal(left, right, budget: budget)
+            case .notEqual: !(try ValueOperations.equal(left, right, budget: budget))
+            case .contains: try ValueOperations.contains(right, left, budget: budget)
+            case .notContains: !(try ValueOperations.contains(right, left, budget: budget))
+            default: try ValueOperations.compare(comparison.op, left, right, budget: budget)
+            }
+            guard holds else { return .bool(false) }
+            left = right
+        }
+        return .bool(true)
     }
 
     private func collection(_ items: [Expr], in frame: Frame) throws(RenderFailure) -> [Value] {
