@@ -125,7 +125,7 @@ let package = Package(
             name: "lava-fuzz",
             dependencies: ["CLibFuzzer", "LavaCore", "LavaDispatcher", "DockerEngine", .product(name: "Yams", package: "Yams")]
         ),
-        .testTarget(name: "LavaCoreTests", dependencies: ["LavaCore"]),
+        .testTarget(name: "LavaCoreTests", dependencies: ["LavaCore", "LavaTestSupport"]),
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "LavaTestSupport"]),
         .testTarget(name: "DockerWorkerTests", dependencies: ["DockerWorker", "DockerEngine", "LavaTestSupport"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", "DockerEngine", "LavaTestSupport"]),

@@ -18,8 +18,8 @@ import Testing
         }
         let cases = [
             ("unknown template", try file("unknown.jinja2", "{% extends 'dockr.jinja2' %}\n"), "unknown.jinja2:1:", "dockr.jinja2"),
-            ("syntax error", try file("syntax.jinja2", "{% extends 'docker.jinja2' %}\n\n{% set docker_volumes = [ %}\n"), "syntax.jinja2:3:", ""),
-            ("not YAML", try file("yaml.jinja2", "{% extends 'docker.jinja2' %}\n{% set environment = '{unclosed' %}\n"), "its rendering is not valid YAML", ""),
+            ("syntax error", try file("syntax.jinja2", "{% extends 'docker.jinja2' %}\n\n{% set docker_volumes = [ %}\n"), "syntax.jinja2:3:", "unexpected"),
+            ("not YAML", try file("yaml.jinja2", "{% extends 'docker.jinja2' %}\n{% set environment = '{unclosed' %}\n"), "its rendering is not valid YAML", "line"),
         ]
         for (what, path, location, detail) in cases {
             let refused = try ServerProcess.run(["devices", "add", "docker-01", "--type", "docker", "--worker", "lab-1", "--dictionary", path] + storage)

@@ -23,12 +23,7 @@ public struct DeviceTemplateRenderer: Sendable {
 
     /// Whether `name` is a template in the search path (false for a name that is no file name).
     public func templateExists(_ name: String) -> Bool {
-        // do/catch, not `try?`: Swift 6.3 miscompiles `try?` on this typed-throws call (a crash in
-        // the loop over the directories).
-        do {
-            return try TemplateLoader(directories: directories, limits: limits).file(named: name) != nil
-        } catch {
-            return false
-        }
+        guard let component = try? PathComponent(name) else { return false }
+        return TemplateLoader(directories: directories, limits: limits).file(component) != nil
     }
 }

@@ -13,6 +13,11 @@ struct TemplateLoader {
         } catch {
             throw RenderFailure("template \(error)")
         }
+        return file(component)
+    }
+
+    /// The first directory's file named `component`.
+    func file(_ component: PathComponent) -> URL? {
         for directory in directories {
             let url = directory.appending(component)
             var isDirectory: ObjCBool = false

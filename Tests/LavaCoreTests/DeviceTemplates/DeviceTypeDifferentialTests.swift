@@ -1,26 +1,31 @@
 import Foundation
 import LavaCore
+import LavaTestSupport
 import Testing
 
-/// Renders every device-type template of Debian's lava-server with a few device dictionaries,
-/// here and with Python's Jinja2 (render_device_types.py, /usr/bin/python3): the texts must be
-/// the same, and where Jinja2 fails the renderer must fail too. The templates come from
-/// LAVA_TEST_DEVICE_TYPES (scripts/lava-templates.sh extracts them; scripts/test.sh sets it).
+/// Renders every device-type template with a few device dictionaries, here and with Python's
+/// Jinja2 (render_device_types.py, /usr/bin/python3): the texts must be the same, and where
+/// Jinja2 fails the renderer must fail too. Debian's lava-server templates come from
+/// LAVA_TEST_DEVICE_TYPES (`LavaTemplates`); ours are server/etc's, which LAVA's own server must
+/// render alike.
 @Suite struct DeviceTypeDifferentialTests {
-    static let variable = "LAVA_TEST_DEVICE_TYPES"
-    static let directory = ProcessInfo.processInfo.environment[variable]
-    static let enabled = directory != nil || ProcessInfo.processInfo.environment["CI"] == "true"
-
     @Test("every Debian device-type template renders as Python's Jinja2 renders it",
-          .enabled(if: enabled, "\(variable) is not set: run the tests through scripts/test.sh, which extracts Debian's device-type templates"))
-    func matchesJinja2() throws {
-        guard let directory = Self.directory else {
-            throw TestFailure("\(Self.variable) is not set: run the tests through scripts/test.sh, which extracts Debian's device-type templates")
-        }
+          .enabled(if: LavaTemplates.isAvailable, "needs \(LavaTemplates.variable): run the tests through scripts/test.sh"))
+    func debianTemplates() throws {
+        let directory = try #require(try LavaTemplates.directory())
+        #expect(try Self.compare(directory.path) > 300 * 5)
+    }
+
+    @Test("server/etc's device-type templates render as Python's Jinja2 renders them")
+    func ourTemplates() throws {
+        #expect(try Self.compare(PackageFiles.url("server/etc/device-types").path) == 2 * 5)
+    }
+
+    /// Compares every template of `directory` with every sample; returns how many renders matched.
+    static func compare(_ directory: String) throws -> Int {
         let expected = try Self.pythonRenders(directory)
         let renderer = DeviceTemplateRenderer(directories: [URL(fileURLWithPath: directory)])
         let templates = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".jinja2") }.sorted()
-        #expect(templates.count > 300)
         var matched = 0
         var mismatches: [String] = []
         for sample in expected.samples {
@@ -51,8 +56,9 @@ import Testing
             }
         }
         let total = expected.samples.count * templates.count
-        print("DeviceTypeDifferentialTests: \(matched) of \(total) renders match Jinja2 \(expected.version)")
+        print("DeviceTypeDifferentialTests: \(matched) of \(total) renders of \(directory) match Jinja2 \(expected.version)")
         #expect(mismatches.isEmpty, "\(mismatches.count) of \(total) differ:\n\(mismatches.prefix(40).joined(separator: "\n"))")
+        return matched
     }
 
     static func firstDifference(_ a: String, _ b: String) -> String {
@@ -128,9 +134,4 @@ import Testing
         default: throw TestFailure("bad type \(type)")
         }
     }
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

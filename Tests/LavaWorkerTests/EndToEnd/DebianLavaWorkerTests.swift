@@ -7,7 +7,7 @@ import Testing
 /// LAVA's own worker and dispatcher (Debian bookworm's lava-dispatcher 2023.01, installed by
 /// scripts/install-deps.sh) as the worker of our server at version 2023.01, running the README's
 /// first job on the docker device configurations our server renders.
-extension EndToEnd { @Suite struct LavaDispatcherTests {
+extension EndToEnd { @Suite struct DebianLavaWorkerTests {
     static let lavaWorker = URL(fileURLWithPath: "/usr/bin/lava-worker")
 
     /// server/examples/docker-job.yaml with its image taken from the engine (there is no registry
