@@ -58,8 +58,8 @@ kib() { awk -v f="$2" '$1 == f":" {print $2}' "/proc/$1/status"; }
 cpu() { awk -v hz="$(getconf CLK_TCK)" '{sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz}' "/proc/$1/stat"; }
 
 storage=(--data-dir "$data" --database "sqlite:$data/lava.sqlite3" --config-dir "$data/etc")
-mkdir -p "$data/etc/device-types"
-cp server/etc/device-types/docker.yaml "$data/etc/device-types/"
+mkdir -p "$data/etc"
+cp -r server/etc/device-types "$data/etc/"
 # A dispatcher prefix of its own, so that the DUT container (lava-<prefix>-<job id>-<level>) cannot
 # collide with one of another server's job 1 on the same engine.
 mkdir -p "$data/etc/dispatcher.d"
