@@ -19,20 +19,23 @@ public enum BuiltProgram {
         process.executableURL = executable
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        // Standard error goes to a file, not a second pipe: a program that fills the unread one
-        // (a build's progress on stderr) while the other is read to its end would never finish.
-        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("built-program-\(UUID().uuidString).stderr")
-        try Data().write(to: errorFile)
-        defer { try? FileManager.default.removeItem(at: errorFile) }
-        let errorHandle = try FileHandle(forWritingTo: errorFile)
-        defer { try? errorHandle.close() }
-        let output = Pipe()
+        // Both outputs go to files, not pipes: Foundation's Pipe can close a descriptor twice
+        // when processes end at high concurrency (swiftlang/swift#57827), and the second close
+        // hits whatever the test process opened since, a server's socket say.
+        let files = ["stdout", "stderr"].map {
+            FileManager.default.temporaryDirectory.appendingPathComponent("built-program-\(UUID().uuidString).\($0)")
+        }
+        defer { for file in files { try? FileManager.default.removeItem(at: file) } }
+        for file in files { try Data().write(to: file) }
+        let output = try FileHandle(forWritingTo: files[0])
+        defer { try? output.close() }
+        let error = try FileHandle(forWritingTo: files[1])
+        defer { try? error.close() }
         process.standardOutput = output
-        process.standardError = errorHandle
+        process.standardError = error
         try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let err = try Data(contentsOf: errorFile)
+        let (out, err) = (try Data(contentsOf: files[0]), try Data(contentsOf: files[1]))
         return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }
 }

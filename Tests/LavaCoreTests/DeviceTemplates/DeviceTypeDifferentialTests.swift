@@ -91,18 +91,11 @@ import Testing
 
     static func pythonRenders(_ directory: String) throws -> PythonRenders {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("render_device_types.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [script.path, directory]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestFailure("render_device_types.py failed (status \(process.terminationStatus)); is python3-jinja2 installed?")
+        let python = try BuiltProgram.run(URL(fileURLWithPath: "/usr/bin/python3"), [script.path, directory])
+        guard python.status == 0 else {
+            throw TestFailure("render_device_types.py failed (status \(python.status)); is python3-jinja2 installed? \(python.error)")
         }
-        guard let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+        guard let json = try JSONSerialization.jsonObject(with: Data(python.output.utf8)) as? [String: Any],
               let samples = json["samples"] as? [[String: Any]], let results = json["results"] as? [String: [String: String]] else {
             throw TestFailure("render_device_types.py printed no results")
         }
