@@ -1,10 +1,10 @@
 import Yams
 
 /// Small helpers around Yams shared by the log and job parsers.
-enum YAMLNodes {
+public enum YAMLNodes {
     /// The first line of a Yams error ("1:12: error: scanner: ..."): it carries the line and column
     /// while leaving out the snippet, which for a 100,000-character log line would swamp the message.
-    static func summary(of error: any Error) -> String {
+    public static func summary(of error: any Error) -> String {
         let text = String(describing: error)
         return text.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? text
     }

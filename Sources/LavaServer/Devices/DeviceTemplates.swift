@@ -57,7 +57,7 @@ public struct DeviceTemplates: Sendable {
         do {
             root = try UntrustedYAML.compose(text)
         } catch {
-            throw .notYAML(file: file, detail: String(describing: error).split(separator: "\n").first.map(String.init) ?? "")
+            throw .notYAML(file: file, detail: YAMLNodes.summary(of: error))
         }
         guard root?.mapping != nil else { throw .notMapping(file: file) }
         return text

@@ -44,18 +44,12 @@ struct DeviceDictionaryAPI: Sendable {
 
     /// LAVA reads `dictionary` from either kind of body (Django REST framework's parsers).
     private static func dictionaryField(_ request: Request) async throws -> String {
-        let limit = 1024 * 1024
+        struct Body: Decodable { var dictionary: String? }
         let value: String?
         if request.headers[.contentType]?.hasPrefix("application/json") == true {
-            let body = try await request.body.collect(upTo: limit)
-            struct Body: Decodable { var dictionary: String? }
-            do {
-                value = try JSONDecoder().decode(Body.self, from: Data(buffer: body)).dictionary
-            } catch {
-                throw APIError(.badRequest, "Invalid JSON body: \(error)")
-            }
+            value = try await DevicesAPI.decode(Body.self, request).dictionary
         } else {
-            value = try await FormBody.read(request, limit: limit)["dictionary"]
+            value = try await FormBody.read(request, limit: 1024 * 1024)["dictionary"]
         }
         guard let value else { throw APIError(.badRequest, "'dictionary' is required: the device dictionary's text") }
         return value

@@ -13,7 +13,7 @@ struct DevicesAPI: Sendable {
         }
         router.post("api/v0.2/devicetypes") { request, _ in
             _ = try await RESTAuth(server: server).requireAdmin(request)
-            let body = try await decode(DeviceTypeCreation.self, request)
+            let body = try await Self.decode(DeviceTypeCreation.self, request)
             try await Inventory(database: server.database).addDeviceType(body.name)
             return try JSONResponse.make(["name": body.name], status: .created)
         }
@@ -31,7 +31,7 @@ struct DevicesAPI: Sendable {
         }
         router.post("api/v0.2/devices") { request, _ in
             _ = try await RESTAuth(server: server).requireAdmin(request)
-            let body = try await decode(DeviceCreation.self, request)
+            let body = try await Self.decode(DeviceCreation.self, request)
             let health: DeviceHealth
             if let text = body.health {
                 guard let parsed = DeviceHealth(name: text) else {
@@ -48,7 +48,8 @@ struct DevicesAPI: Sendable {
         }
     }
 
-    func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+    /// A JSON body of at most 1 MiB.
+    static func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
         let body = try await request.body.collect(upTo: 1024 * 1024)
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer: body))
