@@ -1,9 +1,11 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Worker-side modules (LavaCore, Curl, LavaWorker, and later DockerEngine, Systemd, ...)
-// depend on Foundation, Yams and C libraries only, so the worker binaries stay free of SwiftNIO.
-// The server side (LavaServer, lava-server) carries Hummingbird, SQLKit and the drivers.
+// Worker-side modules (LavaCore, Curl, LavaClient, LavaWorker, LavaDispatcher, DockerEngine,
+// DockerWorker, Systemd) depend on Foundation, Yams, C libraries and NIO-free packages only
+// (swift-log, swift-argument-parser, swift-async-algorithms), so the worker binaries stay free
+// of SwiftNIO. The server side (LavaServer, lava-server) carries Hummingbird, SwiftNIO, SQLKit
+// and the drivers.
 let package = Package(
     name: "lava-swift",
     platforms: [.macOS(.v14)],
@@ -28,6 +30,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        // Named because LavaServer imports NIOCore, NIOPosix and NIOHTTPTypes itself (they come
+        // with Hummingbird anyway); no worker-side target may depend on them.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
     ],
     targets: [
         .target(
@@ -57,10 +63,13 @@ let package = Package(
             name: "Systemd",
             dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]
         ),
+        // The worker side of LAVA's HTTP protocol: what lava-worker, lava-run and lava-docker-worker
+        // ask the server, and the exit statuses between a worker and its supervisor.
+        .target(name: "LavaClient", dependencies: ["LavaCore", "Curl"]),
         .target(
             name: "LavaWorker",
             dependencies: [
-                "LavaCore", "Curl", "CSystemSQLite",
+                "LavaCore", "LavaClient", "Curl", "CSystemSQLite",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -69,26 +78,26 @@ let package = Package(
         .target(
             name: "LavaDispatcher",
             dependencies: [
-                "LavaCore", "LavaWorker", "DockerEngine", "Curl",
+                "LavaCore", "LavaClient", "LavaWorker", "DockerEngine", "Curl",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             ]
         ),
         .executableTarget(
             name: "lava-worker",
-            dependencies: ["LavaWorker", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["LavaWorker", "LavaClient", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(
             name: "DockerWorker",
-            dependencies: ["LavaCore", "LavaWorker", "DockerEngine", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["LavaCore", "LavaClient", "DockerEngine", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(
             name: "lava-docker-worker",
-            dependencies: ["DockerWorker", "Systemd", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["DockerWorker", "LavaClient", "LavaWorker", "Systemd", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "lava-run",
-            dependencies: ["LavaDispatcher", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["LavaDispatcher", "LavaClient", "LavaWorker", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(
             name: "LavaServer",
@@ -106,6 +115,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ]
         ),
         .executableTarget(
@@ -140,6 +152,7 @@ let package = Package(
             name: "LavaWorkerTests",
             dependencies: [
                 "LavaWorker",
+                "LavaClient",
                 "DockerEngine",
                 "LavaDispatcher",
                 "LavaServer",

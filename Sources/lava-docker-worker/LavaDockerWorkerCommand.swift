@@ -2,6 +2,7 @@ import ArgumentParser
 import DockerEngine
 import DockerWorker
 import Foundation
+import LavaClient
 import LavaCore
 import LavaWorker
 import Logging

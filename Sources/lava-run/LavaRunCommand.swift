@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LavaClient
 import LavaCore
 import LavaDispatcher
 import LavaWorker

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import LavaClient
 import LavaCore
 import LavaWorker
 import Logging
@@ -106,7 +107,7 @@ struct LavaWorkerCommand: AsyncParsableCommand {
         }
         let store = try LocalJobStore(workerDirectory: workerDirectory)
         let token = try await resolveToken(client: client, workerDirectory: workerDirectory, logger: logger)
-        let settings = WorkerSettings(name: identity.name, url: client.baseURL, workerDirectory: workerDirectory, pingInterval: interval,
+        let settings = WorkerSettings(name: identity.name, workerDirectory: workerDirectory, pingInterval: interval,
                                       jobLogInterval: jobLogInterval, exitOnVersionMismatch: exitOnVersionMismatch,
                                       waitJobs: waitJobs, debug: debug, lavaRun: try lavaRunPath(), caFile: caFile)
         let worker = Worker(settings: settings, client: client, token: token, store: store, logger: logger)

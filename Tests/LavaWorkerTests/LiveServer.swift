@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LavaClient
 import ServiceLifecycle
 import LavaCore
 @testable import LavaServer

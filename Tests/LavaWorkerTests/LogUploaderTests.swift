@@ -1,4 +1,5 @@
 import Foundation
+import LavaClient
 import LavaCore
 import LavaDispatcher
 import LavaServer

@@ -1,3 +1,4 @@
+import LavaClient
 import LavaWorker
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import LavaClient
 import LavaTestSupport
 import LavaWorker
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import LavaClient
 import LavaServer
 @testable import LavaWorker
 import Synchronization

@@ -1,6 +1,6 @@
 import Foundation
+import LavaClient
 import LavaCore
-import LavaWorker
 import Logging
 
 /// Asks the server its version (spec §2.6) until it answers, with a jittered back-off and a

@@ -1,6 +1,6 @@
 import DockerEngine
 import Foundation
-import LavaWorker
+import LavaClient
 import Logging
 
 /// lava-docker-worker's loop (spec §8.2): ask the server its version, run the worker container

@@ -1,5 +1,5 @@
 import DockerEngine
-import LavaWorker
+import LavaClient
 
 /// What stops the supervisor, each with the exit status `lava-docker-worker --help` documents and
 /// a one-line message that says what to do.

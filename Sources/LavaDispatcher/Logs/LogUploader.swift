@@ -1,5 +1,6 @@
 import AsyncAlgorithms
 import Foundation
+import LavaClient
 import LavaCore
 import LavaWorker
 import Synchronization

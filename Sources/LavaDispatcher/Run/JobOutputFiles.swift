@@ -1,4 +1,5 @@
 import Foundation
+import LavaCore
 import Yams
 
 /// The files lava-run leaves in `--output-dir` for lava-worker's FINISHED report (spec §3.5,
@@ -25,15 +26,10 @@ public struct JobOutputFiles: Sendable {
         write("description.yaml", (try? Yams.serialize(node: root)) ?? "")
     }
 
-    /// `{definition: lava, case: job, result: pass|fail[, error_msg, error_type]}`.
+    /// How the job ended (`result.yaml`).
     public func writeResult(_ error: JobError?) {
-        var pairs: [(Node, Node)] = [(Node("definition"), Node("lava")), (Node("case"), Node("job")),
-                                     (Node("result"), Node(error == nil ? "pass" : "fail"))]
-        if let error {
-            pairs.append((Node("error_msg"), Node(error.message, Tag(.str), .doubleQuoted)))
-            pairs.append((Node("error_type"), Node(error.kind.rawValue)))
-        }
-        write("result.yaml", (try? Yams.serialize(node: Node(pairs))) ?? "")
+        let result = JobResultFile(passed: error == nil, errorMessage: error?.message, errorType: error?.kind.rawValue)
+        write(JobResultFile.name, result.yaml)
     }
 
     private func write(_ name: String, _ text: String) {

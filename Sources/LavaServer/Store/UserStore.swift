@@ -17,10 +17,6 @@ enum UserStore {
         try await db.raw("SELECT name FROM users WHERE name = \(bind: name)").first() != nil
     }
 
-    static func setToken(_ db: any SQLDatabase, name: String, tokenHash: String) async throws {
-        try await db.raw("UPDATE users SET token_hash = \(bind: tokenHash) WHERE name = \(bind: name)").run()
-    }
-
     /// The user owning an API token. Looked up by the token's hash, then compared in constant time.
     static func find(_ db: any SQLDatabase, token: String) async throws -> UserRecord? {
         let hash = Token.hash(token)

@@ -1,6 +1,6 @@
 import Foundation
+import LavaClient
 import LavaCore
-import Yams
 
 /// A job's files on the worker, `<worker-dir>/tmp/<prefix><id>/` (spec §3.5): what the server
 /// sent, lava-run's output, and what is reported back at the end.
@@ -48,13 +48,9 @@ public struct JobDirectory: Sendable {
     /// The FINISHED report from lava-run's `result.yaml`, `stderr` and `description.yaml`
     /// (spec §4.3): a missing or unreadable result is a failure of type Bug.
     public func finishedReport() -> FinishedReport {
-        var passed = false
-        var errorType: String?
-        if let text = try? String(contentsOf: file("result.yaml"), encoding: .utf8),
-           let result = (try? UntrustedYAML.compose(text))?.mapping {
-            passed = result["result"]?.string == "pass"
-            errorType = result["error_type"]?.string
-        }
+        let result = (try? String(contentsOf: file(JobResultFile.name), encoding: .utf8)).flatMap(JobResultFile.init(yaml:))
+        let passed = result?.passed ?? false
+        let errorType = result?.errorType
         let errors = (try? String(contentsOf: file("stderr"), encoding: .utf8)) ?? ""
         let description = (try? String(contentsOf: file("description.yaml"), encoding: .utf8))?
             .replacingOccurrences(of: "\0", with: "\u{FFFD}") ?? ""

@@ -1,4 +1,5 @@
 import Foundation
+import LavaClient
 import LavaCore
 import Logging
 
@@ -232,10 +233,9 @@ public actor Worker {
     private static func note(_ message: String, in directory: JobDirectory, errorType: String = "Bug") {
         try? FileManager.default.createDirectory(at: directory.url, withIntermediateDirectories: true)
         try? (message + "\n").write(to: directory.file("stderr"), atomically: true, encoding: .utf8)
-        let result = "{definition: lava, case: job, result: fail, error_type: \(errorType)}\n"
-        try? result.write(to: directory.file("result.yaml"), atomically: true, encoding: .utf8)
+        let result = JobResultFile(passed: false, errorMessage: message, errorType: errorType)
+        try? result.yaml.write(to: directory.file(JobResultFile.name), atomically: true, encoding: .utf8)
     }
-
 
     private static func now() -> Int { Int(Date().timeIntervalSince1970) }
 }

@@ -3,8 +3,6 @@ import Foundation
 /// What lava-worker was told on its command line (spec §3.1), in the loop's terms.
 public struct WorkerSettings: Sendable {
     public var name: String
-    /// The server's base URL, passed on to lava-run.
-    public var url: String
     public var workerDirectory: URL
     public var pingInterval: Duration
     /// Seconds; passed to lava-run as `--job-log-interval`.
@@ -22,10 +20,9 @@ public struct WorkerSettings: Sendable {
     public var cancelRepeatAfter: Int = 60
     public var cancelKillAfter: Int = 120
 
-    public init(name: String, url: String, workerDirectory: URL, pingInterval: Duration = .seconds(20), jobLogInterval: Int = 5,
+    public init(name: String, workerDirectory: URL, pingInterval: Duration = .seconds(20), jobLogInterval: Int = 5,
                 exitOnVersionMismatch: Bool = false, waitJobs: Bool = false, debug: Bool = false, lavaRun: String, caFile: String? = nil) {
         self.name = name
-        self.url = url
         self.workerDirectory = workerDirectory
         self.pingInterval = pingInterval
         self.jobLogInterval = jobLogInterval

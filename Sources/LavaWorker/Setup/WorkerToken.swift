@@ -1,4 +1,5 @@
 import Foundation
+import LavaClient
 
 /// How lava-worker gets its token at start (spec §3.1): `--token` is written to the token file;
 /// else an existing token file is read; else the worker registers (with `--username` and a

@@ -1,6 +1,7 @@
 import Curl
 import DockerEngine
 import Foundation
+import LavaClient
 import LavaCore
 @testable import LavaServer
 import LavaTestSupport
