@@ -89,11 +89,20 @@ let package = Package(
         ),
         .target(
             name: "DockerWorker",
-            dependencies: ["LavaCore", "LavaClient", "DockerEngine", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "LavaCore", "LavaClient", "DockerEngine",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .executableTarget(
             name: "lava-docker-worker",
-            dependencies: ["DockerWorker", "LavaClient", "LavaWorker", "Systemd", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "DockerWorker", "LavaClient", "LavaWorker", "Systemd",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
         ),
         .executableTarget(
             name: "lava-run",

@@ -32,14 +32,15 @@ public struct LavaServerClient: Sendable {
         self.version = version
     }
 
-    /// `GET /api/v0.2/system/version/` (spec §2.6).
-    public func serverVersion() async throws(WorkerAPIError) -> String {
+    /// `GET /api/v0.2/system/version/` (spec §2.6), with the versions it accepts besides its own
+    /// when the server is ours.
+    public func serverVersion() async throws(WorkerAPIError) -> VersionResponse {
         let response = try await send(CurlRequest(.get, baseURL + "/api/v0.2/system/version/", headers: Self.accept))
         guard response.status == 200 else { throw Self.failure(response) }
         guard let answer = try? JSONDecoder().decode(VersionResponse.self, from: response.body) else {
             throw WorkerAPIError(status: response.status, message: "the answer has no 'version': is \(baseURL) a LAVA server?", transport: false)
         }
-        return answer.version
+        return answer
     }
 
     /// `POST /scheduler/internal/v1/workers/` (spec §2.1): the new worker's token.

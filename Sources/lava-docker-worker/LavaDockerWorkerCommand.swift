@@ -6,6 +6,7 @@ import LavaClient
 import LavaCore
 import LavaWorker
 import Logging
+import ServiceLifecycle
 import Systemd
 
 @main
@@ -170,14 +171,34 @@ struct Run: AsyncParsableCommand {
             throw .docker(error)
         }
         try await resolveToken(settings: settings, client: client, logger: logger)
-        let supervisor = Supervisor(settings: settings, client: client, docker: docker, logger: logger, status: SystemdStatus())
-        let signals = SignalWatch([SIGTERM, SIGINT]) { _ in supervisor.stop() }
-        let watchdog = Task { await ServerWatchdog(client: client).run() }
-        defer {
-            signals.cancel()
-            watchdog.cancel()
+        let status = SystemdStatus()
+        // systemd's watchdog hears of each answer of the server: ask at least that often.
+        let checkInterval = min(settings.versionCheckInterval, status.watchdogInterval ?? settings.versionCheckInterval)
+        let monitor = ServerVersionMonitor(client: client, interval: checkInterval, retryPause: settings.retryPause,
+                                           maximumRetryPause: settings.maximumRetryPause, logger: logger)
+        let supervisor = Supervisor(settings: settings, engine: docker, monitor: monitor, logger: logger, status: status)
+        var configuration = ServiceGroupConfiguration(
+            services: [
+                .init(service: StopEscalation()),
+                .init(service: monitor),
+                .init(service: supervisor, successTerminationBehavior: .gracefullyShutdownGroup,
+                      failureTerminationBehavior: .gracefullyShutdownGroup),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        )
+        // --stop-timeout: graceful shutdown (the worker finishes its jobs) escalates to
+        // cancellation (the worker is killed).
+        configuration.maximumGracefulShutdownDuration = settings.stopTimeout
+        do {
+            try await ServiceGroup(configuration: configuration).run()
+        } catch let error as SupervisorError {
+            throw error
+        } catch is StopEscalation.SecondSignal {
+            logger.info("stopped: the worker container was killed on a second signal")
+        } catch {
+            throw .setup("\(error)")
         }
-        try await supervisor.run()
     }
 
     /// The token the worker in the container reads from its token file (never its command line).

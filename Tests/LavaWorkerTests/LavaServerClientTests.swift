@@ -20,7 +20,7 @@ import Testing
     func jobLifecycle() async throws {
         try await LiveServer.run { live in
             let client = try LavaServerClient(url: live.url, agent: "lava-worker", version: "2026.11")
-            #expect(try await client.serverVersion() == "2026.11")
+            #expect(try await client.serverVersion().version == "2026.11")
             let token = try await client.register(name: "lab-1")
             #expect(token.count == 32)
             #expect(await client.ping(name: "lab-1", token: token) == .jobs(PingResponse()))

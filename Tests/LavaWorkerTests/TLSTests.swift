@@ -55,7 +55,7 @@ import Glibc
     func caFile() async throws {
         try await Self.withServer { caFile, url in
             let trusting = try LavaServerClient(url: url, agent: "lava-worker") { $0.caFile = caFile }
-            #expect(try await trusting.serverVersion() == "2026.11")
+            #expect(try await trusting.serverVersion().version == "2026.11")
 
             let system = try LavaServerClient(url: url, agent: "lava-worker")
             await #expect { try await system.serverVersion() } throws: { error in

@@ -6,30 +6,25 @@ import Logging
 /// when `--build-dir` holds a Dockerfile, customised on top of it (spec §8.4: its FROM lines
 /// replaced, so the base always matches the server).
 struct ImageProvider: Sendable {
-    let docker: DockerClient
+    let engine: any WorkerEngine
     let settings: SupervisorSettings
     let logger: Logger
     let status: any SupervisorStatus
 
-    /// The image to run: the pulled one, or its customised build.
-    func provide(_ image: String) async throws(SupervisorError) -> String {
-        try await pull(image)
-        return try await customise(image)
-    }
-
     func pull(_ image: String) async throws(SupervisorError) {
         do {
-            if try await docker.inspectImage(image) != nil { return }
+            if try await engine.inspectImage(image) != nil { return }
             status.status("pulling \(image)")
             logger.info("pulling \(image)")
-            try await docker.pullImage(image) { [logger] line in logger.debug("\(line)") }
+            try await engine.pullImage(image) { [logger] line in logger.debug("\(line)") }
             logger.info("pulled \(image)")
         } catch {
             throw .docker(error)
         }
     }
 
-    private func customise(_ image: String) async throws(SupervisorError) -> String {
+    /// The image to run: `image` itself, or its build from `--build-dir`'s Dockerfile.
+    func customise(_ image: String) async throws(SupervisorError) -> String {
         let directory = URL(fileURLWithPath: settings.buildDirectory, isDirectory: true)
         let dockerfile = directory.appendingPathComponent("Dockerfile")
         guard FileManager.default.fileExists(atPath: directory.path) else { return image }
@@ -47,11 +42,11 @@ struct ImageProvider: Sendable {
         }
         let customised = image + ".customized"
         // The last build's tag goes first, or each rebuild would leave an untagged image behind.
-        try? await docker.removeImage(customised)
+        try? await engine.removeImage(customised, force: false)
         status.status("building \(customised) from \(settings.buildDirectory)")
         logger.info("building \(customised) from \(dockerfile.path)")
         do {
-            try await docker.buildImage(contextDirectory: directory, tag: customised, dockerfile: "Dockerfile.lava",
+            try await engine.buildImage(contextDirectory: directory, tag: customised, dockerfile: "Dockerfile.lava",
                                         noCache: !settings.useCache) { [logger] line in
                 logger.info("build: \(line)")
             }
@@ -65,14 +60,14 @@ struct ImageProvider: Sendable {
     /// and the one before it (a downgrade then needs no pull). An image still in use stays.
     func removeOld(keeping current: String, _ previous: String?) async {
         let repository = Self.repository(of: current)
-        guard let images = try? await docker.listImages() else { return }
+        guard let images = try? await engine.listImages(labels: [:]) else { return }
         for image in images {
             let tags = image.repoTags.filter { Self.repository(of: $0) == repository }
             guard !tags.isEmpty, !image.repoTags.contains(where: { $0 == current || $0 == previous
                 || $0 == current + ".customized" || $0 == (previous ?? "") + ".customized" }) else { continue }
             for tag in tags {
                 do {
-                    try await docker.removeImage(tag)
+                    try await engine.removeImage(tag, force: false)
                     logger.info("removed the old worker image \(tag)")
                 } catch {
                     logger.debug("kept \(tag): \(error)")

@@ -3,7 +3,7 @@ import LavaClient
 
 /// What stops the supervisor, each with the exit status `lava-docker-worker --help` documents and
 /// a one-line message that says what to do.
-public enum SupervisorError: Error, Sendable, CustomStringConvertible {
+public enum SupervisorError: Error, Sendable, Equatable, CustomStringConvertible {
     case docker(DockerError)
     case notLAVA(url: String)
     case invalidURL(String)

@@ -16,6 +16,14 @@ public enum VersionPolicy: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The versions accepted besides the server's own, as `GET /api/v0.2/system/version/` lists
+    /// them; nil when there are none.
+    public func extraVersions(server: String) -> [String]? {
+        guard case .accept(let versions) = self else { return nil }
+        let extra = versions.filter { $0 != server }
+        return extra.isEmpty ? nil : extra
+    }
+
     /// Reads the admin setting: `exact`, or a comma-separated list of versions such as
     /// `2023.01, 2024.09`.
     public init(parsing setting: String) throws(VersionPolicyError) {

@@ -25,8 +25,23 @@ public struct LogUploadResponse: Codable, Sendable, Equatable {
 /// Answer to `GET /api/v0.2/system/version/` (spec §2.6).
 public struct VersionResponse: Codable, Sendable, Equatable {
     public var version: String
+    /// Beyond LAVA: the worker versions the server's version policy accepts besides its own,
+    /// sent only when there are any (so the answer is LAVA's own otherwise, and LAVA's clients
+    /// ignore the extra key). lava-docker-worker reads it to adopt a worker the server still takes.
+    public var acceptedWorkerVersions: [String]?
 
-    public init(version: String) {
+    enum CodingKeys: String, CodingKey {
+        case version
+        case acceptedWorkerVersions = "accepted_worker_versions"
+    }
+
+    public init(version: String, acceptedWorkerVersions: [String]? = nil) {
         self.version = version
+        self.acceptedWorkerVersions = acceptedWorkerVersions
+    }
+
+    /// The server's rule for a worker's ping: its own version, or one its policy lists.
+    public func accepts(worker: String) -> Bool {
+        worker == version || acceptedWorkerVersions?.contains(worker) == true
     }
 }

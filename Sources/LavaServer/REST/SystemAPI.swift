@@ -7,7 +7,10 @@ struct SystemAPI: Sendable {
 
     func addRoutes(to router: Router<LavaRequestContext>) {
         router.get("api/v0.2/system/version") { _, _ in
-            try JSONResponse.make(VersionResponse(version: server.configuration.version))
+            let version = server.configuration.version
+            // The cached policy, as each ping uses it; while the database is down, LAVA's answer alone.
+            let extra = (try? await server.versionPolicy.current())?.extraVersions(server: version)
+            return try JSONResponse.make(VersionResponse(version: version, acceptedWorkerVersions: extra))
         }
         router.get("api/v0.2/system/whoami") { request, _ in
             let user = try await RESTAuth(server: server).user(request)

@@ -2,8 +2,8 @@ import Synchronization
 
 /// The loop's sleep: ends when its time is up, or early when `ring` is called (a child ended, a
 /// stop was asked for). A ring while nobody sleeps is kept for the next sleep, so none is lost.
-final class Alarm: Sendable {
-    enum Reason: Sendable, Equatable {
+public final class Alarm: Sendable {
+    public enum Reason: Sendable, Equatable {
         case timeUp
         case rung
     }
@@ -16,7 +16,9 @@ final class Alarm: Sendable {
 
     private let state = Mutex(State())
 
-    func ring() {
+    public init() {}
+
+    public func ring() {
         let sleeper = state.withLock { state -> CheckedContinuation<Reason, Never>? in
             guard let sleeper = state.sleeper else {
                 state.pending = true
@@ -28,7 +30,7 @@ final class Alarm: Sendable {
         sleeper?.resume(returning: .rung)
     }
 
-    func sleep(for duration: Duration) async -> Reason {
+    public func sleep(for duration: Duration) async -> Reason {
         let generation = state.withLock { state -> Int? in
             if state.pending {
                 state.pending = false

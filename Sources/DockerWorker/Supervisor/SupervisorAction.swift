@@ -1,0 +1,48 @@
+import DockerEngine
+
+/// What the machine asks the supervisor to do; each answer comes back as a `SupervisorEvent`.
+public enum SupervisorAction: Sendable, Equatable {
+    case pingEngine
+    /// The monitor asks the server now rather than at its next check.
+    case askServer
+    case listContainers
+    /// → `imageReady` or `imageMissing`.
+    case getImage(version: String)
+    /// → `imageBuilt` (the base itself when there is nothing to customise) or `buildFailed`.
+    case build(base: String)
+    /// → `containerStarted` or `startFailed`.
+    case start(version: String, image: String)
+    /// Its output into the log until it exits → `containerExited`.
+    case follow(WorkerContainer)
+    case signal(id: String, WorkerSignal)
+    case remove(id: String)
+    /// The image of a version the worker will need, pulled ahead while the current one works.
+    case prefetch(version: String)
+    /// The images of this worker's repository but these two, removed (after an upgrade).
+    case removeOldImages(keeping: String, previous: String)
+    /// → `retryTimerFired` after this long.
+    case startRetryTimer(Duration)
+    case report(SupervisorReport)
+    /// The end (`stopped` or `failed` is the phase): what is still in flight is cancelled.
+    case finish
+}
+
+public enum WorkerSignal: String, Sendable, Equatable {
+    /// The worker finishes its jobs (--wait-jobs) and exits.
+    case terminate = "TERM"
+    case kill = "KILL"
+}
+
+/// What the supervisor says to the log and to systemd.
+public enum SupervisorReport: Sendable, Equatable {
+    /// The worker container runs (READY=1).
+    case ready
+    /// A line for the log and systemd's STATUS=.
+    case status(String)
+    /// The same as a warning.
+    case warning(String)
+    /// STOPPING=1.
+    case stopping
+    /// The server answered (WATCHDOG=1 under systemd).
+    case serverContact
+}

@@ -1,0 +1,257 @@
+import LavaClient
+import LavaCore
+
+/// The supervisor's life as one state and one transition (spec §8.2, and beyond LAVA): ask the
+/// server its version, get that version's image, run its worker container until it exits, and
+/// start again. Pure: no I/O, no clock; the `Supervisor` service performs the actions and feeds
+/// back the events, so every transition is tested without an engine.
+public struct SupervisorMachine: Sendable {
+    public struct Policy: Sendable {
+        /// The pause after the first failure; doubles up to `maximumRetryPause`.
+        public var retryPause: Duration
+        public var maximumRetryPause: Duration
+
+        public init(retryPause: Duration = .seconds(5), maximumRetryPause: Duration = .seconds(300)) {
+            self.retryPause = retryPause
+            self.maximumRetryPause = maximumRetryPause
+        }
+    }
+
+    public private(set) var phase: SupervisorPhase = .checkingEngine
+    /// The server's last answer.
+    public private(set) var server: VersionResponse?
+    /// Worker exits that were failures, in a row (a crash loop backs off).
+    public private(set) var crashes = 0
+    /// Versions whose image could not be had, in a row.
+    public private(set) var imageFailures = 0
+    public private(set) var stopRequests = 0
+    /// Containers started since this supervisor started (adopted ones not counted).
+    public private(set) var starts = 0
+    /// The image the last container was started from: kept, with the current one, after an upgrade.
+    private var previousImage: String?
+    /// The version pulled ahead while the worker runs, so it is pulled once.
+    private var prefetched: String?
+    /// After a worker's exit 75: whose version it was, to tell a real upgrade from an image
+    /// whose lava-worker is not the version of its tag.
+    private var mismatchOf: (version: String, image: String)?
+    private let policy: Policy
+
+    public init(policy: Policy = Policy()) {
+        self.policy = policy
+    }
+
+    /// The start: the engine is asked first.
+    public static let firstActions: [SupervisorAction] = [.pingEngine]
+
+    public var isFinished: Bool {
+        switch phase {
+        case .stopped, .failed: true
+        default: false
+        }
+    }
+
+    public mutating func handle(_ event: SupervisorEvent) -> [SupervisorAction] {
+        if case .stopRequested = event { return stop() }
+        if case .killRequested = event { return kill() }
+        switch (phase, event) {
+        case (.checkingEngine, .engineAnswered):
+            return ask()
+        case (.checkingEngine, .engineFailed(let error)):
+            return fail(.docker(error))
+
+        case (_, .serverAnswered(let answer)):
+            server = answer
+            return [.report(.serverContact)] + serverAnswered(answer)
+        case (.askingVersion, .serverUnreachable(let since, _, let next)):
+            return [.report(.status("server unreachable since \(since); next try in \(next.components.seconds) s"))]
+        case (_, .serverUnreachable):
+            return []
+        case (.askingVersion, .serverNotLAVA(let url)):
+            return fail(.notLAVA(url: url))
+        case (_, .serverNotLAVA):
+            return []
+
+        case (.inspecting(let answer), .containersFound(let containers)):
+            return inspect(containers, server: answer)
+
+        case (.gettingImage(let version), .imageReady(let image)):
+            imageFailures = 0
+            phase = .building(version: version, base: image)
+            return [.build(base: image)]
+        case (.gettingImage, .imageMissing(let version, let reason)):
+            imageFailures += 1
+            return pause("no worker image for \(version) yet (\(reason))", failures: imageFailures)
+        case (.building(let version, _), .imageBuilt(let image)):
+            phase = .starting(version: version, image: image)
+            return [.start(version: version, image: image)]
+        case (.building, .buildFailed(let detail)):
+            return fail(.buildFailed(detail))
+
+        case (.starting(_, let image), .containerStarted(let container)):
+            starts += 1
+            var actions = run(container)
+            if let previous = previousImage, previous != image { actions.append(.removeOldImages(keeping: image, previous: previous)) }
+            previousImage = image
+            return actions
+        case (.starting, .startFailed(let error)):
+            return fail(error)
+
+        case (.running(let container), .containerExited(let id, let status)) where id == container.id:
+            return exited(container, status: status)
+        case (.draining(let container, _), .containerExited(let id, _)) where id == container.id:
+            return [.remove(id: id)] + ask()
+
+        case (_, .unusable(let error)) where !isFinished:
+            return fail(error)
+
+        case (.pausing, .retryTimerFired):
+            return ask()
+
+        case (.stopping(nil), .containerStarted(let container)):
+            // A stop that came while the container was being created reaches it now.
+            phase = .stopping(container)
+            return [.follow(container), .signal(id: container.id, .terminate)]
+        case (.stopping(nil), .startFailed):
+            return finish()
+        case (.stopping(let container?), .containerExited(let id, _)) where id == container.id:
+            return [.remove(id: id)] + finish()
+
+        default:
+            // An answer to an action of an earlier phase (a stop cut it short): nothing to do.
+            return []
+        }
+    }
+
+    // MARK: - Steps
+
+    private mutating func ask() -> [SupervisorAction] {
+        phase = .askingVersion
+        return [.askServer]
+    }
+
+    private mutating func serverAnswered(_ answer: VersionResponse) -> [SupervisorAction] {
+        switch phase {
+        case .askingVersion:
+            if let mismatch = mismatchOf {
+                mismatchOf = nil
+                if answer.accepts(worker: mismatch.version) {
+                    // The server still takes that version, yet its worker said "mismatch".
+                    crashes += 1
+                    return pause("the worker of \(mismatch.version) exits for a version mismatch (\(crashes) in a row): does "
+                        + "\(mismatch.image) really hold lava-worker \(mismatch.version)? (--image)", failures: crashes)
+                }
+            }
+            phase = .inspecting(answer)
+            return [.listContainers]
+        case .running(let container), .draining(let container, _):
+            // While a worker works: its replacement's image is pulled ahead.
+            guard answer.version != container.version, answer.version != prefetched else { return [] }
+            prefetched = answer.version
+            if case .draining(let draining, _) = phase { phase = .draining(draining, next: answer.version) }
+            return [.report(.status("the server runs \(answer.version) now: pulling its image while the worker finishes its jobs")),
+                    .prefetch(version: answer.version)]
+        default:
+            return []
+        }
+    }
+
+    /// What this supervisor left running: one the server accepts is adopted (its jobs go on),
+    /// one it does not is left to drain first, since two workers of one name would each take the
+    /// other's jobs for lost. Stopped ones are removed.
+    private mutating func inspect(_ containers: [WorkerContainer], server answer: VersionResponse) -> [SupervisorAction] {
+        var actions = containers.filter { !$0.isRunning }.map { SupervisorAction.remove(id: $0.id) }
+        let running = containers.filter(\.isRunning)
+        if let stale = running.first(where: { !answer.accepts(worker: $0.version) }) {
+            phase = .draining(stale, next: answer.version)
+            prefetched = answer.version
+            actions += [.report(.status("the \(stale.version) worker finishes its jobs before \(answer.version) starts")),
+                        .follow(stale), .prefetch(version: answer.version)]
+            return actions
+        }
+        let adopted = running.first { $0.version == answer.version } ?? running.first
+        if let adopted {
+            actions.append(.report(.status("adopting the running worker container \(adopted.name) (\(adopted.version))")))
+            actions += run(adopted)
+            if adopted.version != answer.version {
+                prefetched = answer.version
+                actions.append(.prefetch(version: answer.version))
+            }
+            return actions
+        }
+        phase = .gettingImage(version: answer.version)
+        return actions + [.getImage(version: answer.version)]
+    }
+
+    private mutating func run(_ container: WorkerContainer) -> [SupervisorAction] {
+        phase = .running(container)
+        prefetched = nil
+        return [.follow(container), .report(.ready), .report(.status("running lava-worker \(container.version) in \(container.name)"))]
+    }
+
+    private mutating func exited(_ container: WorkerContainer, status: Int32) -> [SupervisorAction] {
+        let remove = SupervisorAction.remove(id: container.id)
+        switch WorkerExit(rawValue: status) {
+        case .versionMismatch:
+            // Ask whether the server really changed before starting again.
+            mismatchOf = (container.version, container.image)
+            return [remove, .report(.status("the worker exited (\(status)): asking the server's version again"))] + ask()
+        case .stopped:
+            crashes = 0
+            return [remove, .report(.status("the worker exited (0): asking the server's version again"))] + ask()
+        case .fatal, nil:
+            crashes += 1
+            return [remove] + pause("the worker exited with status \(status) (\(crashes) in a row)", failures: crashes)
+        }
+    }
+
+    /// Waits after the `failures`-th failure in a row, longer each time.
+    private mutating func pause(_ reason: String, failures: Int) -> [SupervisorAction] {
+        let delay = max(RetryDelay(ceiling: policy.maximumRetryPause).after(failures: failures + 2), policy.retryPause)
+        phase = .pausing(reason: reason)
+        return [.report(.warning("\(reason); trying again in \(delay.components.seconds) s")), .startRetryTimer(delay)]
+    }
+
+    /// SIGTERM or SIGINT (graceful shutdown): the worker gets SIGTERM and finishes its jobs
+    /// (`--wait-jobs`); without a worker the supervisor ends now (what is in flight is cancelled).
+    private mutating func stop() -> [SupervisorAction] {
+        guard !isFinished else { return [] }
+        stopRequests += 1
+        let first: [SupervisorAction] = stopRequests == 1 ? [.report(.stopping)] : []
+        switch phase {
+        case .running(let container), .draining(let container, _):
+            phase = .stopping(container)
+            return first + [.report(.status("stopping: SIGTERM to the worker container \(container.name), which finishes its jobs")),
+                            .signal(id: container.id, .terminate)]
+        case .starting:
+            phase = .stopping(nil)
+            return first + [.report(.status("stopping once the worker container is created"))]
+        case .stopping:
+            return first
+        default:
+            return first + finish()
+        }
+    }
+
+    /// A second SIGTERM, or `--stop-timeout` over (cancellation): the worker is killed and the
+    /// supervisor ends without waiting.
+    private mutating func kill() -> [SupervisorAction] {
+        guard !isFinished else { return [] }
+        switch phase {
+        case .running(let container), .draining(let container, _), .stopping(let container?):
+            phase = .stopped
+            return [.report(.status("killing the worker container \(container.name)")), .signal(id: container.id, .kill), .finish]
+        default:
+            return finish()
+        }
+    }
+
+    private mutating func finish() -> [SupervisorAction] {
+        phase = .stopped
+        return [.report(.status("stopped")), .finish]
+    }
+
+    private mutating func fail(_ error: SupervisorError) -> [SupervisorAction] {
+        phase = .failed(error)
+        return [.finish]
+    }
+}

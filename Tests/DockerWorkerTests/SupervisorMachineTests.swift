@@ -1,0 +1,345 @@
+import DockerEngine
+import DockerWorker
+import LavaCore
+import Testing
+
+/// Every transition of the supervisor's machine, without an engine or a server.
+@Suite struct SupervisorMachineTests {
+    static let old = "2026.11"
+    static let new = "2026.12"
+    static let oldWorker = WorkerContainer(id: "c-old", name: "lava-worker-2026.11-aaaaa", version: old, image: "w:2026.11")
+    static let newWorker = WorkerContainer(id: "c-new", name: "lava-worker-2026.12-bbbbb", version: new, image: "w:2026.12",
+                                           startedHere: true)
+
+    /// A machine that has asked the server its version.
+    static func asking() -> SupervisorMachine {
+        var machine = SupervisorMachine()
+        #expect(SupervisorMachine.firstActions == [.pingEngine])
+        #expect(machine.handle(.engineAnswered) == [.askServer])
+        #expect(machine.phase == .askingVersion)
+        return machine
+    }
+
+    /// A machine running `container`, started from its image at the server's version.
+    static func running(_ container: WorkerContainer = newWorker) -> SupervisorMachine {
+        var machine = asking()
+        _ = machine.handle(.serverAnswered(VersionResponse(version: container.version)))
+        _ = machine.handle(.containersFound([]))
+        _ = machine.handle(.imageReady(container.image))
+        _ = machine.handle(.imageBuilt(container.image))
+        _ = machine.handle(.containerStarted(container))
+        #expect(machine.phase == .running(container))
+        return machine
+    }
+
+    static func warnings(_ actions: [SupervisorAction]) -> [String] {
+        actions.compactMap { if case .report(.warning(let text)) = $0 { text } else { nil } }
+    }
+
+    static func retryDelay(_ actions: [SupervisorAction]) -> Duration? {
+        actions.lazy.compactMap { if case .startRetryTimer(let delay) = $0 { delay } else { nil } }.first
+    }
+
+    @Test("no engine: the supervisor fails with the engine's error")
+    func noEngine() {
+        var machine = SupervisorMachine()
+        #expect(machine.handle(.engineFailed(.socketMissing(path: "/x"))) == [.finish])
+        #expect(machine.phase == .failed(.docker(.socketMissing(path: "/x"))))
+        #expect(machine.isFinished)
+    }
+
+    @Test("first start: version, containers, image, build, start, run; the server's contact is reported each time")
+    func firstStart() {
+        var machine = Self.asking()
+        #expect(machine.handle(.serverAnswered(VersionResponse(version: Self.new))) == [.report(.serverContact), .listContainers])
+        #expect(machine.phase == .inspecting(VersionResponse(version: Self.new)))
+        #expect(machine.handle(.containersFound([])) == [.getImage(version: Self.new)])
+        #expect(machine.phase == .gettingImage(version: Self.new))
+        #expect(machine.handle(.imageReady("w:2026.12")) == [.build(base: "w:2026.12")])
+        #expect(machine.phase == .building(version: Self.new, base: "w:2026.12"))
+        #expect(machine.handle(.imageBuilt("w:2026.12.customized")) == [.start(version: Self.new, image: "w:2026.12.customized")])
+        #expect(machine.phase == .starting(version: Self.new, image: "w:2026.12.customized"))
+        let actions = machine.handle(.containerStarted(Self.newWorker))
+        #expect(actions.prefix(2) == [.follow(Self.newWorker), .report(.ready)])
+        #expect(!actions.contains { if case .removeOldImages = $0 { true } else { false } }, "no old image on a first start")
+        #expect(machine.phase == .running(Self.newWorker))
+        #expect(machine.starts == 1)
+    }
+
+    @Test("stopped containers are removed; a running one of the server's version is adopted, not started again")
+    func adoptsSameVersion() {
+        var machine = Self.asking()
+        _ = machine.handle(.serverAnswered(VersionResponse(version: Self.old)))
+        var dead = Self.newWorker
+        dead.isRunning = false
+        let actions = machine.handle(.containersFound([dead, Self.oldWorker]))
+        #expect(actions.first == .remove(id: dead.id))
+        #expect(actions.contains(.follow(Self.oldWorker)))
+        #expect(actions.contains(.report(.ready)))
+        #expect(!actions.contains { if case .prefetch = $0 { true } else { false } })
+        #expect(machine.phase == .running(Self.oldWorker))
+        #expect(machine.starts == 0)
+    }
+
+    @Test("a running worker of a version the server still accepts (version policy) is adopted, and the server's version pulled ahead")
+    func adoptsAcceptedVersion() {
+        var machine = Self.asking()
+        _ = machine.handle(.serverAnswered(VersionResponse(version: Self.new, acceptedWorkerVersions: [Self.old])))
+        let actions = machine.handle(.containersFound([Self.oldWorker]))
+        #expect(actions.contains(.follow(Self.oldWorker)))
+        #expect(actions.contains(.prefetch(version: Self.new)))
+        #expect(machine.phase == .running(Self.oldWorker))
+        // Its later exit for a mismatch (the policy changed) is an upgrade.
+        #expect(machine.handle(.containerExited(id: Self.oldWorker.id, status: 75)).last == .askServer)
+        _ = machine.handle(.serverAnswered(VersionResponse(version: Self.new)))
+        #expect(machine.phase == .inspecting(VersionResponse(version: Self.new)))
+        #expect(machine.crashes == 0)
+    }
+
+    @Test("with both an accepted and the server's own version running, the server's own is adopted")
+    func prefersOwnVersion() {
+        var machine = Self.asking()
+        _ = machine.handle(.serverAnswered(VersionResponse(version: Self.new, acceptedWorkerVersions: [Self.old])))
+        var own = Self.newWorker
+        own.startedHere = false
+        _ = machine.handle(.containersFound([Self.oldWorker, own]))
+        #expect(machine.phase == .running(own))
+    }
+
+    @Test("a running worker of a version the server refuses drains first; the new image is pulled meanwhile; then the version is asked again")
+    func drainsRefusedVersion() {
+        var machine = Self.asking()
+        _ = machine.handle(.serverAnswered(VersionResponse(version: Self.new)))
+        let actions = machine.handle(.containersFound([Self.oldWorker]))
+        #expect(actions.contains(.follow(Self.oldWorker)))
+        #expect(actions.contains(.prefetch(version: Self.new)))
+        #expect(!actions.contains(.report(.ready)))
+        #expect(machine.phase == .draining(Self.oldWorker, next: Self.new))
+        // The same news again pulls nothing more.
+        #expect(machine.handle(.serverAnswered(VersionResponse(version: Self.new))) == [.report(.serverContact)])
+        #expect(machine.handle(.containerExited(id: Self.oldWorker.id, status: 75)) == [.remove(id: Self.oldWorker.id), .askServer])
+        #expect(machine.phase == .askingVersion)
+    }
+
+    @Test("while draining, a newer server version is pulled ahead instead")
+    func drainingFollowsNews() {
+        var machine = Self.asking()
+        _ = machine.handle(.serverAnswered(VersionResponse(version: Self.new)))
+        _ = machine.handle(.containersFound([Self.oldWorker]))
+        let actions = machine.handle(.serverAnswered(VersionResponse(version: "2027.01")))
+        #expect(actions.contains(.prefetch(version: "2027.01")))
+        #expect(machine.phase == .draining(Self.oldWorker, next: "2027.01"))
+    }
+
+    @Test("while running, a new server version is pulled ahead once; the worker keeps running")
+    func prefetchWhileRunning() {
+        var machine = Self.running()
+        #expect(machine.handle(.serverAnswered(VersionResponse(version: Self.new))) == [.report(.serverContact)])
+        let actions = machine.handle(.serverAnswered(VersionResponse(version: "2027.01")))
+        #expect(actions.contains(.prefetch(version: "2027.01")))
+        #expect(machine.handle(.serverAnswered(VersionResponse(version: "2027.01"))) == [.report(.serverContact)])
+        #expect(machine.phase == .running(Self.newWorker))
+    }
+
+    @Test("exit 75 after a real upgrade: no crash, the new version starts, the previous image is kept and older ones removed")
+    func upgrade() {
+        var machine = Self.running(Self.oldWorker)
+        let exit = machine.handle(.containerExited(id: Self.oldWorker.id, status: 75))
+        #expect(exit.first == .remove(id: Self.oldWorker.id))
+        #expect(exit.last == .askServer)
+        #expect(machine.handle(.serverAnswered(VersionResponse(version: Self.new))).last == .listContainers)
+        _ = machine.handle(.containersFound([]))
+        _ = machine.handle(.imageReady("w:2026.12"))
+        _ = machine.handle(.imageBuilt("w:2026.12"))
+        let actions = machine.handle(.containerStarted(Self.newWorker))
+        #expect(actions.contains(.removeOldImages(keeping: "w:2026.12", previous: "w:2026.11")))
+        #expect(machine.crashes == 0)
+        #expect(machine.starts == 2)
+    }
+
+    @Test("exit 75 while the server still accepts that version: the image lies about its version; a growing pause, not a loop")
+    func lyingImage() {
+        var machine = Self.running(Self.oldWorker)
+        var delays: [Duration] = []
+        for round in 1 ... 3 {
+            _ = machine.handle(.containerExited(id: Self.oldWorker.id, status: 75))
+            let actions = machine.handle(.serverAnswered(VersionResponse(version: Self.old)))
+            #expect(Self.warnings(actions).first?.contains("really hold lava-worker 2026.11") == true)
+            #expect(machine.crashes == round)
+            guard case .pausing = machine.phase, let delay = Self.retryDelay(actions) else {
+                Issue.record("no pause after round \(round): \(machine.phase)")
+                return
+            }
+            delays.append(delay)
+            #expect(machine.handle(.retryTimerFired) == [.askServer])
+            _ = machine.handle(.serverAnswered(VersionResponse(version: Self.old)))
+            _ = machine.handle(.containersFound([]))
+            _ = machine.handle(.imageReady(Self.oldWorker.image))
+            _ = machine.handle(.imageBuilt(Self.oldWorker.image))
+            _ = machine.handle(.containerStarted(Self.oldWorker))
+        }
+        #expect(delays[0] < delays[1] && delays[1] < delays[2], "\(delays)")
+    }
+
+    @Test("a crash (status 1, or a signal's 137) pauses longer each time in a row; exit 0 resets the count")
+    func crashes() {
+        var machine = Self.running()
+        let first = machine.handle(.containerExited(id: Self.newWorker.id, status: 1))
+        #expect(first.first == .remove(id: Self.newWorker.id))
+        #expect(Self.warnings(first).first?.contains("status 1 (1 in a row)") == true)
+        #expect(machine.crashes == 1)
+        _ = machine.handle(.retryTimerFired)
+        _ = machine.handle(.serverAnswered(VersionResponse(version: Self.new)))
+        _ = machine.handle(.containersFound([]))
+        _ = machine.handle(.imageReady(Self.newWorker.image))
+        _ = machine.handle(.imageBuilt(Self.newWorker.image))
+        _ = machine.handle(.containerStarted(Self.newWorker))
+        _ = machine.handle(.containerExited(id: Self.newWorker.id, status: 137))
+        #expect(machine.crashes == 2)
+        _ = machine.handle(.retryTimerFired)
+        _ = machine.handle(.serverAnswered(VersionResponse(version: Self.new)))
+        _ = machine.handle(.containersFound([Self.newWorker]))
+        #expect(machine.handle(.containerExited(id: Self.newWorker.id, status: 0)).last == .askServer)
+        #expect(machine.crashes == 0)
+    }
+
+    @Test("an image not published yet: a growing pause, then the version is asked again; an image had resets the count")
+    func imageMissing() {
+        var machine = Self.asking()
+        _ = machine.handle(.serverAnswered(VersionResponse(version: Self.new)))
+        _ = machine.handle(.containersFound([]))
+        let actions = machine.handle(.imageMissing(version: Self.new, reason: "manifest unknown"))
+        #expect(Self.warnings(actions).first?.hasPrefix("no worker image for 2026.12 yet (manifest unknown)") == true)
+        #expect(machine.imageFailures == 1)
+        #expect(machine.handle(.retryTimerFired) == [.askServer])
+        _ = machine.handle(.serverAnswered(VersionResponse(version: Self.new)))
+        _ = machine.handle(.containersFound([]))
+        _ = machine.handle(.imageReady("w:2026.12"))
+        #expect(machine.imageFailures == 0)
+    }
+
+    @Test("what no retry mends ends the supervisor: a failed build, a failed start, no image name, a server that is not LAVA")
+    func fatal() {
+        var building = Self.asking()
+        _ = building.handle(.serverAnswered(VersionResponse(version: Self.new)))
+        _ = building.handle(.containersFound([]))
+        _ = building.handle(.imageReady("w"))
+        #expect(building.handle(.buildFailed("RUN false")) == [.finish])
+        #expect(building.phase == .failed(.buildFailed("RUN false")))
+
+        var starting = Self.asking()
+        _ = starting.handle(.serverAnswered(VersionResponse(version: Self.new)))
+        _ = starting.handle(.containersFound([]))
+        _ = starting.handle(.imageReady("w"))
+        _ = starting.handle(.imageBuilt("w"))
+        #expect(starting.handle(.startFailed(.setup("no dir"))) == [.finish])
+        #expect(starting.phase == .failed(.setup("no dir")))
+
+        var naming = Self.asking()
+        _ = naming.handle(.serverAnswered(VersionResponse(version: "2026.07.dev1")))
+        _ = naming.handle(.containersFound([]))
+        #expect(naming.handle(.unusable(.unsupportedArchitecture("riscv64"))) == [.finish])
+
+        var notLAVA = Self.asking()
+        #expect(notLAVA.handle(.serverNotLAVA(url: "http://x")) == [.finish])
+        #expect(notLAVA.phase == .failed(.notLAVA(url: "http://x")))
+        // Once running, a bad answer of the server is not a reason to leave the worker.
+        var running = Self.running()
+        #expect(running.handle(.serverNotLAVA(url: "http://x")) == [])
+        #expect(running.phase == .running(Self.newWorker))
+    }
+
+    @Test("server unreachable: said in the status while asking, ignored while the worker runs")
+    func unreachable() {
+        var machine = Self.asking()
+        let actions = machine.handle(.serverUnreachable(since: "2026-12-02T10:00:00", failures: 3, nextTry: .seconds(20)))
+        #expect(actions == [.report(.status("server unreachable since 2026-12-02T10:00:00; next try in 20 s"))])
+        #expect(machine.phase == .askingVersion)
+        var running = Self.running()
+        #expect(running.handle(.serverUnreachable(since: "x", failures: 1, nextTry: .seconds(5))) == [])
+    }
+
+    @Test("a stop while a worker runs: SIGTERM, it drains, its exit ends the supervisor; a kill then is SIGKILL at once")
+    func stopRunning() {
+        var machine = Self.running()
+        let stop = machine.handle(.stopRequested)
+        #expect(stop.first == .report(.stopping))
+        #expect(stop.last == .signal(id: Self.newWorker.id, .terminate))
+        #expect(machine.phase == .stopping(Self.newWorker))
+        // The server's news changes nothing now.
+        #expect(machine.handle(.serverAnswered(VersionResponse(version: "2027.01"))) == [.report(.serverContact)])
+        #expect(machine.handle(.containerExited(id: Self.newWorker.id, status: 0)).last == .finish)
+        #expect(machine.phase == .stopped)
+        #expect(machine.handle(.killRequested) == [])
+
+        var killed = Self.running()
+        _ = killed.handle(.stopRequested)
+        let kill = killed.handle(.killRequested)
+        #expect(kill.contains(.signal(id: Self.newWorker.id, .kill)))
+        #expect(kill.last == .finish)
+        #expect(killed.phase == .stopped)
+    }
+
+    @Test("a stop while draining another version's worker stops that one")
+    func stopDraining() {
+        var machine = Self.asking()
+        _ = machine.handle(.serverAnswered(VersionResponse(version: Self.new)))
+        _ = machine.handle(.containersFound([Self.oldWorker]))
+        #expect(machine.handle(.stopRequested).last == .signal(id: Self.oldWorker.id, .terminate))
+        #expect(machine.phase == .stopping(Self.oldWorker))
+    }
+
+    @Test("a stop while the container is being created reaches it once it exists; a failed start then just ends")
+    func stopStarting() {
+        var machine = Self.asking()
+        _ = machine.handle(.serverAnswered(VersionResponse(version: Self.new)))
+        _ = machine.handle(.containersFound([]))
+        _ = machine.handle(.imageReady("w"))
+        _ = machine.handle(.imageBuilt("w"))
+        _ = machine.handle(.stopRequested)
+        #expect(machine.phase == .stopping(nil))
+        #expect(machine.handle(.containerStarted(Self.newWorker)) == [.follow(Self.newWorker), .signal(id: Self.newWorker.id, .terminate)])
+        #expect(machine.phase == .stopping(Self.newWorker))
+
+        var failing = Self.asking()
+        _ = failing.handle(.serverAnswered(VersionResponse(version: Self.new)))
+        _ = failing.handle(.containersFound([]))
+        _ = failing.handle(.imageReady("w"))
+        _ = failing.handle(.imageBuilt("w"))
+        _ = failing.handle(.stopRequested)
+        #expect(failing.handle(.startFailed(.setup("x"))).last == .finish)
+        #expect(failing.phase == .stopped, "a stop is not a failure")
+    }
+
+    @Test("a stop with no worker (asking, pulling, building, pausing) ends at once; late answers are ignored")
+    func stopWithoutWorker() {
+        var asking = Self.asking()
+        #expect(asking.handle(.stopRequested) == [.report(.stopping), .report(.status("stopped")), .finish])
+        #expect(asking.phase == .stopped)
+        #expect(asking.handle(.serverAnswered(VersionResponse(version: Self.new))) == [.report(.serverContact)])
+        #expect(asking.phase == .stopped)
+
+        var pulling = Self.asking()
+        _ = pulling.handle(.serverAnswered(VersionResponse(version: Self.new)))
+        _ = pulling.handle(.containersFound([]))
+        _ = pulling.handle(.stopRequested)
+        #expect(pulling.handle(.imageReady("w")) == [])
+        #expect(pulling.phase == .stopped)
+
+        var pausing = Self.running()
+        _ = pausing.handle(.containerExited(id: Self.newWorker.id, status: 1))
+        _ = pausing.handle(.stopRequested)
+        #expect(pausing.handle(.retryTimerFired) == [])
+        #expect(pausing.phase == .stopped)
+    }
+
+    @Test("answers about another container, or to an earlier phase, change nothing")
+    func staleEvents() {
+        var machine = Self.running()
+        #expect(machine.handle(.containerExited(id: "someone-else", status: 1)) == [])
+        #expect(machine.handle(.imageReady("w")) == [])
+        #expect(machine.handle(.containersFound([])) == [])
+        #expect(machine.handle(.retryTimerFired) == [])
+        #expect(machine.phase == .running(Self.newWorker))
+    }
+}
