@@ -108,6 +108,9 @@ import Testing
                 let results = try #require(refused["results"] as? [[String: Any]])
                 #expect(results.first?["version_match"] as? Bool == false)
                 #expect(results.first?["state"] as? String == "Offline")
+                // The accept list is published for supervisors (LAVA's answer otherwise, above).
+                let version = try await client.rest(.get, "/api/v0.2/system/version/", token: nil)
+                #expect(version.text == #"{"accepted_worker_versions":["2026.10"],"version":"2026.11"}"#)
             }
         }
     }

@@ -148,7 +148,7 @@ public struct SupervisorMachine: Sendable {
             guard answer.version != container.version, answer.version != prefetched else { return [] }
             prefetched = answer.version
             if case .draining(let draining, _) = phase { phase = .draining(draining, next: answer.version) }
-            return [.report(.status("the server runs \(answer.version) now: pulling its image while the worker finishes its jobs")),
+            return [.report(.status("the server runs \(answer.version) now; the worker of \(container.version) goes on")),
                     .prefetch(version: answer.version)]
         default:
             return []
@@ -164,7 +164,8 @@ public struct SupervisorMachine: Sendable {
         if let stale = running.first(where: { !answer.accepts(worker: $0.version) }) {
             phase = .draining(stale, next: answer.version)
             prefetched = answer.version
-            actions += [.report(.status("the \(stale.version) worker finishes its jobs before \(answer.version) starts")),
+            actions += [.report(.status("the worker container \(stale.name) runs \(stale.version), which the server no longer "
+                            + "accepts: letting it finish its jobs before \(answer.version) starts")),
                         .follow(stale), .prefetch(version: answer.version)]
             return actions
         }

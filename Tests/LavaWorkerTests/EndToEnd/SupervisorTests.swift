@@ -273,6 +273,59 @@ extension EndToEnd { @Suite struct SupervisorTests {
         }
     }
 
+    @Test("restarted while the server accepts the old version too (version policy): the old worker is adopted, not drained; dropped from the policy, it makes way for the new one")
+    func adoptAccepted() async throws {
+        try await Self.run { lab, repository in
+            try await WorkerImage.build(version: Self.new, tag: "\(repository):\(Self.new)")
+            let first = try Self.supervisor(lab, repository: repository)
+            let old = try await lab.serve(version: Self.old) { live in
+                try await Self.online(Self.old, on: live, log: first.log)
+                first.signal(SIGKILL)
+                _ = try await first.exitStatus(within: 10)
+                return try await Self.workerContainers().map(\.id)
+            }
+            try await lab.serve(version: Self.new) { live in
+                try await live.inventory.setVersionPolicy(.accept([Self.old]))
+                let second = try Self.supervisor(lab, repository: repository)
+                for _ in 0..<300 where !second.log.contains("adopting the running worker container") {
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+                #expect(second.log.contains("adopting the running worker container"), "\(second.log)")
+                try await Self.online(Self.old, on: live, log: second.log)
+                // Adopted: it takes jobs at the old version.
+                let id = try await lab.submit(JobLifecycleTests.ticking(2), to: live)
+                let done = try await lab.wait(for: id, on: live, worker: second) { $0.state == .finished }
+                #expect(done.health == .complete)
+                #expect(try await Self.workerContainers().filter { $0.state == "running" }.map(\.id) == old)
+                #expect(!second.log.contains("letting it finish its jobs"))
+
+                try await live.inventory.setVersionPolicy(.exact)
+                try await Self.online(Self.new, on: live, log: second.log)
+                #expect(!second.log.contains("really hold lava-worker"), "an upgrade taken for a lying image")
+            }
+        }
+    }
+
+    @Test("a second SIGTERM while the worker finishes its jobs kills it at once; the supervisor exits 0")
+    func secondSignal() async throws {
+        try await Self.run { lab, repository in
+            let supervisor = try Self.supervisor(lab, repository: repository)
+            try await lab.serve(version: Self.old) { live in
+                try await Self.online(Self.old, on: live, log: supervisor.log)
+                let id = try await lab.submit(JobLifecycleTests.ticking(600, pause: "1"), to: live)
+                try await lab.wait(for: id, on: live, logContaining: "tick 2")
+                supervisor.signal(SIGTERM)
+                for _ in 0..<100 where !supervisor.log.contains("SIGTERM to the worker container") {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                supervisor.signal(SIGTERM)
+                #expect(try await supervisor.exitStatus(within: 30) == 0)
+                #expect(supervisor.log.contains("SIGKILL to the worker container"), "\(supervisor.log)")
+                #expect(try await Self.workerContainers().allSatisfy { $0.state != "running" })
+            }
+        }
+    }
+
     @Test("SIGTERM with --stop-timeout: a worker still busy when it runs out is killed, and the supervisor exits 0")
     func stopTimeout() async throws {
         try await Self.run { lab, repository in
