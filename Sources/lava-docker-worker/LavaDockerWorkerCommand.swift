@@ -27,12 +27,14 @@ struct Run: AsyncParsableCommand {
             customised from --build-dir/Dockerfile when there is one), and runs lava-worker in a privileged, \
             host-networked container started through the Docker engine's socket. When the server is upgraded the \
             worker finishes its jobs and exits, and the image of the new version is started: the upgrade needs no \
-            one on the host. A running worker container is adopted after a restart of this program. A server that \
+            one on the host. A running worker container of a version the server accepts is adopted after a restart of \
+            this program; one of a version it refuses finishes its jobs first. A server that \
             does not answer, an image not published yet and a worker that crashes are retried with a growing pause \
             (the log and systemd's status say why), not exits.
 
             Exit status:
-              0   stopped by SIGTERM or SIGINT, after the worker finished its jobs
+              0   stopped by SIGTERM or SIGINT, after the worker finished its jobs (or killed it on a
+                  second signal or after --stop-timeout)
               64  bad command line or URL, a server that is not LAVA, an unknown machine
               65  the customised image from --build-dir does not build
               69  no Docker engine at --docker-socket
@@ -89,10 +91,10 @@ struct Run: AsyncParsableCommand {
     @Option(name: .customLong("docker-socket"), help: "The Docker engine's socket.")
     var dockerSocket: String = "/var/run/docker.sock"
 
-    @Option(name: .customLong("version-check-interval"), help: "Seconds between asking the server's version while the worker runs (a new version's image is pulled ahead).")
+    @Option(name: .customLong("version-check-interval"), help: "Seconds between asking the server's version (a new version's image is pulled ahead); shorter under a systemd watchdog.")
     var versionCheckInterval: Int = 60
 
-    @Option(name: .customLong("stop-timeout"), help: "Seconds the worker may take to finish its jobs after SIGTERM before it is killed (default: wait).")
+    @Option(name: .customLong("stop-timeout"), help: "Seconds the worker may take to finish its jobs after SIGTERM before it is killed (default: wait; a second SIGTERM kills at once).")
     var stopTimeout: Int?
 
     func validate() throws {

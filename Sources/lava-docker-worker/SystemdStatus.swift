@@ -1,3 +1,4 @@
+import Dispatch
 import DockerWorker
 import Systemd
 
@@ -5,14 +6,22 @@ import Systemd
 /// STATUS= with what it is doing, STOPPING=1, and WATCHDOG=1 at each answer of the server, so
 /// a supervisor cut off from its server is restarted by systemd (and adopts its container).
 /// Without NOTIFY_SOCKET every call does nothing.
+///
+/// Sent in order from a queue of their own: sd_notify blocks while the receiver's queue is
+/// full (net.unix.max_dgram_qlen, 10 by default), and the supervisor's loop must not wait on it.
 struct SystemdStatus: SupervisorStatus {
     let notifier = ServiceNotifier()
+    private let queue = DispatchQueue(label: "lava.systemd.notify")
 
-    func ready() { notifier.ready() }
-    func status(_ text: String) { notifier.status(text) }
-    func stopping() { notifier.stopping() }
-    func serverContact() { if watchdogInterval != nil { notifier.watchdog() } }
+    func ready() { send { $0.ready() } }
+    func status(_ text: String) { send { $0.status(text) } }
+    func stopping() { send { $0.stopping() } }
+    func serverContact() { if watchdogInterval != nil { send { $0.watchdog() } } }
 
     /// Half the unit's WatchdogSec=, nil without a watchdog.
     var watchdogInterval: Duration? { notifier.watchdogInterval }
+
+    private func send(_ message: @escaping @Sendable (ServiceNotifier) -> Void) {
+        queue.async { [notifier] in message(notifier) }
+    }
 }

@@ -20,13 +20,19 @@ import Testing
         return machine
     }
 
+    /// Answers from the server (at `version`), the engine (no container) and the image, up to the start.
+    static func prepare(_ machine: inout SupervisorMachine, version: String, image: String) {
+        _ = machine.handle(.serverAnswered(VersionResponse(version: version)))
+        _ = machine.handle(.containersFound([]))
+        _ = machine.handle(.imageReady(image))
+        _ = machine.handle(.imageBuilt(image))
+        #expect(machine.phase == .starting(version: version, image: image))
+    }
+
     /// A machine running `container`, started from its image at the server's version.
     static func running(_ container: WorkerContainer = newWorker) -> SupervisorMachine {
         var machine = asking()
-        _ = machine.handle(.serverAnswered(VersionResponse(version: container.version)))
-        _ = machine.handle(.containersFound([]))
-        _ = machine.handle(.imageReady(container.image))
-        _ = machine.handle(.imageBuilt(container.image))
+        prepare(&machine, version: container.version, image: container.image)
         _ = machine.handle(.containerStarted(container))
         #expect(machine.phase == .running(container))
         return machine
@@ -172,10 +178,7 @@ import Testing
             }
             delays.append(delay)
             #expect(machine.handle(.retryTimerFired) == [.askServer])
-            _ = machine.handle(.serverAnswered(VersionResponse(version: Self.old)))
-            _ = machine.handle(.containersFound([]))
-            _ = machine.handle(.imageReady(Self.oldWorker.image))
-            _ = machine.handle(.imageBuilt(Self.oldWorker.image))
+            Self.prepare(&machine, version: Self.old, image: Self.oldWorker.image)
             _ = machine.handle(.containerStarted(Self.oldWorker))
         }
         #expect(delays[0] < delays[1] && delays[1] < delays[2], "\(delays)")
@@ -189,10 +192,7 @@ import Testing
         #expect(Self.warnings(first).first?.contains("status 1 (1 in a row)") == true)
         #expect(machine.crashes == 1)
         _ = machine.handle(.retryTimerFired)
-        _ = machine.handle(.serverAnswered(VersionResponse(version: Self.new)))
-        _ = machine.handle(.containersFound([]))
-        _ = machine.handle(.imageReady(Self.newWorker.image))
-        _ = machine.handle(.imageBuilt(Self.newWorker.image))
+        Self.prepare(&machine, version: Self.new, image: Self.newWorker.image)
         _ = machine.handle(.containerStarted(Self.newWorker))
         _ = machine.handle(.containerExited(id: Self.newWorker.id, status: 137))
         #expect(machine.crashes == 2)
@@ -228,10 +228,7 @@ import Testing
         #expect(building.phase == .failed(.buildFailed("RUN false")))
 
         var starting = Self.asking()
-        _ = starting.handle(.serverAnswered(VersionResponse(version: Self.new)))
-        _ = starting.handle(.containersFound([]))
-        _ = starting.handle(.imageReady("w"))
-        _ = starting.handle(.imageBuilt("w"))
+        Self.prepare(&starting, version: Self.new, image: "w")
         #expect(starting.handle(.startFailed(.setup("no dir"))) == [.finish])
         #expect(starting.phase == .failed(.setup("no dir")))
 
@@ -292,20 +289,14 @@ import Testing
     @Test("a stop while the container is being created reaches it once it exists; a failed start then just ends")
     func stopStarting() {
         var machine = Self.asking()
-        _ = machine.handle(.serverAnswered(VersionResponse(version: Self.new)))
-        _ = machine.handle(.containersFound([]))
-        _ = machine.handle(.imageReady("w"))
-        _ = machine.handle(.imageBuilt("w"))
+        Self.prepare(&machine, version: Self.new, image: "w")
         _ = machine.handle(.stopRequested)
         #expect(machine.phase == .stopping(nil))
         #expect(machine.handle(.containerStarted(Self.newWorker)) == [.follow(Self.newWorker), .signal(id: Self.newWorker.id, .terminate)])
         #expect(machine.phase == .stopping(Self.newWorker))
 
         var failing = Self.asking()
-        _ = failing.handle(.serverAnswered(VersionResponse(version: Self.new)))
-        _ = failing.handle(.containersFound([]))
-        _ = failing.handle(.imageReady("w"))
-        _ = failing.handle(.imageBuilt("w"))
+        Self.prepare(&failing, version: Self.new, image: "w")
         _ = failing.handle(.stopRequested)
         #expect(failing.handle(.startFailed(.setup("x"))).last == .finish)
         #expect(failing.phase == .stopped, "a stop is not a failure")

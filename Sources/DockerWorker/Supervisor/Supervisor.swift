@@ -46,8 +46,12 @@ public struct Supervisor: Service {
                 perform(SupervisorMachine.firstActions, machine: machine, group: &group, input: input)
                 for await event in events {
                     let actions = machine.handle(event)
+                    if machine.isFinished {
+                        // The last actions (the container removed) complete before the rest is cancelled.
+                        await finalActions(actions)
+                        break
+                    }
                     perform(actions, machine: machine, group: &group, input: input)
-                    if machine.isFinished { break }
                 }
                 group.cancelAll()
             }
@@ -72,8 +76,6 @@ public struct Supervisor: Service {
                 self.report(report)
             case .askServer:
                 monitor.askNow()
-            case .finish:
-                input.finish()
             default:
                 group.addTask { if let event = await execute(action) { input.yield(event) } }
             }

@@ -205,9 +205,10 @@ public struct SupervisorMachine: Sendable {
         }
     }
 
-    /// Waits after the `failures`-th failure in a row, longer each time.
+    /// Waits after the `failures`-th failure in a row, twice as long each time. Without jitter (the
+    /// machine stays deterministic): one host's crash loop does not need spreading.
     private mutating func pause(_ reason: String, failures: Int) -> [SupervisorAction] {
-        let delay = max(RetryDelay(ceiling: policy.maximumRetryPause).after(failures: failures + 2), policy.retryPause)
+        let delay = max(RetryDelay(ceiling: policy.maximumRetryPause).after(failures: failures + 2, random: 1), policy.retryPause)
         phase = .pausing(reason: reason)
         return [.report(.warning("\(reason); trying again in \(delay.components.seconds) s")), .startRetryTimer(delay)]
     }
@@ -240,7 +241,8 @@ public struct SupervisorMachine: Sendable {
         switch phase {
         case .running(let container), .draining(let container, _), .stopping(let container?):
             phase = .stopped
-            return [.report(.status("killing the worker container \(container.name)")), .signal(id: container.id, .kill), .finish]
+            return [.report(.status("killing the worker container \(container.name)")), .signal(id: container.id, .kill),
+                    .remove(id: container.id), .finish]
         default:
             return finish()
         }
