@@ -12,7 +12,7 @@ PACKAGES=(
   postgresql             # test/bench database (scripts/postgres.sh); brings psql, pg_ctl, initdb
   wrk                    # HTTP benchmarks (bench/*.lua)
   procps                 # pgrep/pkill/ps used by scripts
-  util-linux             # runuser (postgres.sh runs initdb/pg_ctl as the postgres user)
+  util-linux             # runuser (postgres.sh runs initdb/pg_ctl as the postgres user); unshare (NameLookupTests)
   libsqlite3-dev         # the worker's job database (system SQLite)
   git                    # lava-run fetches git test definitions
   xz-utils               # lava-run: tar.xz test definitions

@@ -40,7 +40,8 @@ struct Run: AsyncParsableCommand {
               69  no Docker engine at --docker-socket
               70  the Docker engine refused a request
               77  permission denied on --docker-socket
-              78  the worker directory or token file cannot be written
+              78  the worker directory or token file cannot be written, or the
+                  host's FQDN is not a valid worker name (give --name)
             """
     )
 
@@ -145,7 +146,15 @@ struct Run: AsyncParsableCommand {
     private func supervise(logger: Logger) async throws(SupervisorError) {
         let url = url ?? "http://localhost:8000/"
         let directory = URL(fileURLWithPath: workerDir).standardizedFileURL.path
-        var settings = SupervisorSettings(url: url, name: identity.name, hostName: HostName.fullyQualified(), workerDirectory: directory,
+        // One lookup of this host's FQDN, for the container's hostname and the default name.
+        let hostName = HostName.fullyQualified()
+        let name: String
+        do {
+            name = try identity.workerName { hostName }
+        } catch {
+            throw .setup(error.description)
+        }
+        var settings = SupervisorSettings(url: url, name: name, hostName: hostName, workerDirectory: directory,
                                           tokenFile: identity.tokenFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
                                           buildDirectory: buildDir)
         settings.useCache = useCache

@@ -98,6 +98,7 @@ struct LavaWorkerCommand: AsyncParsableCommand {
     }
 
     private func serve(logger: Logger) async throws -> WorkerExit {
+        let name = try identity.workerName()
         let workerDirectory = URL(fileURLWithPath: workerDir, isDirectory: true)
         let interval = Duration.seconds(pingInterval)
         let client = try LavaServerClient(url: url, agent: "lava-worker") { configuration in
@@ -106,8 +107,8 @@ struct LavaWorkerCommand: AsyncParsableCommand {
             configuration.caFile = caFile
         }
         let store = try LocalJobStore(workerDirectory: workerDirectory)
-        let token = try await resolveToken(client: client, workerDirectory: workerDirectory, logger: logger)
-        let settings = WorkerSettings(name: identity.name, workerDirectory: workerDirectory, pingInterval: interval,
+        let token = try await resolveToken(name: name, client: client, workerDirectory: workerDirectory, logger: logger)
+        let settings = WorkerSettings(name: name, workerDirectory: workerDirectory, pingInterval: interval,
                                       jobLogInterval: jobLogInterval, exitOnVersionMismatch: exitOnVersionMismatch,
                                       waitJobs: waitJobs, debug: debug, lavaRun: try lavaRunPath(), caFile: caFile)
         let worker = Worker(settings: settings, client: client, token: token, store: store, logger: logger)
@@ -118,9 +119,9 @@ struct LavaWorkerCommand: AsyncParsableCommand {
         return try await worker.run()
     }
 
-    private func resolveToken(client: LavaServerClient, workerDirectory: URL, logger: Logger) async throws -> String {
+    private func resolveToken(name: String, client: LavaServerClient, workerDirectory: URL, logger: Logger) async throws -> String {
         let file = identity.tokenFile.map { URL(fileURLWithPath: $0) } ?? workerDirectory.appendingPathComponent("token")
-        return try await WorkerToken(file: file, source: try identity.tokenSource()).resolve(name: identity.name, client: client) { error in
+        return try await WorkerToken(file: file, source: try identity.tokenSource()).resolve(name: name, client: client) { error in
             logger.warning("registration failed, trying again in 5 s: \(error)")
         }
     }

@@ -61,3 +61,15 @@ import Testing
         #expect(failures.withLock { $0 } > 0, "the first attempts met no server")
     }
 }
+
+@Suite struct IdentityOptionsTests {
+    @Test("--name is the name, and the FQDN is not asked for; without it the FQDN is, and must be a valid name")
+    func workerName() throws {
+        let named = try IdentityOptions.parse(["--name", "lab-1"])
+        #expect(try named.workerName { Issue.record("the FQDN was asked for although --name is given"); return "host" } == "lab-1")
+        let unnamed = try IdentityOptions.parse([])
+        #expect(try unnamed.workerName { "host.example.org" } == "host.example.org")
+        #expect(throws: WorkerSetupError.self) { try unnamed.workerName { "host with spaces" } }
+        #expect(throws: (any Error).self) { try IdentityOptions.parse(["--name", "a/b"]) }
+    }
+}

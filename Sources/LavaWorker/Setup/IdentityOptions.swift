@@ -6,8 +6,10 @@ import Glibc
 /// The options that say who the worker is, shared by lava-worker and lava-docker-worker with
 /// LAVA's names: `--name`, and one of `--token`, `--token-file`, `--username`.
 public struct IdentityOptions: ParsableArguments, Sendable {
+    // No default value: ArgumentParser evaluates one even when the option is given (many times),
+    // and the FQDN is a name lookup that can wait seconds for a DNS server (`workerName()`).
     @Option(help: "The worker's name on the server ([-_a-zA-Z0-9.]+), by default the host's FQDN.")
-    public var name: String = HostName.fullyQualified()
+    public var name: String?
 
     @Option(help: "The worker's token (written to the token file).")
     public var token: String?
@@ -21,12 +23,22 @@ public struct IdentityOptions: ParsableArguments, Sendable {
     public init() {}
 
     public func validate() throws {
-        guard HostName.isValidWorkerName(name) else {
+        if let name, !HostName.isValidWorkerName(name) {
             throw ValidationError("'\(name)' is not a valid worker name: use letters, digits, '-', '_' and '.' (--name)")
         }
         guard [token != nil, tokenFile != nil, username != nil].filter({ $0 }).count <= 1 else {
             throw ValidationError("--token, --token-file and --username exclude each other")
         }
+    }
+
+    /// `--name`, else `fullyQualifiedName()` (LAVA's default, the host's FQDN), called only then.
+    public func workerName(default fullyQualifiedName: () -> String = HostName.fullyQualified) throws(WorkerSetupError) -> String {
+        if let name { return name }
+        let fqdn = fullyQualifiedName()
+        guard HostName.isValidWorkerName(fqdn) else {
+            throw WorkerSetupError("the host's FQDN '\(fqdn)' is not a valid worker name: give one with --name")
+        }
+        return fqdn
     }
 
     /// Where the token comes from; with `--username` the password is asked on the terminal now.

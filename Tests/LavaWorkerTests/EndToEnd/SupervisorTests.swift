@@ -20,8 +20,9 @@ extension EndToEnd { @Suite struct SupervisorTests {
         "\(try TestDocker.registry())/lava-test/lava-dispatcher-\(UUID().uuidString.prefix(8).lowercased())"
     }
 
-    static func supervisor(_ lab: DockerLab, repository: String, arguments: [String] = [], environment: [String: String] = [:]) throws -> WorkerProcess {
-        let process = try WorkerProcess("lava-docker-worker", url: lab.url, token: lab.workerToken, directory: lab.directory.appendingPathComponent("docker-worker"),
+    static func supervisor(_ lab: DockerLab, repository: String, launcher: [String] = [], arguments: [String] = [],
+                           environment: [String: String] = [:]) throws -> WorkerProcess {
+        let process = try WorkerProcess("lava-docker-worker", launcher: launcher, url: lab.url, token: lab.workerToken, directory: lab.directory.appendingPathComponent("docker-worker"),
                           arguments: ["--image", "\(repository):{version}", "--docker-socket", try TestDocker.socketPath(),
                                       "--version-check-interval", "1", "--build-dir", lab.directory.appendingPathComponent("build").path]
                               + arguments,
@@ -339,6 +340,34 @@ extension EndToEnd { @Suite struct SupervisorTests {
                 #expect(try await Self.workerContainers().isEmpty)
                 #expect(supervisor.log.contains("KILL to the worker container"))
             }
+        }
+    }
+
+    @Test("an upgrade where no name resolves: supervisor and both worker containers (hostname docker-<fqdn>) look up nothing")
+    func upgradeWithoutNameLookup() async throws {
+        try await Self.run { lab, repository in
+            try await WorkerImage.build(version: Self.new, tag: "\(repository):\(Self.new)")
+            let nameServer = try SilentNameServer()
+            // The supervisor's host is "localhost", found in /etc/hosts like a lab host's own name;
+            // its containers' "docker-localhost" is in no file and goes to the name server.
+            let isolation = try IsolatedResolver(resolvConf: nameServer.resolvConf, hostname: "localhost",
+                                                 directory: lab.directory.appendingPathComponent("resolver"))
+            let supervisor = try Self.supervisor(lab, repository: repository, launcher: isolation.launcher,
+                                                 arguments: ["--mount", "\(isolation.resolvConf.path):/etc/resolv.conf:ro"])
+            try await lab.serve(version: Self.old) { live in
+                try await Self.online(Self.old, on: live, log: supervisor.log)
+                let container = try #require(try await Self.workerContainers().first)
+                let info = try #require(try await DockerLab.docker().inspectContainer(container.id))
+                #expect(info.hostname == "docker-localhost")
+                #expect(nameServer.takeQueries() == [], "looked up to start")
+            }
+            try await lab.serve(version: Self.new) { live in
+                try await Self.online(Self.new, on: live, log: supervisor.log)
+                #expect(nameServer.takeQueries() == [], "looked up to upgrade")
+            }
+            supervisor.signal(SIGTERM)
+            #expect(try await supervisor.exitStatus(within: 60) == 0)
+            #expect(nameServer.takeQueries() == [], "looked up to stop")
         }
     }
 

@@ -16,17 +16,20 @@ final class WorkerProcess: Sendable {
 
     /// Starts `<program> --name lab-1 --url URL --token TOKEN --worker-dir DIRECTORY` with a
     /// one-second ping and log interval; the program is ours unless `executable` names another
-    /// (LAVA's lava-worker takes the same options).
-    init(_ program: String = "lava-worker", executable: URL? = nil, url: String, token: String, directory: URL,
-         arguments: [String] = [], environment: [String: String] = [:]) throws {
+    /// (LAVA's lava-worker takes the same options). `launcher` is a command line to run it under
+    /// (`IsolatedResolver.launcher`); `name` nil leaves `--name` out.
+    init(_ program: String = "lava-worker", executable: URL? = nil, launcher: [String] = [], name: String? = "lab-1", url: String,
+         token: String, directory: URL, arguments: [String] = [], environment: [String: String] = [:]) throws {
         self.directory = directory
         self.program = program
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         process = Process()
-        process.executableURL = executable ?? BuiltProgram.path(program)
-        process.arguments = ["--name", "lab-1", "--url", url, "--token", token, "--worker-dir", directory.path,
-                             "--log-file", directory.appendingPathComponent("\(program).log").path,
-                             "--ping-interval", "1", "--job-log-interval", "1"] + arguments
+        let command = launcher + [(executable ?? BuiltProgram.path(program)).path] + (name.map { ["--name", $0] } ?? [])
+            + ["--url", url, "--token", token, "--worker-dir", directory.path,
+               "--log-file", directory.appendingPathComponent("\(program).log").path,
+               "--ping-interval", "1", "--job-log-interval", "1"] + arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         var inherited = ProcessInfo.processInfo.environment
         for name in ["http_proxy", "https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY", "all_proxy", "ALL_PROXY"] {
             inherited[name] = nil

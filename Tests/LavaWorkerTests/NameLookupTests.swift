@@ -1,0 +1,79 @@
+import Foundation
+import LavaCore
+@testable import LavaServer
+import LavaTestSupport
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The worker programs look up no name but the server's: in the worker container the hostname
+/// (`docker-<fqdn>`) resolves nowhere, so each lookup of it waits for the lab's DNS server, and
+/// one that does not answer made every start and exit wait seconds (issue 12). Each program runs
+/// with its own hostname and a resolv.conf whose nameserver never answers and keeps what it is
+/// asked (`SilentNameServer`); the server is on 127.0.0.1, which needs no lookup.
+@Suite struct NameLookupTests {
+    /// A name no resolver knows, different in every test.
+    static func unresolvableHostname() -> String {
+        "lava-nowhere-\(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    static func online(_ name: String, on live: LiveServer, within seconds: Int = 60, log: @autoclosure () -> String) async throws {
+        for _ in 0..<(seconds * 5) {
+            if try await live.inventory.workers().first(where: { $0.name == name })?.state == .online { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw TestFailure("\(name) is not online after \(seconds) s; its log:\n\(log())")
+    }
+
+    @Test("with --name, lava-worker starts, goes online and exits on SIGTERM without a name lookup, its hostname resolving nowhere")
+    func workerWithName() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lava-lookup-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let nameServer = try SilentNameServer()
+        let isolation = try IsolatedResolver(resolvConf: nameServer.resolvConf, hostname: Self.unresolvableHostname(), directory: directory)
+        try await LiveServer.run { live in
+            let token = try await live.inventory.addWorker("lab-1")
+            let worker = try WorkerProcess(launcher: isolation.launcher, url: live.url, token: token,
+                                           directory: directory.appendingPathComponent("worker"))
+            defer { worker.stop() }
+            try await Self.online("lab-1", on: live, log: worker.log)
+            #expect(nameServer.takeQueries() == [], "lava-worker looked these up to start")
+            worker.signal(SIGTERM)
+            #expect(try await worker.exitStatus(within: 30) == 0)
+        }
+        #expect(nameServer.takeQueries() == [], "lava-worker looked these up to exit")
+    }
+
+    @Test("--help looks up no name", arguments: ["lava-worker", "lava-run", "lava-docker-worker"])
+    func help(program: String) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lava-lookup-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let nameServer = try SilentNameServer()
+        let isolation = try IsolatedResolver(resolvConf: nameServer.resolvConf, hostname: Self.unresolvableHostname(), directory: directory)
+        let run = try isolation.run(BuiltProgram.path(program), ["--help"])
+        #expect(run.status == 0, "\(run.error)")
+        #expect(run.output.contains("USAGE"))
+        #expect(nameServer.takeQueries() == [], "\(program) --help looked these up")
+    }
+
+    /// LAVA's default name, and the proof that the tests above would see a lookup.
+    @Test("without --name the worker is named after the host's FQDN, looked up then: the name server hears of it")
+    func workerWithoutName() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lava-lookup-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let nameServer = try SilentNameServer()
+        let hostname = Self.unresolvableHostname()
+        let isolation = try IsolatedResolver(resolvConf: nameServer.resolvConf, hostname: hostname, directory: directory)
+        try await LiveServer.run { live in
+            // A name that does not resolve has no FQDN: getfqdn() gives the short name back.
+            let token = try await live.inventory.addWorker(hostname)
+            let worker = try WorkerProcess(launcher: isolation.launcher, name: nil, url: live.url, token: token,
+                                           directory: directory.appendingPathComponent("worker"))
+            defer { worker.stop() }
+            try await Self.online(hostname, on: live, log: worker.log)
+        }
+        let queries = nameServer.takeQueries()
+        #expect(queries.contains("1 \(hostname)"), "\(queries)")
+    }
+}
