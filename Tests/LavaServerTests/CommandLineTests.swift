@@ -42,7 +42,9 @@ import Testing
         defer { if serve.isRunning { serve.terminate() } }
         try await ServerProcess.waitForHealth(port: port)
         let version = try ServerProcess.get(port: port, "/api/v0.2/system/version/")
-        #expect(version.body == #"{"version":"2030.01"}"#, "LAVA_VERSION sets the version the binary reports")
+        // The policy set above is listed too, for lava-docker-worker.
+        #expect(version.body == #"{"accepted_worker_versions":["2026.10","2026.09"],"version":"2030.01"}"#,
+                "LAVA_VERSION sets the version the binary reports")
         let ping = try ServerProcess.get(port: port, "/scheduler/internal/v1/workers/lab-1/?version=2030.01", headers: ["LAVA-Token: \(token)"])
         #expect(ping.status == 200)
         #expect(ping.body == #"{"cancel":[],"running":[],"start":[]}"#)
