@@ -14,8 +14,8 @@ struct Status: AsyncParsableCommand {
 
             Exit status:
               0   printed
-              69  nothing answers at the address (lava-docker-worker is not running, or not with --metrics-address)
-              76  the address answers, but not with lava-docker-worker's metrics
+              69  nothing answers there (not running, or not with --metrics-address)
+              76  something answers, but not with lava-docker-worker's metrics
             """
     )
 
