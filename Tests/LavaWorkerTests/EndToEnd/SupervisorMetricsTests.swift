@@ -62,12 +62,15 @@ extension EndToEnd.SupervisorTests {
                 }
                 #expect(idle.output.split(separator: "\n").contains { $0.hasPrefix("jobs running") && $0.hasSuffix(" 0") }, "\(idle.output)")
 
-                let id = try await lab.submit(EndToEnd.JobLifecycleTests.ticking(30, pause: "1"), to: live)
+                let id = try await lab.submit(EndToEnd.JobLifecycleTests.ticking(15, pause: "1"), to: live)
                 try await lab.wait(for: id, on: live, logContaining: "tick 2")
                 samples = try await Self.scrape(address)
                 #expect(samples["lava_docker_worker_jobs_running"] == 1, "\(samples)")
                 let busy = try Self.status(address)
                 #expect(busy.output.split(separator: "\n").contains { $0.hasPrefix("jobs running") && $0.hasSuffix(" 1") }, "\(busy.output)")
+                // To its end, so that its lava-run removes the job's container.
+                let done = try await lab.wait(for: id, on: live, worker: supervisor) { $0.state == .finished }
+                #expect(done.health == .complete)
             }
         }
     }
