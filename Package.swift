@@ -3,7 +3,8 @@ import PackageDescription
 
 // Worker-side modules (LavaCore, Curl, LavaClient, LavaWorker, LavaDispatcher, DockerEngine,
 // DockerWorker, Systemd) depend on Foundation, Yams, C libraries and NIO-free packages only
-// (swift-log, swift-argument-parser, swift-async-algorithms), so the worker binaries stay free
+// (swift-log, swift-argument-parser, swift-async-algorithms, swift-service-lifecycle, swift-metrics,
+// swift-prometheus, FlyingFox), so the worker binaries stay free
 // of SwiftNIO. The server side (LavaServer, lava-server) carries Hummingbird, SwiftNIO, SQLKit
 // and the drivers.
 let package = Package(
@@ -30,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        // lava-docker-worker's metrics listener: BSD sockets and Swift concurrency, no NIO.
+        .package(url: "https://github.com/swhitty/FlyingFox.git", from: "0.27.1"),
         // Named because LavaServer imports NIOCore, NIOPosix and NIOHTTPTypes itself (they come
         // with Hummingbird anyway); no worker-side target may depend on them.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -93,15 +96,19 @@ let package = Package(
                 "LavaCore", "LavaClient", "DockerEngine",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .executableTarget(
             name: "lava-docker-worker",
             dependencies: [
-                "DockerWorker", "LavaClient", "LavaWorker", "Systemd",
+                "DockerWorker", "LavaClient", "LavaWorker", "Systemd", "Curl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "FlyingSocks", package: "FlyingFox"),
             ]
         ),
         .executableTarget(
@@ -162,6 +169,7 @@ let package = Package(
             dependencies: [
                 "LavaWorker",
                 "LavaClient",
+                "Curl",
                 "DockerEngine",
                 "LavaDispatcher",
                 "LavaServer",

@@ -14,7 +14,7 @@ struct LavaDockerWorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lava-docker-worker",
         abstract: "Run a LAVA worker in a container of the server's version, and upgrade it with the server.",
-        subcommands: [Run.self, Install.self, Uninstall.self],
+        subcommands: [Run.self, Status.self, Install.self, Uninstall.self],
         defaultSubcommand: Run.self
     )
 }
@@ -31,6 +31,15 @@ struct Run: AsyncParsableCommand {
             this program; one of a version it refuses finishes its jobs first. A server that \
             does not answer, an image not published yet and a worker that crashes are retried with a growing pause \
             (the log and systemd's status say why), not exits.
+
+            With --metrics-address HOST:PORT (off by default) it serves Prometheus text at http://HOST:PORT/metrics, \
+            bound to that address only: lava_docker_worker_phase{phase}, lava_docker_worker_info{version} (this \
+            program), lava_docker_worker_worker_version_info{version} (the worker container running), \
+            lava_docker_worker_server_version_info{version}, lava_docker_worker_container_starts_total, \
+            lava_docker_worker_crashes_in_a_row, lava_docker_worker_image_pulls_total{result}, \
+            lava_docker_worker_image_pull_duration_seconds (a histogram), \
+            lava_docker_worker_last_server_contact_timestamp_seconds and lava_docker_worker_jobs_running (from \
+            <worker-dir>/db.sqlite3). `lava-docker-worker status` prints the same for a person.
 
             Exit status:
               0   stopped by SIGTERM or SIGINT, after the worker finished its jobs (or killed it on a
@@ -94,6 +103,10 @@ struct Run: AsyncParsableCommand {
 
     @Option(name: .customLong("version-check-interval"), help: "Seconds between asking the server's version (a new version's image is pulled ahead); shorter under a systemd watchdog.")
     var versionCheckInterval: Int = 60
+
+    @Option(name: .customLong("metrics-address"),
+            help: "HOST:PORT (e.g. \(MetricsAddress.standard)) to serve Prometheus metrics at /metrics; off by default.")
+    var metricsAddress: MetricsAddress?
 
     @Option(name: .customLong("stop-timeout"), help: "Seconds the worker may take to finish its jobs after SIGTERM before it is killed (default: wait; a second SIGTERM kills at once).")
     var stopTimeout: Int?
@@ -187,11 +200,18 @@ struct Run: AsyncParsableCommand {
         let checkInterval = min(settings.versionCheckInterval, status.watchdogInterval ?? settings.versionCheckInterval)
         let monitor = ServerVersionMonitor(client: client, interval: checkInterval, retryPause: settings.retryPause,
                                            maximumRetryPause: settings.maximumRetryPause, logger: logger)
-        let supervisor = Supervisor(settings: settings, engine: docker, monitor: monitor, logger: logger, status: status)
+        let metrics = SupervisorMetrics { jobsRunning(workerDirectory: directory) }
+        let supervisor = Supervisor(settings: settings, engine: docker, monitor: monitor, logger: logger, status: status,
+                                    metrics: metrics)
+        // The listener comes before the supervisor, so it is shut down after it: the last phases are seen.
+        let listener: [ServiceGroupConfiguration.ServiceConfiguration] = metricsAddress.map {
+            [.init(service: MetricsListener(address: $0, metrics: metrics, logger: logger), successTerminationBehavior: .ignore)]
+        } ?? []
         var configuration = ServiceGroupConfiguration(
             services: [
                 .init(service: StopEscalation()),
                 .init(service: monitor),
+            ] + listener + [
                 .init(service: supervisor, successTerminationBehavior: .gracefullyShutdownGroup,
                       failureTerminationBehavior: .gracefullyShutdownGroup),
             ],

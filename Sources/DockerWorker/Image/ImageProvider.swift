@@ -10,17 +10,27 @@ struct ImageProvider: Sendable {
     let settings: SupervisorSettings
     let logger: Logger
     let status: any SupervisorStatus
+    let metrics: SupervisorMetrics
 
     func pull(_ image: String) async throws(SupervisorError) {
+        let found: Bool
         do {
-            if try await engine.inspectImage(image) != nil { return }
-            status.status("pulling \(image)")
-            logger.info("pulling \(image)")
-            try await engine.pullImage(image) { [logger] line in logger.debug("\(line)") }
-            logger.info("pulled \(image)")
+            found = try await engine.inspectImage(image) != nil
         } catch {
             throw .docker(error)
         }
+        if found { return }
+        status.status("pulling \(image)")
+        logger.info("pulling \(image)")
+        let started = ContinuousClock.now
+        do {
+            try await engine.pullImage(image) { [logger] line in logger.debug("\(line)") }
+        } catch {
+            metrics.pull(took: ContinuousClock.now - started, succeeded: false)
+            throw .docker(error)
+        }
+        metrics.pull(took: ContinuousClock.now - started, succeeded: true)
+        logger.info("pulled \(image)")
     }
 
     /// The image to run: `image` itself, or its build from `--build-dir`'s Dockerfile.

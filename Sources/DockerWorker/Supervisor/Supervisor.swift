@@ -21,15 +21,17 @@ public struct Supervisor: Service {
     private let status: any SupervisorStatus
     private let images: ImageProvider
     private let launcher: WorkerLauncher
+    private let metrics: SupervisorMetrics
 
     public init(settings: SupervisorSettings, engine: any WorkerEngine, monitor: ServerVersionMonitor, logger: Logger,
-                status: any SupervisorStatus) {
+                status: any SupervisorStatus, metrics: SupervisorMetrics = SupervisorMetrics()) {
         self.settings = settings
         self.engine = engine
         self.monitor = monitor
         self.logger = logger
         self.status = status
-        images = ImageProvider(engine: engine, settings: settings, logger: logger, status: status)
+        self.metrics = metrics
+        images = ImageProvider(engine: engine, settings: settings, logger: logger, status: status, metrics: metrics)
         launcher = WorkerLauncher(engine: engine, settings: settings, plan: WorkerContainerPlan(settings: settings))
     }
 
@@ -46,6 +48,7 @@ public struct Supervisor: Service {
                 perform(SupervisorMachine.firstActions, machine: machine, group: &group, input: input)
                 for await event in events {
                     let actions = machine.handle(event)
+                    metrics.record(machine, after: event)
                     if machine.isFinished {
                         // The last actions (the container removed) complete before the rest is cancelled.
                         await finalActions(actions)
@@ -61,6 +64,7 @@ public struct Supervisor: Service {
         if !machine.isFinished {
             // Cancelled: the last actions (the worker killed) must not be cancelled themselves.
             let actions = machine.handle(.killRequested)
+            metrics.record(machine, after: .killRequested)
             await Task { [self] in await finalActions(actions) }.value
         }
         if case .failed(let error) = machine.phase { throw error }
