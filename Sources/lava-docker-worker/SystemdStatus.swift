@@ -18,8 +18,12 @@ struct SystemdStatus: SupervisorStatus {
     func stopping() { send { $0.stopping() } }
     func serverContact() { if watchdogInterval != nil { send { $0.watchdog() } } }
 
-    /// Half the unit's WatchdogSec=, nil without a watchdog.
-    var watchdogInterval: Duration? { notifier.watchdogInterval }
+    /// Half the unit's WatchdogSec=, nil without a watchdog; read once (the environment is the process's).
+    let watchdogInterval: Duration?
+
+    init() {
+        watchdogInterval = notifier.watchdogInterval
+    }
 
     private func send(_ message: @escaping @Sendable (ServiceNotifier) -> Void) {
         queue.async { [notifier] in message(notifier) }

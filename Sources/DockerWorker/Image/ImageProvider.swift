@@ -12,7 +12,9 @@ struct ImageProvider: Sendable {
     let status: any SupervisorStatus
     let metrics: SupervisorMetrics
 
-    func pull(_ image: String) async throws(SupervisorError) {
+    /// Pulls `image` unless the host has it. `ahead`: for a worker yet to come, while the
+    /// current one finishes its jobs (the log says so).
+    func pull(_ image: String, ahead: Bool = false) async throws(SupervisorError) {
         let found: Bool
         do {
             found = try await engine.inspectImage(image) != nil
@@ -20,8 +22,9 @@ struct ImageProvider: Sendable {
             throw .docker(error)
         }
         if found { return }
-        status.status("pulling \(image)")
-        logger.info("pulling \(image)")
+        let pulling = "pulling \(image)" + (ahead ? " while the worker finishes its jobs" : "")
+        status.status(pulling)
+        logger.info("\(pulling)")
         let started = ContinuousClock.now
         do {
             try await engine.pullImage(image) { [logger] line in logger.debug("\(line)") }

@@ -156,11 +156,8 @@ public struct Supervisor: Service {
         case .remove(let id):
             try? await engine.removeContainer(id, force: true)
         case .prefetch(let version):
-            guard let image = try? settings.image.image(for: version), (try? await engine.inspectImage(image)) == nil else {
-                return nil
-            }
-            logger.info("pulling \(image) while the worker finishes its jobs")
-            try? await images.pull(image)
+            guard let image = try? settings.image.image(for: version) else { return nil }
+            try? await images.pull(image, ahead: true)
         case .removeOldImages(let current, let previous):
             await images.removeOld(keeping: current, previous)
         case .startRetryTimer(let delay):
