@@ -138,6 +138,7 @@ let package = Package(
             dependencies: ["CLibFuzzer", "LavaCore", "LavaDispatcher", "DockerEngine", .product(name: "Yams", package: "Yams")]
         ),
         .testTarget(name: "LavaCoreTests", dependencies: ["LavaCore", "LavaTestSupport"]),
+        .testTarget(name: "CurlTests", dependencies: ["Curl", "LavaTestSupport"]),
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "LavaTestSupport"]),
         .testTarget(name: "DockerWorkerTests", dependencies: ["DockerWorker", "DockerEngine", "LavaTestSupport"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", "DockerEngine", "LavaTestSupport"]),
