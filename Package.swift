@@ -3,9 +3,9 @@ import PackageDescription
 
 // Worker-side modules (LavaCore, Curl, LavaClient, LavaWorker, LavaDispatcher, DockerEngine,
 // DockerWorker, Systemd) depend on Foundation, Yams, C libraries and NIO-free packages only
-// (swift-log, swift-argument-parser, swift-async-algorithms), so the worker binaries stay free
-// of SwiftNIO. The server side (LavaServer, lava-server) carries Hummingbird, SwiftNIO, SQLKit
-// and the drivers.
+// (swift-log, swift-argument-parser, swift-async-algorithms, swift-service-lifecycle's
+// ServiceLifecycle and UnixSignals), so the worker binaries stay free of SwiftNIO. The server
+// side (LavaServer, lava-server) carries Hummingbird, SwiftNIO, SQLKit and the drivers.
 let package = Package(
     name: "lava-swift",
     platforms: [.macOS(.v14)],
@@ -73,6 +73,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
@@ -81,11 +83,17 @@ let package = Package(
                 "LavaCore", "LavaClient", "LavaWorker", "DockerEngine", "Curl",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
             name: "lava-worker",
-            dependencies: ["LavaWorker", "LavaClient", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "LavaWorker", "LavaClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .target(
             name: "DockerWorker",
