@@ -52,6 +52,8 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // glibc's posix_spawn_file_actions_addclosefrom_np, for lava-worker's spawn of lava-run.
+        .systemLibrary(name: "CSpawn"),
         .target(name: "DockerEngine", dependencies: ["Curl"]),
         // sd_notify and the journal for lava-docker-worker under systemd.
         .systemLibrary(
@@ -69,7 +71,7 @@ let package = Package(
         .target(
             name: "LavaWorker",
             dependencies: [
-                "LavaCore", "LavaClient", "Curl", "CSystemSQLite",
+                "LavaCore", "LavaClient", "Curl", "CSystemSQLite", "CSpawn",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
