@@ -123,16 +123,19 @@ struct LavaWorkerCommand: AsyncParsableCommand {
         let worker = Worker(settings: settings, client: client, token: token, store: store, logger: logger)
         let children = SignalWatch([SIGCHLD]) { _ in worker.childExited() }
         defer { children.cancel() }
+        let signals = await StopSignals { $0 >= 2 }
         var configuration = ServiceGroupConfiguration(
             services: [
-                .init(service: StopEscalation { $0 >= 2 }),
+                .init(service: signals),
                 .init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup),
             ],
-            gracefulShutdownSignals: StopEscalation.signals, logger: logger)
+            logger: logger)
         configuration.maximumGracefulShutdownDuration = stopTimeout.map { .seconds($0) }
+        let group = ServiceGroup(configuration: configuration)
+        signals.stops(group)
         do {
-            try await ServiceGroup(configuration: configuration).run()
-        } catch is StopEscalation.Escalated {
+            try await group.run()
+        } catch is StopSignals.Escalated {
             // The worker was cancelled and has ended; it says how below.
         }
         return await worker.exit ?? .stopped

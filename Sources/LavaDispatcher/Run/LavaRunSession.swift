@@ -38,22 +38,20 @@ public struct LavaRunSession: Sendable {
         let job = JobService(session: session, files: files, uploader: uploader) {
             await self.runJob(parsed, deviceYAML: deviceYAML, cancelReason: { session.cancelReason })
         }
-        let escalation = StopEscalation { _ in
-            // The group's own handling of the same signal (cancel the job) takes far longer than
-            // this look, so a first signal during the job is never taken for one after it.
+        let signals = await StopSignals { _ in
             guard session.jobEnded else { return false }
             FileHandle.standardError.write(Data("lava-run: signal after the job ended: stopping the log upload\n".utf8))
             return true
         }
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: escalation)]
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: signals)]
         if let uploader {
             services.append(.init(service: LogUploadService(uploader: uploader, session: session),
                                   successTerminationBehavior: .gracefullyShutdownGroup))
         }
         services.append(.init(service: job, successTerminationBehavior: .gracefullyShutdownGroup))
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: services, gracefulShutdownSignals: StopEscalation.signals,
-            logger: Logger(label: "lava-run") { _ in SwiftLogNoOpLogHandler() }))
+            services: services, logger: Logger(label: "lava-run") { _ in SwiftLogNoOpLogHandler() }))
+        signals.stops(group)
         // How it ended is in `session`: the group throws when a signal stops the upload, or when
         // the server forgets the job while it is being canceled (the upload ends early), and
         // both are accounted for there.
