@@ -3,10 +3,10 @@ import PackageDescription
 
 // Worker-side modules (LavaCore, Curl, LavaClient, LavaWorker, LavaDispatcher, DockerEngine,
 // DockerWorker, Systemd) depend on Foundation, Yams, C libraries and NIO-free packages only
-// (swift-log, swift-argument-parser, swift-async-algorithms, swift-service-lifecycle, swift-metrics,
-// swift-prometheus, FlyingFox), so the worker binaries stay free
-// of SwiftNIO. The server side (LavaServer, lava-server) carries Hummingbird, SwiftNIO, SQLKit
-// and the drivers.
+// (swift-log, swift-argument-parser, swift-async-algorithms, swift-service-lifecycle's
+// ServiceLifecycle and UnixSignals, swift-metrics, swift-prometheus, FlyingFox), so the worker
+// binaries stay free of SwiftNIO. The server side (LavaServer, lava-server) carries Hummingbird,
+// SwiftNIO, SQLKit and the drivers.
 let package = Package(
     name: "lava-swift",
     platforms: [.macOS(.v14)],
@@ -55,6 +55,8 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // glibc's posix_spawn_file_actions_addclosefrom_np, for lava-worker's spawn of lava-run.
+        .systemLibrary(name: "CSpawn"),
         .target(name: "DockerEngine", dependencies: ["Curl"]),
         // sd_notify and the journal for lava-docker-worker under systemd.
         .systemLibrary(
@@ -72,10 +74,12 @@ let package = Package(
         .target(
             name: "LavaWorker",
             dependencies: [
-                "LavaCore", "LavaClient", "Curl", "CSystemSQLite",
+                "LavaCore", "LavaClient", "Curl", "CSystemSQLite", "CSpawn",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
@@ -84,11 +88,17 @@ let package = Package(
                 "LavaCore", "LavaClient", "LavaWorker", "DockerEngine", "Curl",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
             name: "lava-worker",
-            dependencies: ["LavaWorker", "LavaClient", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "LavaWorker", "LavaClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .target(
             name: "DockerWorker",
@@ -106,7 +116,6 @@ let package = Package(
                 "DockerWorker", "LavaClient", "LavaWorker", "Systemd", "Curl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "FlyingSocks", package: "FlyingFox"),
             ]
@@ -154,6 +163,7 @@ let package = Package(
             dependencies: ["CLibFuzzer", "LavaCore", "LavaDispatcher", "DockerEngine", .product(name: "Yams", package: "Yams")]
         ),
         .testTarget(name: "LavaCoreTests", dependencies: ["LavaCore", "LavaTestSupport"]),
+        .testTarget(name: "CurlTests", dependencies: ["Curl", "LavaTestSupport"]),
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "LavaTestSupport"]),
         .testTarget(name: "DockerWorkerTests", dependencies: ["DockerWorker", "DockerEngine", "LavaTestSupport"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", "DockerEngine", "LavaTestSupport"]),

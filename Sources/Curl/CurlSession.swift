@@ -22,21 +22,39 @@ public final class CurlSession: @unchecked Sendable {
         curl_easy_cleanup(handle)
     }
 
+    /// Runs `request` and collects its whole response. Cancelling the calling task aborts the
+    /// transfer within about a second (libcurl's progress callback) and throws
+    /// `CurlError.cancelled`; so does a request cancelled while it waits for the session.
     public func perform(_ request: CurlRequest) async throws(CurlError) -> CurlResponse {
         let sink = ResponseSink()
-        let result: Result<Int, CurlError> = await withCheckedContinuation { continuation in
-            queue.async {
-                continuation.resume(returning: self.transfer(request, timeout: request.timeout ?? self.configuration.timeout, sink: sink))
-            }
-        }
-        let status = try result.get()
+        let status = try await run(request, timeout: request.timeout ?? configuration.timeout, sink: sink).get()
         return CurlResponse(status: status, headers: sink.headers, body: sink.body)
+    }
+
+    /// Runs one transfer on the session's queue. The calling task's cancellation aborts a
+    /// running transfer, and ends one still waiting for the queue at once.
+    func run(_ request: CurlRequest, timeout: Duration, sink: TransferSink) async -> Result<Int, CurlError> {
+        let waiter = TransferWaiter()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                waiter.wait(continuation)
+                queue.async {
+                    guard waiter.start() else { return }
+                    waiter.finish(self.transfer(request, timeout: timeout, sink: sink))
+                }
+            }
+        } onCancel: {
+            sink.abort()
+            waiter.cancel()
+        }
     }
 
     /// Runs one transfer on the calling thread (always `queue`) and returns the HTTP status.
     /// `timeout` zero means none.
     func transfer(_ request: CurlRequest, timeout: Duration, sink: TransferSink) -> Result<Int, CurlError> {
         dispatchPrecondition(condition: .onQueue(queue))
+        // Cancelled while it waited behind another request of this session.
+        if sink.isAborted { return .failure(.cancelled) }
         curl_easy_reset(handle)
         let context = Unmanaged.passUnretained(sink).toOpaque()
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
@@ -90,18 +108,17 @@ public final class CurlSession: @unchecked Sendable {
                 return size * count
             })
             lava_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
-            if sink.isCancellable {
-                // libcurl calls this about once a second even while the connection is idle, so a
-                // cancelled transfer stops within a second even when nothing arrives.
-                lava_curl_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
-                lava_curl_setopt_xferinfo(handle, { context, _, _, _, _ in
-                    guard let context else { return 0 }
-                    return Unmanaged<TransferSink>.fromOpaque(context).takeUnretainedValue().isAborted ? 1 : 0
-                })
-                lava_curl_setopt_pointer(handle, CURLOPT_XFERINFODATA, context)
-            }
+            // libcurl calls this about once a second even while the connection is idle, so a
+            // cancelled transfer stops within a second even when nothing arrives.
+            lava_curl_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
+            lava_curl_setopt_xferinfo(handle, { context, _, _, _, _ in
+                guard let context else { return 0 }
+                return Unmanaged<TransferSink>.fromOpaque(context).takeUnretainedValue().isAborted ? 1 : 0
+            })
+            lava_curl_setopt_pointer(handle, CURLOPT_XFERINFODATA, context)
             return curl_easy_perform(handle)
         }
+        if code == CURLE_ABORTED_BY_CALLBACK { return .failure(.cancelled) }
         guard code == CURLE_OK else {
             let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             return .failure(CurlError(code, detail: detail))
@@ -119,14 +136,20 @@ public final class CurlSession: @unchecked Sendable {
 
 /// Receives one transfer's headers and body; libcurl's callbacks reach it through an opaque
 /// pointer, so it is a class and subclasses decide what to do with what arrives.
-/// @unchecked: libcurl calls it on the session's queue during the transfer; it is read after.
+/// @unchecked: libcurl calls it on the session's queue during the transfer; it is read after,
+/// and `aborted` is guarded by its lock (set by whichever thread cancels the task).
 class TransferSink: @unchecked Sendable {
     private(set) var headers: [(name: String, value: String)] = []
     private(set) var status = 0
+    private let lock = NSLock()
+    private var aborted = false
 
-    /// Whether the transfer polls `isAborted` (a progress callback costs a little).
-    var isCancellable: Bool { false }
-    var isAborted: Bool { false }
+    /// The calling task was cancelled: the transfer stops at libcurl's next progress call.
+    func abort() {
+        lock.withLock { aborted = true }
+    }
+
+    var isAborted: Bool { lock.withLock { aborted } }
 
     func headerLine(_ line: String) {
         // A new status line (after a redirect or 100-continue) starts a new header block.

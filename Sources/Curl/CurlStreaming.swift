@@ -17,7 +17,7 @@ extension CurlSession {
     ///
     /// There is no total timeout unless `request.timeout` sets one (streams may last for hours);
     /// the connect timeout still applies. Cancelling the calling Task aborts the transfer within
-    /// about a second and throws a `CurlError` whose `isCancelled` is true. Both handlers run on
+    /// about a second and throws `CurlError.cancelled`. Both handlers run on
     /// the session's queue, one call at a time, so they must not block. Like `perform`, a session
     /// runs one request at a time: give a long stream its own session.
     @discardableResult
@@ -27,40 +27,21 @@ extension CurlSession {
         onData: @escaping @Sendable ([UInt8]) -> Void
     ) async throws(CurlError) -> CurlResponseHead {
         let sink = StreamSink(onHead: onHead, onData: onData)
-        let result: Result<Int, CurlError> = await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                queue.async {
-                    continuation.resume(returning: self.transfer(request, timeout: request.timeout ?? .zero, sink: sink))
-                }
-            }
-        } onCancel: {
-            sink.abort()
-        }
-        let status = try result.get()
+        let status = try await run(request, timeout: request.timeout ?? .zero, sink: sink).get()
         return CurlResponseHead(status: status, headers: sink.headers)
     }
 }
 
-/// Forwards a transfer to the caller's handlers and tells libcurl when to give up.
+/// Forwards a transfer to the caller's handlers.
 private final class StreamSink: TransferSink, @unchecked Sendable {
     private let onHead: @Sendable (CurlResponseHead) -> Void
     private let onData: @Sendable ([UInt8]) -> Void
-    // Set from whichever thread cancels the Task, read on the session's queue.
-    private let lock = NSLock()
-    private var aborted = false
     private var headSent = false
 
     init(onHead: @escaping @Sendable (CurlResponseHead) -> Void, onData: @escaping @Sendable ([UInt8]) -> Void) {
         self.onHead = onHead
         self.onData = onData
     }
-
-    func abort() {
-        lock.withLock { aborted = true }
-    }
-
-    override var isCancellable: Bool { true }
-    override var isAborted: Bool { lock.withLock { aborted } }
 
     override func headersComplete() {
         headSent = true

@@ -207,25 +207,27 @@ struct Run: AsyncParsableCommand {
         let listener: [ServiceGroupConfiguration.ServiceConfiguration] = metricsAddress.map {
             [.init(service: MetricsListener(address: $0, metrics: metrics, logger: logger), successTerminationBehavior: .ignore)]
         } ?? []
+        let signals = await StopSignals { $0 >= 2 }
         var configuration = ServiceGroupConfiguration(
             services: [
-                .init(service: StopEscalation()),
+                .init(service: signals),
                 .init(service: monitor),
             ] + listener + [
                 .init(service: supervisor, successTerminationBehavior: .gracefullyShutdownGroup,
                       failureTerminationBehavior: .gracefullyShutdownGroup),
             ],
-            gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )
         // --stop-timeout: graceful shutdown (the worker finishes its jobs) escalates to
         // cancellation (the worker is killed).
         configuration.maximumGracefulShutdownDuration = settings.stopTimeout
         do {
-            try await ServiceGroup(configuration: configuration).run()
+            let group = ServiceGroup(configuration: configuration)
+            signals.stops(group)
+            try await group.run()
         } catch let error as SupervisorError {
             throw error
-        } catch is StopEscalation.SecondSignal {
+        } catch is StopSignals.Escalated {
             logger.info("stopped: the worker container was killed on a second signal")
         } catch {
             throw .setup("\(error)")

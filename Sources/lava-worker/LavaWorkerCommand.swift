@@ -5,6 +5,7 @@ import LavaClient
 import LavaCore
 import LavaWorker
 import Logging
+import ServiceLifecycle
 
 @main
 struct LavaWorkerCommand: AsyncParsableCommand {
@@ -16,8 +17,13 @@ struct LavaWorkerCommand: AsyncParsableCommand {
             what the server cancels and reports every job's end until the server has recorded it. Jobs are remembered \
             in <worker-dir>/db.sqlite3, so a restarted worker neither loses nor restarts a job.
 
+            SIGTERM or SIGINT stops the worker. Without --wait-jobs it ends at once, abandoning any request in \
+            flight; with it, it takes no new job and ends once the running ones are reported, or at once at a \
+            second SIGTERM or SIGINT or when --stop-timeout runs out. lava-run processes left running go on \
+            (they have their own process groups) and a restarted worker picks them up.
+
             Exit status:
-              0   stopped by SIGTERM or SIGINT (with --wait-jobs: once no job is left)
+              0   stopped by SIGTERM or SIGINT
               1   fatal error: bad option, unusable worker directory, token refused
               64  invalid command line
               75  version mismatch and no job left (--exit-on-version-mismatch):
@@ -51,6 +57,9 @@ struct LavaWorkerCommand: AsyncParsableCommand {
     @Flag(name: .customLong("wait-jobs"), help: "On SIGTERM or SIGINT, take no new job and exit once the running ones have ended.")
     var waitJobs = false
 
+    @Option(name: .customLong("stop-timeout"), help: "With --wait-jobs: seconds the running jobs may take after SIGTERM or SIGINT before the worker stops without them (default: wait).")
+    var stopTimeout: Int?
+
     @Option(name: .customLong("log-file"), help: "The worker's log; - for standard output.")
     var logFile: String = "/var/log/lava-dispatcher/lava-worker.log"
 
@@ -73,6 +82,7 @@ struct LavaWorkerCommand: AsyncParsableCommand {
         guard pingInterval > 0, jobLogInterval > 0, httpTimeout > 0 else {
             throw ValidationError("--ping-interval, --job-log-interval and --http-timeout must be positive")
         }
+        if let stopTimeout, stopTimeout < 0 { throw ValidationError("--stop-timeout must not be negative") }
         guard logLevel != nil else { throw ValidationError("--level must be DEBUG, INFO, WARN or ERROR") }
     }
 
@@ -112,11 +122,24 @@ struct LavaWorkerCommand: AsyncParsableCommand {
                                       jobLogInterval: jobLogInterval, exitOnVersionMismatch: exitOnVersionMismatch,
                                       waitJobs: waitJobs, debug: debug, lavaRun: try lavaRunPath(), caFile: caFile)
         let worker = Worker(settings: settings, client: client, token: token, store: store, logger: logger)
-        let signals = SignalWatch([SIGTERM, SIGINT, SIGCHLD]) { number in
-            if number == SIGCHLD { worker.childExited() } else { worker.stop() }
+        let children = SignalWatch([SIGCHLD]) { _ in worker.childExited() }
+        defer { children.cancel() }
+        let signals = await StopSignals { $0 >= 2 }
+        var configuration = ServiceGroupConfiguration(
+            services: [
+                .init(service: signals),
+                .init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup),
+            ],
+            logger: logger)
+        configuration.maximumGracefulShutdownDuration = stopTimeout.map { .seconds($0) }
+        let group = ServiceGroup(configuration: configuration)
+        signals.stops(group)
+        do {
+            try await group.run()
+        } catch is StopSignals.Escalated {
+            // The worker was cancelled and has ended; it says how below.
         }
-        defer { signals.cancel() }
-        return try await worker.run()
+        return await worker.exit ?? .stopped
     }
 
     private func resolveToken(name: String, client: LavaServerClient, workerDirectory: URL, logger: Logger) async throws -> String {

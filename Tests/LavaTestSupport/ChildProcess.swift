@@ -29,6 +29,20 @@ public final class ChildProcess: Sendable {
 
     public var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
+    public func signal(_ number: Int32) {
+        Glibc.kill(process.processIdentifier, number)
+    }
+
+    /// The exit status once the program has ended; failing after `seconds`, as a guard against
+    /// a hang rather than a measure of speed.
+    public func exitStatus(within seconds: Int) async throws -> Int32 {
+        for _ in 0..<(seconds * 10) {
+            if !process.isRunning { return process.terminationStatus }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TestFailure("\(process.executableURL?.lastPathComponent ?? "the program") did not exit within \(seconds) s; its output:\n\(log)")
+    }
+
     /// SIGKILL, as a crash; also the only sure end: the test runner may leave SIGTERM ignored,
     /// which children inherit.
     public func kill() {

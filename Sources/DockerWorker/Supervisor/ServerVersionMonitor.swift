@@ -30,7 +30,7 @@ public final class ServerVersionMonitor: Service, Sendable {
 
     /// The next question is asked now rather than at its time.
     public func askNow() {
-        alarm.ring()
+        alarm.ring(.askNow)
     }
 
     public func run() async {
@@ -39,7 +39,10 @@ public final class ServerVersionMonitor: Service, Sendable {
             var since: Date?
             while !Task.isCancelled {
                 let delay: Duration
-                switch await ask() {
+                let outcome = await ask()
+                // A cancelled request reads as an unreachable server: not news at the end.
+                if Task.isCancelled { break }
+                switch outcome {
                 case .answered(let answer):
                     if since != nil { logger.info("the server answers again") }
                     failures = 0
@@ -58,7 +61,7 @@ public final class ServerVersionMonitor: Service, Sendable {
                     continuation.yield(.serverNotLAVA(url: client.baseURL))
                     delay = interval
                 }
-                _ = await alarm.sleep(for: delay)
+                _ = await alarm.wait(until: .now + delay)
             }
         }
         continuation.finish()
@@ -80,4 +83,8 @@ public final class ServerVersionMonitor: Service, Sendable {
             return .notLAVA
         }
     }
+}
+
+extension Alarm.Rings {
+    static let askNow = Self(rawValue: 1)
 }

@@ -2,14 +2,14 @@ import DockerEngine
 import Foundation
 import LavaCore
 import LavaWorker
-import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
+import Logging
+import ServiceLifecycle
 
-/// One lava-run process: reads the job, runs it, reports how it ended, and sends every log line
-/// before it exits. SIGTERM or SIGINT cancels the job (LAVA: "The job was canceled"); one
-/// after the job has ended stops the log upload. A server that forgets the job cancels it too.
+/// One lava-run process as a service group: the job and its log upload, until the job has ended
+/// and every log line is sent (spec §4.4, §5.2). SIGTERM or SIGINT cancels the job ("The job was
+/// canceled"): it cleans up, logs its result, writes result.yaml and the upload still sends every
+/// line. A signal once the job has ended stops the upload instead (the server may be away). A
+/// server that forgets the job cancels it too.
 public struct LavaRunSession: Sendable {
     let jobID: Int
     let outputDirectory: URL
@@ -34,33 +34,32 @@ public struct LavaRunSession: Sendable {
     /// True when the job passed. `job` is the job definition as read (the caller needs its
     /// secrets before the log starts), or why it cannot run.
     public func run(job parsed: Result<DockerJob, JobError>, deviceYAML: String) async -> Bool {
-        let state = SessionState()
-        let upload = Task { await uploader?.run() }
-        let job = Task { await runJob(parsed, deviceYAML: deviceYAML, cancelReason: { state.reason }) }
-        let signals = SignalWatch([SIGTERM, SIGINT]) { number in
-            if state.jobEnded {
-                FileHandle.standardError.write(Data("lava-run: signal \(number) after the job ended: stopping the log upload\n".utf8))
-                upload.cancel()
-            } else {
-                job.cancel()
-            }
+        let session = SessionState()
+        let job = JobService(session: session, files: files, uploader: uploader) {
+            await self.runJob(parsed, deviceYAML: deviceYAML, cancelReason: { session.cancelReason })
         }
-        let watcher = Task {
-            if case .jobDeleted? = await upload.value {
-                state.reason = .deleted
-                job.cancel()
-            }
+        let signals = await StopSignals { _ in
+            guard session.jobEnded else { return false }
+            FileHandle.standardError.write(Data("lava-run: signal after the job ended: stopping the log upload\n".utf8))
+            return true
         }
-        let failure = await job.value
-        state.jobEnded = true
-        files.writeResult(failure)
-        uploader?.close()
-        if case .jobDeleted? = await upload.value {
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: signals)]
+        if let uploader {
+            services.append(.init(service: LogUploadService(uploader: uploader, session: session),
+                                  successTerminationBehavior: .gracefullyShutdownGroup))
+        }
+        services.append(.init(service: job, successTerminationBehavior: .gracefullyShutdownGroup))
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services, logger: Logger(label: "lava-run") { _ in SwiftLogNoOpLogHandler() }))
+        signals.stops(group)
+        // How it ended is in `session`: the group throws when a signal stops the upload, or when
+        // the server forgets the job while it is being canceled (the upload ends early), and
+        // both are accounted for there.
+        try? await group.run()
+        if session.uploadOutcome == .jobDeleted {
             FileHandle.standardError.write(Data("lava-run: the server no longer knows job \(jobID); the rest of its log is dropped\n".utf8))
         }
-        watcher.cancel()
-        signals.cancel()
-        return failure == nil
+        return session.jobEnded && session.failure == nil
     }
 
     private func runJob(_ parsed: Result<DockerJob, JobError>, deviceYAML: String,
@@ -95,20 +94,5 @@ public struct LavaRunSession: Sendable {
                                dispatcherIP: DispatcherConfiguration.dispatcherIP(dispatcher),
                                fetcher: TestDefinitionFetcher(userAgent: "lava-run \(LavaVersion.current)"), cancelReason: cancelReason)
         return await runner.run()
-    }
-
-    /// What the signal handler, the upload watcher and the job share.
-    private final class SessionState: Sendable {
-        private let values = Mutex((reason: JobError.canceled, jobEnded: false))
-
-        var reason: JobError {
-            get { values.withLock { $0.reason } }
-            set { values.withLock { $0.reason = newValue } }
-        }
-
-        var jobEnded: Bool {
-            get { values.withLock { $0.jobEnded } }
-            set { values.withLock { $0.jobEnded = newValue } }
-        }
     }
 }

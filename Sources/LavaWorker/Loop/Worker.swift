@@ -2,21 +2,27 @@ import Foundation
 import LavaClient
 import LavaCore
 import Logging
+import ServiceLifecycle
 
-/// lava-worker's loop (spec §3.2): ping, start and cancel what the server says, report what
-/// ended, sleep until the next ping or until a lava-run ends. Its jobs live in `LocalJobStore`,
-/// so a restarted worker picks up where it was.
-public actor Worker {
+/// lava-worker's loop (spec §3.2) as a service: ping, start and cancel what the server says,
+/// report what ended, wait until the next ping or until a lava-run ends; `WorkerLoop` decides
+/// what comes next. Its jobs live in `LocalJobStore`, so a restarted worker picks up where it
+/// was.
+///
+/// The service group's graceful shutdown (SIGTERM, SIGINT) is a stop: with `--wait-jobs` the
+/// worker takes no new job and ends once the running ones are reported; otherwise, and when the
+/// group cancels it (a second signal, `--stop-timeout`), it ends now, abandoning any request in
+/// flight, and the lava-run processes go on, to be found again by the next worker.
+public actor Worker: Service {
     private let settings: WorkerSettings
     private let client: LavaServerClient
     private let token: String
     private let store: LocalJobStore
     private let logger: Logger
     private let alarm = Alarm()
-    private let retry: RetryDelay
-    private var stopping = false
-    private var versionMismatch = false
-    private var failures = 0
+    private var loop: WorkerLoop
+    /// How the loop ended, once it has.
+    public private(set) var exit: WorkerExit?
 
     public init(settings: WorkerSettings, client: LavaServerClient, token: String, store: LocalJobStore, logger: Logger) {
         self.settings = settings
@@ -24,86 +30,85 @@ public actor Worker {
         self.token = token
         self.store = store
         self.logger = logger
-        retry = RetryDelay(ceiling: settings.pingInterval)
-    }
-
-    /// SIGTERM or SIGINT: with `--wait-jobs`, take no new job and end once the running ones
-    /// are reported; otherwise end now (lava-run processes live on and are found again).
-    public nonisolated func stop() {
-        Task { await self.beginStop() }
+        loop = WorkerLoop(pingInterval: settings.pingInterval, waitJobs: settings.waitJobs,
+                          exitOnVersionMismatch: settings.exitOnVersionMismatch)
     }
 
     /// SIGCHLD: a lava-run may have ended; report it without waiting for the next ping.
     public nonisolated func childExited() {
-        alarm.ring()
+        alarm.ring(.childExited)
     }
 
-    private func beginStop() {
-        stopping = true
-        logger.info(settings.waitJobs ? "stopping once the running jobs are reported" : "stopping")
-        alarm.ring()
-    }
-
-    public func run() async throws(LocalJobStoreError) -> WorkerExit {
+    /// Runs the loop until it ends; `exit` then says how. Throws only when the job records
+    /// cannot be read or written.
+    public func run() async throws {
         logger.info("lava-worker \(client.version) '\(settings.name)' serving \(client.baseURL)")
+        if settings.waitJobs {
+            exit = try await withGracefulShutdownHandler {
+                try await serve()
+            } onGracefulShutdown: { [alarm, logger] in
+                logger.info("stopping once the running jobs are reported")
+                alarm.ring(.stop)
+            }
+        } else {
+            exit = try await cancelWhenGracefulShutdown { try await self.serve() }
+        }
+    }
+
+    private func serve() async throws(LocalJobStoreError) -> WorkerExit {
+        var action = loop.next(after: .started, at: .now)
         while true {
-            if stopping, !settings.waitJobs { return .stopped }
-            try await handle()
-            if let exit = try finished() { return exit }
-            var delay = failures > 0 ? retry.after(failures: failures) : settings.pingInterval
-            let clock = ContinuousClock()
-            let deadline = clock.now + delay
-            // A lava-run that ends is reported at once; the next ping keeps its time.
-            while await alarm.sleep(for: delay) == .rung {
-                if stopping, !settings.waitJobs { return .stopped }
+            if Task.isCancelled, !loop.isFinished {
+                logger.info("stopping now; running lava-run processes go on and the next worker finds them")
+                action = loop.next(after: .cancelled, at: .now)
+            }
+            switch action {
+            case .ping(let takeJobs):
+                let ping = try await handle(takeJobs: takeJobs)
+                action = loop.next(after: .pinged(ping), at: .now)
+            case .check:
                 LavaRunProcess.reapAll()
                 try await check()
-                if let exit = try finished() { return exit }
-                if stopping { break }
-                delay = deadline - clock.now
-                if delay <= .zero { break }
+                action = loop.next(after: .checked(idle: try store.all().isEmpty), at: .now)
+            case .wait(let deadline):
+                let rings = await alarm.wait(until: deadline)
+                let event: WorkerLoop.Event = rings.contains(.stop) ? .stop : rings.contains(.childExited) ? .childExited : .timeUp
+                action = loop.next(after: event, at: .now)
+            case .exit(let exit):
+                if exit == .versionMismatch {
+                    logger.info("the server runs another version and no job is left: exiting for a restart on the server's version")
+                }
+                return exit
             }
         }
     }
 
-    /// The end condition of the loop, if it is met.
-    private func finished() throws(LocalJobStoreError) -> WorkerExit? {
-        let idle = try store.all().isEmpty
-        if stopping, idle { return .stopped }
-        if versionMismatch, settings.exitOnVersionMismatch, idle {
-            logger.info("the server runs another version and no job is left: exiting for a restart on the server's version")
-            return .versionMismatch
-        }
-        return nil
-    }
-
-    /// One ping and what follows from it.
-    private func handle() async throws(LocalJobStoreError) {
+    /// One ping and what follows from it: jobs listed as running here but unknown adopted or
+    /// ended, canceled jobs canceled, and new jobs started when `takeJobs`.
+    private func handle(takeJobs: Bool) async throws(LocalJobStoreError) -> WorkerLoop.Ping {
         switch await client.ping(name: settings.name, token: token) {
         case .jobs(let jobs):
-            if failures > 0 || versionMismatch { logger.info("the server answers again") }
-            failures = 0
-            versionMismatch = false
+            if loop.failures > 0 || loop.versionMismatch { logger.info("the server answers again") }
             for ticket in jobs.running where try store.find(id: ticket.id) == nil {
                 try adoptOrEnd(ticket)
             }
             for ticket in jobs.cancel {
                 try cancel(ticket)
             }
-            if !stopping {
-                for ticket in jobs.start {
+            if takeJobs {
+                for ticket in jobs.start where !Task.isCancelled {
                     try await start(ticket)
                 }
             }
+            return .answered
         case .versionMismatch(let message):
-            failures = 0
-            if !versionMismatch { logger.error("version mismatch: \(message)") }
-            versionMismatch = true
+            if !loop.versionMismatch { logger.error("version mismatch: \(message)") }
+            return .versionMismatch
         case .failed(let error):
-            failures += 1
-            logger.warning("ping failed (\(failures) in a row): \(error)")
+            // A stop that cancels a ping in flight is no failure of the server.
+            if !Task.isCancelled { logger.warning("ping failed (\(loop.failures + 1) in a row): \(error)") }
+            return .failed
         }
-        try await check()
     }
 
     /// A job to start, unless it already runs here. RUNNING is posted in both cases, so a lost
@@ -238,4 +243,10 @@ public actor Worker {
     }
 
     private static func now() -> Int { Int(Date().timeIntervalSince1970) }
+}
+
+/// What wakes the loop before its next ping.
+extension Alarm.Rings {
+    static let childExited = Self(rawValue: 1)
+    static let stop = Self(rawValue: 2)
 }

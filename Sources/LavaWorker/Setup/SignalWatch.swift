@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// Signals as calls on a queue (Dispatch sources), not code in a signal handler; used by
-/// lava-worker, lava-run and lava-docker-worker.
+/// lava-worker (SIGCHLD, which UnixSignals does not offer) and lava-docker-worker.
 public final class SignalWatch: Sendable {
     // DispatchSource is thread-safe but not marked Sendable.
     private nonisolated(unsafe) let sources: [any DispatchSourceSignal]

@@ -93,14 +93,14 @@ extension EndToEnd { @Suite struct JobLifecycleTests {
         }
     }
 
-    @Test("SIGTERM with --wait-jobs: no new job is taken, the running one finishes, exit status 0")
-    func waitJobs() async throws {
+    @Test("SIGTERM or SIGINT with --wait-jobs: no new job is taken, the running one finishes, exit status 0", arguments: [SIGTERM, SIGINT])
+    func waitJobs(_ signal: Int32) async throws {
         try await DockerLab.run { lab, live in
             let worker = try lab.worker(arguments: ["--wait-jobs"])
             defer { worker.stop() }
             let id = try await lab.submit(Self.ticking(30), to: live)
             try await lab.wait(for: id, on: live, logContaining: "tick 3")
-            worker.signal(SIGTERM)
+            worker.signal(signal)
             let next = try await lab.submit(Self.ticking(1), to: live)
             #expect(try await worker.exitStatus(within: 60) == 0)
             #expect(try await lab.job(id, on: live).health == .complete)

@@ -1,0 +1,77 @@
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An HTTP server on loopback that reads each request and never answers it, as a server that
+/// hangs does: for tests of what a client does while it waits. `requests` yields each request
+/// line as it arrives, so a test waits for the request to be in flight, not for a time.
+/// Threads and blocking sockets keep it independent of the code under test.
+public final class StallingServer: Sendable {
+    public let port: Int
+    public let requests: AsyncStream<String>
+    private let arrived: AsyncStream<String>.Continuation
+    private let listener: Int32
+    private let clients = Mutex<[Int32]>([])
+
+    public init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && listen(fd, 64) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        guard bound else {
+            close(fd)
+            throw TestFailure("the stalling server cannot listen on 127.0.0.1: \(String(cString: strerror(errno)))")
+        }
+        listener = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+        (requests, arrived) = AsyncStream.makeStream(of: String.self)
+        Thread.detachNewThread { [self] in
+            while true {
+                let client = accept(fd, nil, nil)
+                guard client >= 0 else { return }
+                clients.withLock { $0.append(client) }
+                Thread.detachNewThread { self.hold(client) }
+            }
+        }
+    }
+
+    public var url: String { "http://127.0.0.1:\(port)" }
+
+    /// Closes the listener and every connection.
+    public func stop() {
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+        for client in clients.withLock({ $0 }) { shutdown(client, Int32(SHUT_RDWR)) }
+        arrived.finish()
+    }
+
+    /// Reads request heads and reports their first lines until the client goes away.
+    private func hold(_ client: Int32) {
+        defer {
+            clients.withLock { $0.removeAll { $0 == client } }
+            close(client)
+        }
+        var buffer: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = recv(client, &chunk, chunk.count, 0)
+            guard count > 0 else { return }
+            buffer += chunk.prefix(count)
+            while let end = buffer.firstRange(of: Array("\r\n\r\n".utf8)) {
+                let head = String(decoding: buffer[..<end.lowerBound], as: UTF8.self)
+                buffer.removeSubrange(..<end.upperBound)
+                arrived.yield(head.components(separatedBy: "\r\n")[0])
+            }
+        }
+    }
+}
