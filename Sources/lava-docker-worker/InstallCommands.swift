@@ -12,7 +12,8 @@ struct Install: ParsableCommand {
             Writes /etc/lava-dispatcher-host/lava-docker-worker (the environment file), <worker-dir>/token (mode 0600) \
             and /etc/systemd/system/lava-docker-worker.service, then enables and starts the service. Harmless to run \
             again; with another URL, token or --image it rewrites what changed and restarts the service. \
-            --image goes into the environment file as IMAGE; without it, the service uses LAVA's images.
+            --image goes into the environment file as IMAGE; without it, the service uses LAVA's images. \
+            --docker-socket and --metrics-address go in as DOCKER_SOCKET and METRICS_ADDRESS.
 
             With --instance NAME, one of several workers on this host: /etc/lava-dispatcher-host/NAME.conf, \
             worker directory /var/lib/lava/dispatcher/docker-worker/NAME and the template unit \
@@ -31,6 +32,12 @@ struct Install: ParsableCommand {
 
     @OptionGroup var workerImage: ImageOption
 
+    @Option(name: .customLong("docker-socket"), help: "The Docker engine's socket, if not /var/run/docker.sock (DOCKER_SOCKET).")
+    var dockerSocket: String?
+
+    @Option(name: .customLong("metrics-address"), help: "HOST:PORT to serve Prometheus metrics at (METRICS_ADDRESS; off by default).")
+    var metricsAddress: MetricsAddress?
+
     @Option(help: "Install lava-docker-worker@NAME, one of several workers on this host.")
     var instance: String?
 
@@ -47,7 +54,8 @@ struct Install: ParsableCommand {
         let paths = InstallPaths(instance: instance, workerDirectory: workerDir, binary: binary)
         do {
             let report = try WorkerInstallation(root: URL(fileURLWithPath: root)).apply(
-                try InstallPlan(url: url, name: name, token: token, image: workerImage.image, paths: paths))
+                try InstallPlan(url: url, name: name, token: token, image: workerImage.image, dockerSocket: dockerSocket,
+                                metricsAddress: metricsAddress?.description, paths: paths))
             report.messages.forEach { print($0) }
         } catch {
             printError(error)

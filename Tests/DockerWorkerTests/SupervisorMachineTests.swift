@@ -246,14 +246,22 @@ import Testing
         #expect(running.phase == .running(Self.newWorker))
     }
 
-    @Test("server unreachable: said in the status while asking, ignored while the worker runs")
+    @Test("server unreachable: said in the status while asking and while the worker runs, which goes on; its answer restores the status")
     func unreachable() {
         var machine = Self.asking()
         let actions = machine.handle(.serverUnreachable(since: "2026-12-02T10:00:00", failures: 3, nextTry: .seconds(20)))
         #expect(actions == [.report(.status("server unreachable since 2026-12-02T10:00:00; next try in 20 s"))])
         #expect(machine.phase == .askingVersion)
+
         var running = Self.running()
-        #expect(running.handle(.serverUnreachable(since: "x", failures: 1, nextTry: .seconds(5))) == [])
+        let worker = Self.newWorker
+        #expect(running.handle(.serverUnreachable(since: "x", failures: 1, nextTry: .seconds(5)))
+            == [.report(.status("running lava-worker \(worker.version) in \(worker.name); server unreachable since x; next try in 5 s"))])
+        #expect(running.phase == .running(worker))
+        let answered = running.handle(.serverAnswered(VersionResponse(version: worker.version)))
+        #expect(answered == [.report(.serverContact), .report(.status("running lava-worker \(worker.version) in \(worker.name)"))])
+        #expect(running.handle(.serverAnswered(VersionResponse(version: worker.version))) == [.report(.serverContact)],
+                "the status is said again only after it changed")
     }
 
     @Test("a stop while a worker runs: SIGTERM, it drains, its exit ends the supervisor; a kill then is SIGKILL at once")

@@ -25,13 +25,13 @@ public struct NotifySocket: Sendable {
             }
         }
         guard bound == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
-        // A missing datagram fails the test after 5 s instead of hanging it.
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
-    /// The next datagram; throws after 5 s without one.
-    public func receive() throws -> String {
+    /// The next datagram; throws after `seconds` without one, so that a missing datagram fails
+    /// the test instead of hanging it.
+    public func receive(within seconds: Int = 5) throws -> String {
+        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var buffer = [UInt8](repeating: 0, count: 4096)
         let count = recv(descriptor, &buffer, buffer.count, 0)
         guard count >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }

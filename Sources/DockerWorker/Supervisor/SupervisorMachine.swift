@@ -34,6 +34,8 @@ public struct SupervisorMachine: Sendable {
     /// After a worker's exit 75: whose version it was, to tell a real upgrade from an image
     /// whose lava-worker is not the version of its tag.
     private var mismatchOf: (version: String, image: String)?
+    /// Since when the server has not answered while a worker runs, for `systemctl status`.
+    private var unreachableSince: String?
     private let policy: Policy
 
     public init(policy: Policy = Policy()) {
@@ -61,9 +63,16 @@ public struct SupervisorMachine: Sendable {
 
         case (_, .serverAnswered(let answer)):
             server = answer
-            return [.report(.serverContact)] + serverAnswered(answer)
+            var actions: [SupervisorAction] = [.report(.serverContact)]
+            if unreachableSince != nil, case .running(let container) = phase { actions.append(.report(.status(Self.running(container)))) }
+            unreachableSince = nil
+            return actions + serverAnswered(answer)
         case (.askingVersion, .serverUnreachable(let since, _, let next)):
             return [.report(.status("server unreachable since \(since); next try in \(next.components.seconds) s"))]
+        case (.running(let container), .serverUnreachable(let since, _, let next)):
+            // The worker goes on (it retries on its own); the admin should still see it.
+            unreachableSince = since
+            return [.report(.status("\(Self.running(container)); server unreachable since \(since); next try in \(next.components.seconds) s"))]
         case (_, .serverUnreachable):
             return []
         case (.askingVersion, .serverNotLAVA(let url)):
@@ -186,7 +195,11 @@ public struct SupervisorMachine: Sendable {
     private mutating func run(_ container: WorkerContainer) -> [SupervisorAction] {
         phase = .running(container)
         prefetched = nil
-        return [.follow(container), .report(.ready), .report(.status("running lava-worker \(container.version) in \(container.name)"))]
+        return [.follow(container), .report(.ready), .report(.status(Self.running(container)))]
+    }
+
+    private static func running(_ container: WorkerContainer) -> String {
+        "running lava-worker \(container.version) in \(container.name)"
     }
 
     private mutating func exited(_ container: WorkerContainer, status: Int32) -> [SupervisorAction] {

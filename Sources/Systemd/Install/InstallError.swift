@@ -6,6 +6,7 @@ public enum InstallError: Error, Equatable, CustomStringConvertible {
     case invalidInstance(String)
     case invalidToken
     case invalidImage(String)
+    case invalidMetricsAddress(String)
     case invalidPath(String)
     case fileSystem(path: String, reason: String)
     case systemctlFailed(arguments: [String], status: Int32, output: String)
@@ -24,6 +25,8 @@ public enum InstallError: Error, Equatable, CustomStringConvertible {
             "--token must be the worker token printed by `lava-server workers add` (one word, no spaces)"
         case .invalidImage(let image):
             "--image must be one word without quotes (got \"\(image)\")"
+        case .invalidMetricsAddress(let address):
+            "--metrics-address must be HOST:PORT, e.g. 127.0.0.1:9250 (got \"\(address)\")"
         case .invalidPath(let path):
             "\(path): paths must be absolute, without spaces or quotes"
         case .fileSystem(let path, let reason):

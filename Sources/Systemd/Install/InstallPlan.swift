@@ -16,8 +16,10 @@ public struct InstallPlan: Sendable, Equatable {
     public var unitFile: PlannedFile
 
     /// Checks the user's input, which ends up in files systemd parses: anything that would
-    /// split or escape a value there is refused. `image` is `--image`'s value, nil for LAVA's images.
-    public init(url: String, name: String, token: String, image: String? = nil, paths: InstallPaths = InstallPaths()) throws(InstallError) {
+    /// split or escape a value there is refused. `image` is `--image`'s value, nil for LAVA's
+    /// images; `dockerSocket` and `metricsAddress` are those options' values, nil for their defaults.
+    public init(url: String, name: String, token: String, image: String? = nil, dockerSocket: String? = nil,
+                metricsAddress: String? = nil, paths: InstallPaths = InstallPaths()) throws(InstallError) {
         guard let parsed = URLComponents(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
               parsed.host?.isEmpty == false, url.allSatisfy(Self.isSafe)
         else { throw .invalidURL(url) }
@@ -25,7 +27,10 @@ public struct InstallPlan: Sendable, Equatable {
         if let instance = paths.instance, !Self.isInstanceName(instance) { throw .invalidInstance(instance) }
         guard !token.isEmpty, token.allSatisfy(Self.isSafe) else { throw .invalidToken }
         if let image, image.isEmpty || !image.allSatisfy(Self.isSafe) { throw .invalidImage(image) }
-        for path in [paths.environmentFile, paths.workerDirectory, paths.unitFile, paths.binary]
+        if let metricsAddress, metricsAddress.isEmpty || !metricsAddress.allSatisfy(Self.isSafe) {
+            throw .invalidMetricsAddress(metricsAddress)
+        }
+        for path in [paths.environmentFile, paths.workerDirectory, paths.unitFile, paths.binary] + (dockerSocket.map { [$0] } ?? [])
         where !path.hasPrefix("/") || !path.allSatisfy(Self.isSafe) {
             throw .invalidPath(path)
         }
@@ -41,6 +46,8 @@ public struct InstallPlan: Sendable, Equatable {
             WORKER_DIR="\(paths.workerDirectory)"
 
             """ + (image.map { "IMAGE=\"--image \($0)\"\n" } ?? "")
+            + (dockerSocket.map { "DOCKER_SOCKET=\"--docker-socket \($0)\"\n" } ?? "")
+            + (metricsAddress.map { "METRICS_ADDRESS=\"--metrics-address \($0)\"\n" } ?? "")
         let templates = paths.instance == nil
             ? (unit: UnitTemplates.unit, environment: UnitTemplates.environmentFile)
             : (unit: UnitTemplates.instanceUnit, environment: UnitTemplates.instanceEnvironmentFile)

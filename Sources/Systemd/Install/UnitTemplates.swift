@@ -26,7 +26,7 @@ WatchdogSec=120
 TimeoutStartSec=15min
 Environment=URL=http://localhost/ LOGLEVEL=INFO WORKER_DIR="/var/lib/lava/dispatcher/docker-worker" BUILD_DIR="/etc/lava-dispatcher-host/build" LOG_FILE="-"
 EnvironmentFile=-/etc/lava-dispatcher-host/lava-docker-worker
-ExecStart=/usr/local/bin/lava-docker-worker --level $LOGLEVEL --url $URL $TOKEN $WORKER_NAME $WS_URL $HTTP_TIMEOUT $JOB_LOG_INTERVAL --worker-dir $WORKER_DIR --build-dir $BUILD_DIR $BUILD_OPTIONS $MOUNTS $IMAGE --log-file $LOG_FILE $SENTRY_DSN
+ExecStart=/usr/local/bin/lava-docker-worker --level $LOGLEVEL --url $URL $TOKEN $WORKER_NAME $WS_URL $HTTP_TIMEOUT $JOB_LOG_INTERVAL --worker-dir $WORKER_DIR --build-dir $BUILD_DIR $BUILD_OPTIONS $MOUNTS $IMAGE $DOCKER_SOCKET $METRICS_ADDRESS --log-file $LOG_FILE $SENTRY_DSN
 # On SIGTERM the supervisor has the worker take no new job and exit once its jobs have ended,
 # however long they take; a second SIGTERM (systemctl kill lava-docker-worker) kills the worker.
 # KillMode=process, as LAVA's: systemd signals the supervisor alone, which stops the worker.
@@ -44,8 +44,8 @@ WantedBy=multi-user.target
     static let environmentFile = #"""
 # Configuration of lava-docker-worker.service: the variables of LAVA's
 # /etc/lava-dispatcher-host/lava-docker-worker. `lava-docker-worker install` writes
-# URL, WORKER_NAME, TOKEN and WORKER_DIR at the end, and IMAGE with --image; uncomment the
-# others to change them.
+# URL, WORKER_NAME, TOKEN and WORKER_DIR at the end, and IMAGE, DOCKER_SOCKET and METRICS_ADDRESS
+# with --image, --docker-socket and --metrics-address; uncomment the others to change them.
 # Options are passed whole ("--name lab-1"), so an unset variable passes nothing.
 
 # Worker name, as the server knows it (default: the host's FQDN).
@@ -75,6 +75,12 @@ WantedBy=multi-user.target
 # scripts/worker-image.sh and pushed to the lab's registry.
 # IMAGE="--image registry.example/lava-dispatcher:{version}"
 
+# The Docker engine's socket (default: /var/run/docker.sock), e.g. a rootless engine's.
+# DOCKER_SOCKET="--docker-socket /run/user/1000/docker.sock"
+
+# Prometheus metrics at /metrics, and what `lava-docker-worker status` reads (default: off).
+# METRICS_ADDRESS="--metrics-address 127.0.0.1:9250"
+
 # Docker build directory: a Dockerfile there customises the worker image.
 # BUILD_DIR="/etc/lava-dispatcher-host/build"
 # By default '--no-cache' forces a clean build; "--use-cache" uses the build cache.
@@ -103,7 +109,7 @@ WatchdogSec=120
 TimeoutStartSec=15min
 Environment=URL=http://localhost/ LOGLEVEL=INFO WORKER_NAME="--name %i" WORKER_DIR="/var/lib/lava/dispatcher/docker-worker/%i" BUILD_DIR="/etc/lava-dispatcher-host/build/%i" LOG_FILE="-"
 EnvironmentFile=-/etc/lava-dispatcher-host/%i.conf
-ExecStart=/usr/local/bin/lava-docker-worker --level $LOGLEVEL --url $URL $TOKEN $WORKER_NAME $WS_URL $HTTP_TIMEOUT $JOB_LOG_INTERVAL --worker-dir $WORKER_DIR --build-dir $BUILD_DIR $BUILD_OPTIONS $MOUNTS $IMAGE --log-file $LOG_FILE $SENTRY_DSN
+ExecStart=/usr/local/bin/lava-docker-worker --level $LOGLEVEL --url $URL $TOKEN $WORKER_NAME $WS_URL $HTTP_TIMEOUT $JOB_LOG_INTERVAL --worker-dir $WORKER_DIR --build-dir $BUILD_DIR $BUILD_OPTIONS $MOUNTS $IMAGE $DOCKER_SOCKET $METRICS_ADDRESS --log-file $LOG_FILE $SENTRY_DSN
 # See lava-docker-worker.service for why start and stop may take long and for the lack of sandboxing.
 TimeoutStopSec=infinity
 Restart=always
@@ -119,7 +125,8 @@ WantedBy=multi-user.target
 # /etc/lava-dispatcher-host/NAME.conf (one file per instance, where LAVA's template unit reads
 # it): the variables of lava-docker-worker.service's environment file, whose defaults here are
 # the instance's own. `lava-docker-worker install --instance NAME` writes URL, WORKER_NAME, TOKEN
-# and WORKER_DIR at the end, and IMAGE with --image; uncomment the others to change them.
+# and WORKER_DIR at the end, and IMAGE, DOCKER_SOCKET and METRICS_ADDRESS with --image,
+# --docker-socket and --metrics-address; uncomment the others to change them.
 # Options are passed whole ("--name lab-1"), so an unset variable passes nothing.
 
 # Worker name, as the server knows it (default: the instance name).
@@ -149,6 +156,13 @@ WantedBy=multi-user.target
 # lavasoftware/lava-dispatcher:<version> for releases), e.g. this project's images built with
 # scripts/worker-image.sh and pushed to the lab's registry.
 # IMAGE="--image registry.example/lava-dispatcher:{version}"
+
+# The Docker engine's socket (default: /var/run/docker.sock), e.g. a rootless engine's.
+# DOCKER_SOCKET="--docker-socket /run/user/1000/docker.sock"
+
+# Prometheus metrics at /metrics, and what `lava-docker-worker status --metrics-address` reads
+# (default: off); each instance on its own port.
+# METRICS_ADDRESS="--metrics-address 127.0.0.1:9251"
 
 # Docker build directory: a Dockerfile there customises this instance's worker image.
 # BUILD_DIR="/etc/lava-dispatcher-host/build/NAME"

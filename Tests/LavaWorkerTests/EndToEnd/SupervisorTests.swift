@@ -193,7 +193,7 @@ extension EndToEnd { @Suite struct SupervisorTests {
         }
     }
 
-    @Test("systemd hears READY=1 once the worker runs, STATUS= of each step, WATCHDOG=1 while the server answers, STOPPING=1")
+    @Test("systemd hears READY=1 once the worker runs, STATUS= of each step, WATCHDOG=1 while the server answers and none while it does not, STOPPING=1")
     func notifications() async throws {
         try await Self.run { lab, repository in
             let socket = try NotifySocket(path: lab.directory.appendingPathComponent("notify").path)
@@ -204,15 +204,38 @@ extension EndToEnd { @Suite struct SupervisorTests {
                 try await Self.online(Self.old, on: live, log: supervisor.log)
                 var messages: [String] = []
                 let running = "STATUS=running lava-worker \(Self.old) in lava-worker-\(Self.old)-"
-                // Each receive waits 5 s at most; the watchdog comes every second.
+                // The watchdog comes every second.
                 while !(messages.contains("WATCHDOG=1") && messages.contains("READY=1") && messages.contains { $0.hasPrefix(running) }),
                       messages.count < 50 {
                     messages.append(try socket.receive())
                 }
                 #expect(messages.contains { $0.hasPrefix(running) }, "\(messages)")
+            }
+
+            // The server is gone: from the first question it does not answer to the next one
+            // (5 s later), no WATCHDOG=1, so that systemd would restart a supervisor cut off;
+            // the status says so, and the worker goes on.
+            let cutOffStatus = { (message: String) in
+                message.hasPrefix("STATUS=running lava-worker \(Self.old) in lava-worker-\(Self.old)-")
+                    && message.contains("; server unreachable since ")
+            }
+            var cutOff: [String] = []
+            while cutOff.count(where: cutOffStatus) < 2, cutOff.count < 100 {
+                cutOff.append(try socket.receive(within: 30))
+            }
+            let afterFirst = cutOff.drop { !cutOffStatus($0) }
+            #expect(afterFirst.count(where: cutOffStatus) == 2, "\(cutOff)")
+            #expect(!afterFirst.contains("WATCHDOG=1"), "\(cutOff)")
+
+            try await lab.serve(version: Self.old) { _ in
+                var back: [String] = []
+                while !back.contains("WATCHDOG=1"), back.count < 50 {
+                    back.append(try socket.receive(within: 30))
+                }
+                #expect(back.contains("WATCHDOG=1"), "no watchdog once the server answers again: \(back)")
                 supervisor.signal(SIGTERM)
-                while !messages.contains("STOPPING=1"), messages.count < 100 {
-                    messages.append(try socket.receive())
+                while !back.contains("STOPPING=1"), back.count < 100 {
+                    back.append(try socket.receive())
                 }
                 #expect(try await supervisor.exitStatus(within: 60) == 0)
             }
