@@ -78,10 +78,10 @@ if [[ -z ${LAVA_TEST_DEVICE_TYPES:-} ]]; then
 fi
 echo "test.sh: LAVA_TEST_DEVICE_TYPES=$LAVA_TEST_DEVICE_TYPES" >&2
 
-# The static binaries the image tests put in the images of docker/ (WorkerImage, scripts/images.sh),
-# so the tests do not start these builds themselves.
+# The static binaries the image tests put in the images of docker/ (WorkerImage, scripts/images.sh)
+# and the systemd tests in their containers, so the tests do not start these builds themselves.
 # One product per command: given several --product options, swift build builds only the last.
-for product in lava-worker lava-run lava-server; do
+for product in lava-worker lava-run lava-server lava-docker-worker; do
   swift build --static-swift-stdlib --product "$product" --scratch-path .build-static >&2
 done
 swift build --build-tests

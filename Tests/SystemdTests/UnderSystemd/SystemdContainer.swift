@@ -17,9 +17,10 @@ struct SystemdContainer {
     let client: DockerClient
     let id: String
 
-    /// Boots a container, runs `body` once systemd has started its default target, and removes
-    /// the container whether `body` threw or not.
-    static func with(_ body: (SystemdContainer) async throws -> Void) async throws {
+    /// Boots a container with `programs` in /usr/local/bin and the host's `binds`, runs `body`
+    /// once systemd has started its default target, and removes the container whether `body`
+    /// threw or not.
+    static func with(programs: [String] = programs, binds: [String] = [], _ body: (SystemdContainer) async throws -> Void) async throws {
         guard let image = SystemdImage.current else { throw TestFailure("no systemd image: give the suite the .systemdImage trait") }
         try StaticBinaries.require(programs)
         let client = try DockerClient(socketPath: TestDocker.socketPath())
@@ -27,7 +28,7 @@ struct SystemdContainer {
             image: image,
             // How systemd tells it runs in a container: it leaves the hardware and the console alone.
             environment: ["container=docker"],
-            binds: ["/sys/fs/cgroup:/sys/fs/cgroup"] + programs.map { "\(StaticBinaries.directory.path)/\($0):/usr/local/bin/\($0):ro" },
+            binds: ["/sys/fs/cgroup:/sys/fs/cgroup"] + programs.map { "\(StaticBinaries.directory.path)/\($0):/usr/local/bin/\($0):ro" } + binds,
             // Its own loopback only: the units' ports cannot meet another test's.
             networkMode: "none",
             capAdd: ["SYS_ADMIN"],

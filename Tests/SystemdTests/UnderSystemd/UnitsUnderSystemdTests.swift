@@ -1,5 +1,7 @@
+import DockerEngine
 import Foundation
 import LavaTestSupport
+import Synchronization
 import Testing
 
 /// The units of systemd/, installed as systemd/README.md says, started by a real systemd (PID 1
@@ -91,6 +93,60 @@ import Testing
                 try await box.requireCleanStop("lava-server")
             }
         }
+    }
+
+    @Test("lava-docker-worker install enables and starts its unit, which is started once its worker container runs; uninstall stops it and the container goes")
+    func dockerWorkerInstall() async throws {
+        let client = try DockerClient(socketPath: TestDocker.socketPath())
+        let repository = "lava-test/units-docker-worker-\(UUID().uuidString.prefix(8).lowercased())"
+        let name = "lab-docker-\(UUID().uuidString.prefix(8).lowercased())"
+        // A sibling container gets the host's paths: the engine's socket and the worker directory
+        // are at the same path in the box as on the host.
+        let socket = try TestDocker.socketPath()
+        let shared = try TemporaryDirectory()
+        defer { shared.remove() }
+        let workers = { try await client.listContainers(labels: ["org.lavasoftware.lava-docker-worker.name": name]) }
+        let image = Mutex<String?>(nil)
+        let result: Result<Void, any Error>
+        do {
+            result = .success(try await SystemdContainer.with(programs: SystemdContainer.programs + ["lava-docker-worker"],
+                                                              binds: ["\(socket):\(socket)", "\(shared.url.path):\(shared.url.path)"]) { box in
+                try await box.withJournals(of: ["lava-server", "lava-docker-worker"]) {
+                    try await box.append("BIND=\"\(Self.bind)\"", to: "/etc/lava-server/lava-server")
+                    try await box.systemctl("enable", "--now", "lava-server")
+                    try await box.requireRunning("lava-server")
+                    let answer = try await box.http("\(Self.url)/api/v0.2/system/version/")
+                    let version = try #require((try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any])?["version"] as? String,
+                                               "no version in \(answer)")
+                    image.withLock { $0 = "\(repository):\(version)" }
+                    try await WorkerImage.build(version: version, tag: "\(repository):\(version)")
+
+                    let added = try await box.succeed("lava-server", "workers", "add", name, "--url", Self.url)
+                    let token = try #require(added.split(separator: "\n").first { $0.hasPrefix("token: ") }?.dropFirst("token: ".count),
+                                             "no token in: \(added)")
+                    let workerDirectory = "\(shared.url.path)/worker"
+                    // `systemctl enable --now` inside returns once the unit says READY=1.
+                    try await box.succeed("timeout", "120", "lava-docker-worker", "install", "--url", "\(Self.url)/", "--name", name,
+                                          "--token", String(token), "--image", "\(repository):{version}",
+                                          "--docker-socket", socket, "--worker-dir", workerDirectory)
+                    #expect(try await box.succeed("systemctl", "is-enabled", "lava-docker-worker")
+                        .trimmingCharacters(in: .whitespacesAndNewlines) == "enabled")
+                    try await box.requireRunning("lava-docker-worker")
+                    let running = try await workers()
+                    #expect(running.count == 1 && running.first?.state == "running", "the worker containers: \(running)")
+
+                    try await box.succeed("timeout", "120", "lava-docker-worker", "uninstall", "--worker-dir", workerDirectory)
+                    #expect(try await box.properties("lava-docker-worker")["ActiveState"] == "inactive")
+                    #expect(try await workers().isEmpty, "the supervisor left its worker container")
+                    try await box.requireCleanStop("lava-server")
+                }
+            })
+        } catch {
+            result = .failure(error)
+        }
+        for container in (try? await workers()) ?? [] { try? await client.removeContainer(container.id, force: true) }
+        if let image = image.withLock({ $0 }) { try? await client.removeImage(image, force: true) }
+        try result.get()
     }
 
     private func requireHealthy(_ box: SystemdContainer) async throws {
