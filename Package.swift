@@ -165,7 +165,14 @@ let package = Package(
         .testTarget(name: "LavaCoreTests", dependencies: ["LavaCore", "LavaTestSupport"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "LavaTestSupport"]),
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "LavaTestSupport"]),
-        .testTarget(name: "DockerWorkerTests", dependencies: ["DockerWorker", "DockerEngine", "LavaTestSupport"]),
+        .testTarget(
+            name: "DockerWorkerTests",
+            dependencies: [
+                "DockerWorker", "DockerEngine", "LavaClient", "LavaTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", "DockerEngine", "LavaTestSupport"]),
         .testTarget(name: "LavaDispatcherTests", dependencies: ["LavaDispatcher", "LavaTestSupport"]),
         .testTarget(name: "ImagesTests", dependencies: ["LavaTestSupport", "DockerEngine", "Curl"]),

@@ -2,14 +2,15 @@ import Foundation
 import Hummingbird
 import Logging
 
-/// Serves fixed files over HTTP on loopback (test archives); any other path is a 404.
+/// Serves fixed files over HTTP on loopback (test archives, a fixed API answer), each at its
+/// path without the leading `/`; any other path is a 404.
 public enum FileServer {
     public static func run<R: Sendable>(
         files: [String: Data], _ body: @Sendable (_ baseURL: String) async throws -> R
     ) async throws -> R {
         let router = Router()
-        router.get("{name}") { _, context -> Response in
-            guard let name = context.parameters.get("name"), let data = files[name] else {
+        router.get("**") { request, _ -> Response in
+            guard let data = files[String(request.uri.path.dropFirst())] else {
                 return Response(status: .notFound)
             }
             return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
