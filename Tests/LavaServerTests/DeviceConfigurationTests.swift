@@ -76,7 +76,7 @@ import Yams
         }
     }
 
-    @Test("the job's context reaches the templates; a context key LAVA does not allow is refused at submission", arguments: Backend.all)
+    @Test("the job's context reaches the templates; a context key LAVA does not allow, or a value of more than one line, is refused at submission", arguments: Backend.all)
     func jobContext(_ backend: Backend) async throws {
         try await withServer(backend) { server in
             _ = try Self.installTemplates(server)
@@ -93,6 +93,12 @@ import Yams
                 let nested = try await client.submit(dockerJob() + "\ncontext: {console_device: {a: b}}\n", token: lab.userToken)
                 #expect(nested.status == .badRequest)
                 #expect(nested.text.contains("'context.console_device' must be"), "\(nested.text)")
+                // Printed unquoted into the configuration, a line break would add a key of the submitter's.
+                for value in [#""/lava\ndocker_privileged: true""#, #"["a", "b\rc"]"#, #""/lava\u2028x""#] {
+                    let injected = try await client.submit(dockerJob() + "\ncontext: {lava_test_results_dir: \(value)}\n", token: lab.userToken)
+                    #expect(injected.status == .badRequest, "\(value)")
+                    #expect(injected.text.contains("'context.lava_test_results_dir' must be on one line"), "\(injected.text)")
+                }
             }
         }
     }

@@ -46,6 +46,9 @@ public struct JobContext: Sendable, Equatable {
             guard Self.isAllowedValue(value) else {
                 throw JobDefinitionError("'context.\(name)' must be an integer, a string, a boolean or a list of integers and strings")
             }
+            guard Self.isOneLine(value) else {
+                throw JobDefinitionError("'context.\(name)' must be on one line, without control characters")
+            }
             do {
                 variables[name] = try TemplateValue(yaml: value)
             } catch {
@@ -70,6 +73,17 @@ public struct JobContext: Sendable, Equatable {
             return try UntrustedYAML.compose(yaml)
         } catch {
             throw JobDefinitionError("not valid YAML: \(error)")
+        }
+    }
+
+    /// The templates print a value unquoted into the device's YAML (LAVA's too): a line break
+    /// there would let the submitter add configuration keys of their own choosing.
+    private static func isOneLine(_ node: Node) -> Bool {
+        let scalars = node.sequence.map { Array($0) } ?? [node]
+        return scalars.allSatisfy { item in
+            (item.scalar?.string ?? "").unicodeScalars.allSatisfy {
+                ![.control, .lineSeparator, .paragraphSeparator].contains($0.properties.generalCategory)
+            }
         }
     }
 
