@@ -16,24 +16,9 @@ public final class StallingServer: Sendable {
     private let clients = Mutex<[Int32]>([])
 
     public init() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && listen(fd, 64) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        guard bound else {
-            close(fd)
-            throw TestFailure("the stalling server cannot listen on 127.0.0.1: \(String(cString: strerror(errno)))")
-        }
+        let (fd, port) = try LoopbackListener.open(for: "the stalling server")
         listener = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
+        self.port = port
         (requests, arrived) = AsyncStream.makeStream(of: String.self)
         Thread.detachNewThread { [self] in
             while true {
