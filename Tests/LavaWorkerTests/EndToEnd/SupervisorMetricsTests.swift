@@ -37,7 +37,7 @@ extension EndToEnd.SupervisorTests {
             let started = Date().timeIntervalSince1970.rounded(.down)
             let supervisor = try Self.supervisor(lab, repository: repository, arguments: ["--metrics-address", address])
             try await lab.serve(version: Self.old) { live in
-                try await Self.online(Self.old, on: live, log: supervisor.log)
+                try await Self.online(Self.old, on: live, diagnosis: supervisor.diagnosis)
                 var samples = try await Self.scrape(address)
                 #expect(samples[#"lava_docker_worker_phase{phase="running"}"#] == 1, "\(samples)")
                 #expect(samples.filter { $0.key.hasPrefix("lava_docker_worker_phase{") && $0.value == 1 }.count == 1)

@@ -32,13 +32,13 @@ extension EndToEnd { @Suite struct SupervisorTests {
     }
 
     /// Waits until lab-1 is online at `version` on the server.
-    static func online(_ version: String, on live: LiveServer, within seconds: Int = 120, log: @autoclosure () -> String) async throws {
+    static func online(_ version: String, on live: LiveServer, within seconds: Int = 120, diagnosis: @autoclosure () -> String) async throws {
         for _ in 0..<(seconds * 5) {
             if let worker = try await live.inventory.workers().first(where: { $0.name == "lab-1" }),
                worker.state == .online, worker.version == version { return }
             try await Task.sleep(for: .milliseconds(200))
         }
-        throw TestFailure("lab-1 is not online at \(version) after \(seconds) s; supervisor log:\n\(log())")
+        throw TestFailure("lab-1 is not online at \(version) after \(seconds) s; \(diagnosis())")
     }
 
     static func workerContainers() async throws -> [ContainerSummary] {
@@ -76,7 +76,7 @@ extension EndToEnd { @Suite struct SupervisorTests {
         try await Self.run { lab, repository in
             let supervisor = try Self.supervisor(lab, repository: repository)
             try await lab.serve(version: Self.old) { live in
-                try await Self.online(Self.old, on: live, log: supervisor.log)
+                try await Self.online(Self.old, on: live, diagnosis: supervisor.diagnosis)
                 let containers = try await Self.workerContainers()
                 #expect(containers.count == 1)
                 let first = try #require(containers.first)
@@ -88,6 +88,12 @@ extension EndToEnd { @Suite struct SupervisorTests {
                 let workerDirectory = supervisor.directory.path
                 #expect(info.hostConfig.binds.contains("\(workerDirectory):\(workerDirectory)"))
                 #expect(info.hostConfig.binds.contains("\(try TestDocker.socketPath()):/var/run/docker.sock"))
+                // LAVA's host paths (spec §8.5), those this host has; every host has /dev.
+                #expect(info.hostConfig.binds.contains("/dev:/dev"), "\(info.hostConfig.binds)")
+                for (path, options) in [("/run/udev", ""), ("/boot", ":ro"), ("/lib/modules", ":ro")] {
+                    let exists = FileManager.default.fileExists(atPath: path)
+                    #expect(info.hostConfig.binds.contains("\(path):\(path)\(options)") == exists, "\(path): \(info.hostConfig.binds)")
+                }
                 #expect(info.labels["org.lavasoftware.lava-docker-worker.version"] == Self.old)
                 let config = info.command.joined(separator: " ") + info.entrypoint.joined(separator: " ") + info.environment.joined(separator: " ")
                 #expect(!config.contains(lab.workerToken), "the token is in the container's configuration")
@@ -111,13 +117,13 @@ extension EndToEnd { @Suite struct SupervisorTests {
             try await docker.removeImage(local)
             let supervisor = try Self.supervisor(lab, repository: repository)
             let id = try await lab.serve(version: Self.old) { live in
-                try await Self.online(Self.old, on: live, log: supervisor.log)
+                try await Self.online(Self.old, on: live, diagnosis: supervisor.diagnosis)
                 let id = try await lab.submit(JobLifecycleTests.ticking(60), to: live)
                 try await lab.wait(for: id, on: live, logContaining: "tick 5")
                 return id
             }
             try await lab.serve(version: Self.new) { live in
-                try await Self.online(Self.new, on: live, log: supervisor.log)
+                try await Self.online(Self.new, on: live, diagnosis: supervisor.diagnosis)
                 let job = try await lab.job(id, on: live)
                 #expect(job.health == .complete)
                 #expect(JobLifecycleTests.ticks(try await live.storedLog(id)) == Array(1...60))
@@ -134,7 +140,7 @@ extension EndToEnd { @Suite struct SupervisorTests {
         try await Self.run { lab, repository in
             let first = try Self.supervisor(lab, repository: repository)
             try await lab.serve(version: Self.old) { live in
-                try await Self.online(Self.old, on: live, log: first.log)
+                try await Self.online(Self.old, on: live, diagnosis: first.diagnosis)
                 let before = try await Self.workerContainers().map(\.id)
                 let id = try await lab.submit(JobLifecycleTests.ticking(40), to: live)
                 try await lab.wait(for: id, on: live, logContaining: "tick 3")
@@ -154,7 +160,7 @@ extension EndToEnd { @Suite struct SupervisorTests {
         try await Self.run { lab, repository in
             let supervisor = try Self.supervisor(lab, repository: repository)
             try await lab.serve(version: Self.old) { live in
-                try await Self.online(Self.old, on: live, log: supervisor.log)
+                try await Self.online(Self.old, on: live, diagnosis: supervisor.diagnosis)
                 let id = try await lab.submit(JobLifecycleTests.ticking(30), to: live)
                 try await lab.wait(for: id, on: live, logContaining: "tick 3")
                 supervisor.signal(SIGTERM)
@@ -174,7 +180,7 @@ extension EndToEnd { @Suite struct SupervisorTests {
                 to: build.appendingPathComponent("Dockerfile"), atomically: true, encoding: .utf8)
             let supervisor = try Self.supervisor(lab, repository: repository)
             try await lab.serve(version: Self.old) { live in
-                try await Self.online(Self.old, on: live, log: supervisor.log)
+                try await Self.online(Self.old, on: live, diagnosis: supervisor.diagnosis)
                 let container = try #require(try await Self.workerContainers().first)
                 #expect(container.image == "\(repository):\(Self.old).customized")
                 // Read in a container of its own: exec into a privileged container is refused on
@@ -201,7 +207,7 @@ extension EndToEnd { @Suite struct SupervisorTests {
             let supervisor = try Self.supervisor(lab, repository: repository,
                                                  environment: ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "2000000"])
             try await lab.serve(version: Self.old) { live in
-                try await Self.online(Self.old, on: live, log: supervisor.log)
+                try await Self.online(Self.old, on: live, diagnosis: supervisor.diagnosis)
                 var messages: [String] = []
                 let running = "STATUS=running lava-worker \(Self.old) in lava-worker-\(Self.old)-"
                 // The watchdog comes every second.
@@ -249,7 +255,7 @@ extension EndToEnd { @Suite struct SupervisorTests {
             try await WorkerImage.build(version: "2026.10", tag: oldest)
             let supervisor = try Self.supervisor(lab, repository: repository)
             try await lab.serve(version: Self.old) { live in
-                try await Self.online(Self.old, on: live, log: supervisor.log)
+                try await Self.online(Self.old, on: live, diagnosis: supervisor.diagnosis)
             }
             try await lab.serve(version: Self.new) { live in
                 for _ in 0..<300 where !supervisor.log.contains("no worker image for \(Self.new) yet") {
@@ -265,7 +271,7 @@ extension EndToEnd { @Suite struct SupervisorTests {
                 // The supervisor may have found it in the moment between tag and removal; then it is in use.
                 try? await docker.removeImage("\(repository):\(Self.new)")
                 try? await docker.removeImage(staging)
-                try await Self.online(Self.new, on: live, log: supervisor.log)
+                try await Self.online(Self.new, on: live, diagnosis: supervisor.diagnosis)
                 #expect(try await docker.inspectImage(oldest) == nil, "the oldest image is still there")
                 #expect(try await docker.inspectImage("\(repository):\(Self.old)") != nil, "the previous image was removed")
             }
@@ -279,7 +285,7 @@ extension EndToEnd { @Suite struct SupervisorTests {
             try await WorkerImage.build(version: Self.new, tag: "\(repository):\(Self.new)")
             let first = try Self.supervisor(lab, repository: repository)
             let (id, old) = try await lab.serve(version: Self.old) { live in
-                try await Self.online(Self.old, on: live, log: first.log)
+                try await Self.online(Self.old, on: live, diagnosis: first.diagnosis)
                 let id = try await lab.submit(JobLifecycleTests.ticking(50), to: live)
                 try await lab.wait(for: id, on: live, logContaining: "tick 3")
                 first.signal(SIGKILL)
@@ -288,7 +294,7 @@ extension EndToEnd { @Suite struct SupervisorTests {
             }
             try await lab.serve(version: Self.new) { live in
                 let second = try Self.supervisor(lab, repository: repository)
-                try await Self.online(Self.new, on: live, log: second.log)
+                try await Self.online(Self.new, on: live, diagnosis: second.diagnosis)
                 #expect(try await lab.job(id, on: live).health == .complete)
                 #expect(JobLifecycleTests.ticks(try await live.storedLog(id)) == Array(1...50))
                 #expect(second.log.contains("letting it finish its jobs"))
@@ -303,7 +309,7 @@ extension EndToEnd { @Suite struct SupervisorTests {
             try await WorkerImage.build(version: Self.new, tag: "\(repository):\(Self.new)")
             let first = try Self.supervisor(lab, repository: repository)
             let old = try await lab.serve(version: Self.old) { live in
-                try await Self.online(Self.old, on: live, log: first.log)
+                try await Self.online(Self.old, on: live, diagnosis: first.diagnosis)
                 first.signal(SIGKILL)
                 _ = try await first.exitStatus(within: 10)
                 return try await Self.workerContainers().map(\.id)
@@ -315,7 +321,7 @@ extension EndToEnd { @Suite struct SupervisorTests {
                     try await Task.sleep(for: .milliseconds(200))
                 }
                 #expect(second.log.contains("adopting the running worker container"), "\(second.log)")
-                try await Self.online(Self.old, on: live, log: second.log)
+                try await Self.online(Self.old, on: live, diagnosis: second.diagnosis)
                 // Adopted: it takes jobs at the old version.
                 let id = try await lab.submit(JobLifecycleTests.ticking(2), to: live)
                 let done = try await lab.wait(for: id, on: live, worker: second) { $0.state == .finished }
@@ -324,7 +330,7 @@ extension EndToEnd { @Suite struct SupervisorTests {
                 #expect(!second.log.contains("letting it finish its jobs"))
 
                 try await live.inventory.setVersionPolicy(.exact)
-                try await Self.online(Self.new, on: live, log: second.log)
+                try await Self.online(Self.new, on: live, diagnosis: second.diagnosis)
                 #expect(!second.log.contains("really hold lava-worker"), "an upgrade taken for a lying image")
             }
         }
@@ -335,7 +341,7 @@ extension EndToEnd { @Suite struct SupervisorTests {
         try await Self.run { lab, repository in
             let supervisor = try Self.supervisor(lab, repository: repository)
             try await lab.serve(version: Self.old) { live in
-                try await Self.online(Self.old, on: live, log: supervisor.log)
+                try await Self.online(Self.old, on: live, diagnosis: supervisor.diagnosis)
                 let id = try await lab.submit(JobLifecycleTests.ticking(600, pause: "1"), to: live)
                 try await lab.wait(for: id, on: live, logContaining: "tick 2")
                 supervisor.signal(SIGTERM)
@@ -355,7 +361,7 @@ extension EndToEnd { @Suite struct SupervisorTests {
         try await Self.run { lab, repository in
             let supervisor = try Self.supervisor(lab, repository: repository, arguments: ["--stop-timeout", "2"])
             try await lab.serve(version: Self.old) { live in
-                try await Self.online(Self.old, on: live, log: supervisor.log)
+                try await Self.online(Self.old, on: live, diagnosis: supervisor.diagnosis)
                 let id = try await lab.submit(JobLifecycleTests.ticking(600, pause: "1"), to: live)
                 try await lab.wait(for: id, on: live, logContaining: "tick 2")
                 supervisor.signal(SIGTERM)
@@ -378,14 +384,14 @@ extension EndToEnd { @Suite struct SupervisorTests {
             let supervisor = try Self.supervisor(lab, repository: repository, launcher: isolation.launcher,
                                                  arguments: ["--mount", "\(isolation.resolvConf.path):/etc/resolv.conf:ro"])
             try await lab.serve(version: Self.old) { live in
-                try await Self.online(Self.old, on: live, log: supervisor.log)
+                try await Self.online(Self.old, on: live, diagnosis: supervisor.diagnosis)
                 let container = try #require(try await Self.workerContainers().first)
                 let info = try #require(try await DockerLab.docker().inspectContainer(container.id))
                 #expect(info.hostname == "docker-localhost")
                 #expect(nameServer.takeQueries() == [], "looked up to start")
             }
             try await lab.serve(version: Self.new) { live in
-                try await Self.online(Self.new, on: live, log: supervisor.log)
+                try await Self.online(Self.new, on: live, diagnosis: supervisor.diagnosis)
                 #expect(nameServer.takeQueries() == [], "looked up to upgrade")
             }
             supervisor.signal(SIGTERM)

@@ -9,8 +9,7 @@ import Glibc
 /// `<directory>/<program>.log`.
 final class WorkerProcess: Sendable {
     let directory: URL
-    // Process is thread-safe for what is used here (pid, termination status).
-    nonisolated(unsafe) let process: Process
+    let process: Process
 
     let program: String
 
@@ -37,11 +36,23 @@ final class WorkerProcess: Sendable {
         inherited["DOCKER_HOST"] = "unix://" + (try TestDocker.socketPath())
         process.environment = inherited.merging(environment) { $1 }
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        // What it says before its log is open (a refused command line, a crash).
+        let errors = directory.appendingPathComponent("\(program).stderr")
+        guard FileManager.default.createFile(atPath: errors.path, contents: nil) else {
+            throw TestFailure("cannot create \(errors.path)")
+        }
+        process.standardError = try FileHandle(forWritingTo: errors)
         try process.run()
     }
 
     var log: String { (try? String(contentsOf: directory.appendingPathComponent("\(program).log"), encoding: .utf8)) ?? "" }
+
+    /// For a failure's message: whether it still runs, its standard error and its log.
+    var diagnosis: String {
+        let state = process.isRunning ? "running" : "exited with status \(process.terminationStatus)"
+        let errors = (try? String(contentsOf: directory.appendingPathComponent("\(program).stderr"), encoding: .utf8)) ?? ""
+        return "\(program) (\(state)); standard error:\n\(errors)\nlog:\n\(log)"
+    }
 
     func signal(_ number: Int32) {
         kill(process.processIdentifier, number)
