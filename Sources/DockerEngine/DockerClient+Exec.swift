@@ -2,8 +2,9 @@ import Foundation
 
 extension DockerClient {
     /// Runs a command in a running container, hands its output to `output` while it runs, and
-    /// returns its exit status. Cancelling the Task closes the stream; the command itself keeps
-    /// running in the container (the engine has no way to kill an exec).
+    /// returns its exit status, which the engine reports in an `exec_die` event (engines since
+    /// moby PR 35744, early 2018). Cancelling the Task closes the output and event streams; the
+    /// command itself keeps running in the container (the engine has no way to kill an exec).
     public func exec(
         _ id: String,
         command: [String],
