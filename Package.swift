@@ -162,6 +162,8 @@ let package = Package(
             name: "lava-fuzz",
             dependencies: ["CLibFuzzer", "LavaCore", "LavaDispatcher", "DockerEngine", .product(name: "Yams", package: "Yams")]
         ),
+        // bench/README.md: DockerClient.exec timed against a real engine.
+        .executableTarget(name: "lava-bench-exec", dependencies: ["DockerEngine"], path: "bench/exec-latency"),
         .testTarget(name: "LavaCoreTests", dependencies: ["LavaCore", "LavaTestSupport"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "LavaTestSupport"]),
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "LavaTestSupport"]),

@@ -3,21 +3,58 @@ import Foundation
 extension DockerClient {
     /// The engine's events as they happen (from `since` when given, replaying past ones),
     /// only those about objects with the given labels: a nil value matches any object with the
-    /// key. The stream runs until the iteration ends or its Task is cancelled.
-    public func events(labels: [String: String?] = [:], since: Date? = nil) -> AsyncThrowingStream<DockerEvent, any Error> {
+    /// key. `subscribed` is called once the engine has registered the stream: nothing that
+    /// happens after it is missed. The stream runs until the iteration ends or its Task is cancelled.
+    public func events(
+        labels: [String: String?] = [:],
+        since: Date? = nil,
+        subscribed: @escaping @Sendable () -> Void = {}
+    ) -> AsyncThrowingStream<DockerEvent, any Error> {
+        eventStream(filters: ["label": EngineRequest.labelValues(labels)], since: since) { item in
+            switch item {
+            case .subscribed:
+                subscribed()
+                return nil
+            case .event(let event):
+                return event
+            }
+        }
+    }
+
+    /// What `eventFeed` yields: first that the engine has subscribed, then the events.
+    enum EventFeedItem: Sendable {
+        case subscribed
+        case event(DockerEvent)
+    }
+
+    /// The events matching the engine's `filters` (`container`, `event`, `label`, ...), led by
+    /// `.subscribed` so a caller can act only once nothing it causes can be missed.
+    func eventFeed(filters: [String: [String]]) -> AsyncThrowingStream<EventFeedItem, any Error> {
+        eventStream(filters: filters, since: nil) { $0 }
+    }
+
+    private func eventStream<Element: Sendable>(
+        filters: [String: [String]],
+        since: Date?,
+        element: @escaping @Sendable (EventFeedItem) -> Element?
+    ) -> AsyncThrowingStream<Element, any Error> {
         AsyncThrowingStream { continuation in
             let task = Task {
                 do throws(DockerError) {
                     var query: [(name: String, value: String)] = []
                     if let since { query.append(("since", Self.timestamp(since))) }
-                    if let filters = EngineRequest.labelFilters(labels) { query.append(("filters", filters)) }
+                    if let filters = EngineRequest.filters(filters) { query.append(("filters", filters)) }
                     var request = EngineRequest(.get, "/events", query: query)
                     request.timeout = nil
                     let lines = Locked(LineSplitter())
-                    try await connection.stream(request) { bytes in
+                    // The engine sends the head only after it has registered the subscriber.
+                    try await connection.stream(request, onHead: { head in
+                        if head.status < 300, let item = element(.subscribed) { continuation.yield(item) }
+                    }) { bytes in
                         for line in lines.withLock({ $0.feed(bytes) }) where !line.isEmpty {
                             do {
-                                continuation.yield(try JSONDecoder().decode(DockerEvent.self, from: Data(line)))
+                                let event = try JSONDecoder().decode(DockerEvent.self, from: Data(line))
+                                if let item = element(.event(event)) { continuation.yield(item) }
                             } catch {
                                 continuation.finish(throwing: DockerError.invalidResponse(detail: "event \(String(decoding: line, as: UTF8.self)): \(error)"))
                             }

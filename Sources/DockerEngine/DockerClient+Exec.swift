@@ -2,8 +2,9 @@ import Foundation
 
 extension DockerClient {
     /// Runs a command in a running container, hands its output to `output` while it runs, and
-    /// returns its exit status. Cancelling the Task closes the stream; the command itself keeps
-    /// running in the container (the engine has no way to kill an exec).
+    /// returns its exit status, which the engine reports in an `exec_die` event (engines since
+    /// moby PR 35744, early 2018). Cancelling the Task closes the output and event streams; the
+    /// command itself keeps running in the container (the engine has no way to kill an exec).
     public func exec(
         _ id: String,
         command: [String],
@@ -40,6 +41,13 @@ extension DockerClient {
             enum CodingKeys: String, CodingKey { case running = "Running", exitCode = "ExitCode" }
         }
 
+        // Subscribe to this container's exec_die events before the exec exists, so the one that
+        // ends it cannot be missed; the engine records no exec_die for a command that never started.
+        var exits = eventFeed(filters: ["type": ["container"], "container": [id], "event": ["exec_die"]]).makeAsyncIterator()
+        guard case .subscribed = try await Self.next(&exits) else {
+            throw .invalidResponse(detail: "the event stream for \(id) ended before the engine subscribed it")
+        }
+
         let create = try EngineRequest(.post, "/containers/\(EngineRequest.segment(id))/exec")
             .json(Create(cmd: command, env: environment, workingDir: workingDirectory, user: user))
         let execID = try await connection.send(create, notFound: .containerNotFound(id: id)).decode(Created.self).id
@@ -53,17 +61,29 @@ extension DockerClient {
             for chunk in demultiplexer.withLock({ $0.feed(bytes) }) { output(chunk) }
         }
 
-        // The stream can end a moment before the engine has recorded the exit code.
-        let inspect = EngineRequest(.get, "/exec/\(EngineRequest.segment(execID))/json")
-        for _ in 0..<100 {
-            let state = try await connection.send(inspect).decode(Inspected.self)
-            if !state.running, let exitCode = state.exitCode { return exitCode }
-            do {
-                try await Task.sleep(for: .milliseconds(50))
-            } catch {
-                throw .cancelled
+        // A command that could not start has its status (126, 127) already; one that ran may
+        // end its output a moment before the engine handles its exit, which exec_die then reports.
+        let state = try await connection.send(EngineRequest(.get, "/exec/\(EngineRequest.segment(execID))/json")).decode(Inspected.self)
+        if !state.running, let exitCode = state.exitCode { return exitCode }
+        while let item = try await Self.next(&exits) {
+            guard case .event(let event) = item, event.attributes["execID"] == execID else { continue }
+            guard let text = event.attributes["exitCode"], let exitCode = Int(text) else {
+                throw .invalidResponse(detail: "exec_die of \(execID) in \(id) without an exit code: \(event.attributes)")
             }
+            return exitCode
         }
-        throw .invalidResponse(detail: "exec \(execID) in \(id) still running after its output ended")
+        if Task.isCancelled { throw .cancelled }
+        throw .connectionFailed(path: connection.socketPath, detail: "the event stream ended before exec \(execID) in \(id) did")
+    }
+
+    /// The next item of an event feed, its errors typed.
+    private static func next(_ feed: inout AsyncThrowingStream<EventFeedItem, any Error>.Iterator) async throws(DockerError) -> EventFeedItem? {
+        do {
+            return try await feed.next()
+        } catch let error as DockerError {
+            throw error
+        } catch {
+            throw .invalidResponse(detail: "event stream: \(error)")
+        }
     }
 }

@@ -102,7 +102,7 @@ struct EngineConnection: Sendable {
                 if forward { onData(chunk) }
             }
         } catch {
-            throw transportError(error)
+            throw transportError(error, request: request)
         }
         if let failure = failed.withLock({ $0 }) {
             if failure.status == 404, let notFound { throw notFound }
@@ -122,13 +122,14 @@ struct EngineConnection: Sendable {
         return url
     }
 
-    /// A transfer that got no HTTP answer, explained by what is (not) at the socket path.
-    private func transportError(_ error: CurlError) -> DockerError {
+    /// A transfer that got no HTTP answer, explained by what is (not) at the socket path, and
+    /// naming the call that got none (the engine can leave one call unanswered and not others).
+    private func transportError(_ error: CurlError, request: EngineRequest) -> DockerError {
         if error.isCancelled { return .cancelled }
         var info = stat()
         if stat(socketPath, &info) != 0 { return .socketMissing(path: socketPath) }
         if access(socketPath, R_OK | W_OK) != 0, errno == EACCES { return .permissionDenied(path: socketPath) }
-        return .connectionFailed(path: socketPath, detail: error.description)
+        return .connectionFailed(path: socketPath, detail: "\(request.method.rawValue) \(request.path): \(error.description)")
     }
 
     /// The engine's `{"message": "..."}`, or the body as text when it is something else.

@@ -44,10 +44,19 @@ struct EngineRequest: Sendable {
 
     /// Label filters in the engine's `filters` JSON: `{"label": ["k", "k=v"]}`.
     static func labelFilters(_ labels: [String: String?]) -> String? {
-        guard !labels.isEmpty else { return nil }
-        let values = labels.map { key, value in value.map { "\(key)=\($0)" } ?? key }.sorted()
-        guard let data = try? JSONEncoder().encode(["label": values]) else { return nil }
+        filters(["label": labelValues(labels)])
+    }
+
+    /// The engine's `filters` JSON, `{"name": ["value", ...]}`; nil when no name has a value.
+    static func filters(_ values: [String: [String]]) -> String? {
+        let present = values.filter { !$0.value.isEmpty }
+        guard !present.isEmpty, let data = try? JSONEncoder().encode(present) else { return nil }
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Labels as filter values: `k` matches any value, `k=v` only that one.
+    static func labelValues(_ labels: [String: String?]) -> [String] {
+        labels.map { key, value in value.map { "\(key)=\($0)" } ?? key }.sorted()
     }
 
     private static let unreserved = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"

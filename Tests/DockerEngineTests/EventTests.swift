@@ -8,15 +8,16 @@ import Testing
         let client = try TestEngine.client()
         let run = TestEngine.unique("events")
         try await TestEngine.withCleanup(client) { cleanup in
-            let events = client.events(labels: ["org.lava.run": run])
+            let (subscriptions, subscription) = AsyncStream<Void>.makeStream()
+            let events = client.events(labels: ["org.lava.run": run]) { subscription.finish() }
             let seen = Task { () async throws -> DockerEvent? in
                 for try await event in events where event.type == "container" && event.action == "start" {
                     return event
                 }
                 return nil
             }
-            // Give the stream a moment to connect before the event happens.
-            try await Task.sleep(for: .milliseconds(300))
+            // The containers start only once the engine has subscribed the stream.
+            try await TestEngine.within(10) { for await _ in subscriptions {} }
             let unlabelled = try await client.createContainer(name: nil, ContainerSpec(image: TestEngine.baseImage, command: ["true"]))
             cleanup.containers.append(unlabelled)
             try await client.startContainer(unlabelled)

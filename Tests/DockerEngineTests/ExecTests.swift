@@ -28,12 +28,33 @@ import Testing
             #expect(zero == 0)
             #expect(other.all.text(.stdout) == "/tmp\nhello\n")
 
-            // Output arrives while the command runs, not only at its end.
-            let first = TestEngine.Collector<Date>()
-            let started = Date()
-            _ = try await client.exec(id, command: ["sh", "-c", "echo now; sleep 2; echo later"]) { _ in first.append(Date()) }
-            let firstArrival = try #require(first.all.first)
-            #expect(firstArrival.timeIntervalSince(started) < 1.5)
+            // Output arrives while the command runs, not only at its end: the command prints its
+            // second line only after the test, having seen the first, opens a FIFO it reads.
+            let gate = "/tmp/gate-\(UUID().uuidString)"
+            #expect(try await client.exec(id, command: ["mkfifo", gate]) { _ in } == 0)
+            let streamed = TestEngine.Collector<OutputChunk>()
+            let (arrivals, arrival) = AsyncStream<Void>.makeStream()
+            let gated = Task {
+                defer { arrival.finish() }
+                return try await client.exec(id, command: ["sh", "-c", "echo now; read go < \(gate); echo later"]) {
+                    streamed.append($0)
+                    arrival.yield()
+                }
+            }
+            let firstOutput = try await TestEngine.within(60) { () async -> String? in
+                var chunks = arrivals.makeAsyncIterator()
+                guard await chunks.next() != nil else { return nil }
+                return streamed.all.text(.stdout)
+            }
+            // Opening the FIFO would block if the gated command had already ended.
+            try #require(firstOutput == "now\n", "the first line arrives while the command waits for the gate")
+            #expect(try await client.exec(id, command: ["sh", "-c", "echo go > \(gate)"]) { _ in } == 0)
+            #expect(try await gated.value == 0)
+            #expect(streamed.all.text(.stdout) == "now\nlater\n")
+
+            // A command that cannot start gets the engine's status for it (no exec_die), not a hang.
+            let missing = try await TestEngine.within(60) { try await client.exec(id, command: ["no-such-command"]) { _ in } }
+            #expect([126, 127].contains(missing))
         }
     }
 
@@ -56,23 +77,30 @@ import Testing
             cleanup.containers.append(id)
             try await client.startContainer(id)
 
-            let exec = Task { try await client.exec(id, command: ["sleep", "300"]) { _ in } }
-            try await Task.sleep(for: .milliseconds(500))
+            // Each is cancelled once its first output shows that its stream is open.
+            let (execOutput, execChunk) = AsyncStream<Void>.makeStream()
+            let exec = Task {
+                defer { execChunk.finish() }
+                return try await client.exec(id, command: ["sh", "-c", "echo started; sleep 300"]) { _ in execChunk.yield() }
+            }
+            var execChunks = execOutput.makeAsyncIterator()
+            try #require(await execChunks.next() != nil, "the exec ended before its first output")
             exec.cancel()
             let outcome = try await TestEngine.within(10) { await exec.result }
             #expect(throws: DockerError.cancelled) { try outcome.get() }
 
+            let (logOutput, logChunk) = AsyncStream<Void>.makeStream()
             let logs = Task {
-                var lines: [OutputChunk] = []
-                for try await chunk in client.containerLogs(id, follow: true) { lines.append(chunk) }
-                return lines
+                defer { logChunk.finish() }
+                for try await _ in client.containerLogs(id, follow: true) { logChunk.yield() }
             }
-            try await Task.sleep(for: .milliseconds(500))
+            var logChunks = logOutput.makeAsyncIterator()
+            try #require(await logChunks.next() != nil, "the followed log ended before its first line")
             logs.cancel()
             _ = try await TestEngine.within(10) { await logs.result }
 
+            // The wait has no output to show it is open: it is cancelled wherever it is.
             let waiting = Task { try await client.waitContainer(id) }
-            try await Task.sleep(for: .milliseconds(300))
             waiting.cancel()
             let waited = try await TestEngine.within(10) { await waiting.result }
             #expect(throws: DockerError.cancelled) { try waited.get() }

@@ -2,7 +2,6 @@ import Foundation
 import LavaClient
 import LavaServer
 @testable import LavaWorker
-import Synchronization
 import LavaTestSupport
 import Testing
 
@@ -46,19 +45,21 @@ import Testing
         let client = try LavaServerClient(url: "http://127.0.0.1:\(port)", agent: "lava-worker")
         let file = Self.tokenFile()
         defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
-        let failures = Mutex(0)
+        let (failed, failure) = AsyncStream<Void>.makeStream()
         let registration = Task {
-            try await WorkerToken(file: file, source: .file).resolve(name: "lab-1", client: client, pause: .milliseconds(50)) { _ in
-                failures.withLock { $0 += 1 }
+            defer { failure.finish() }
+            return try await WorkerToken(file: file, source: .file).resolve(name: "lab-1", client: client, pause: .milliseconds(50)) { _ in
+                failure.yield()
             }
         }
-        try await Task.sleep(for: .milliseconds(200))
+        // The server starts only once an attempt has met none, so a retry is what registers.
+        var failures = failed.makeAsyncIterator()
+        try #require(await failures.next() != nil, "registration ended without an attempt that met no server")
         try await LiveServer.run(directory: directory, port: port) { live in
             let token = try await registration.value
             #expect(token.count == 32)
             #expect(try await live.inventory.workers().map(\.name) == ["lab-1"])
         }
-        #expect(failures.withLock { $0 } > 0, "the first attempts met no server")
     }
 }
 

@@ -56,8 +56,14 @@ struct SystemdContainer {
 
     func run(_ command: [String]) async throws -> (status: Int, output: String) {
         let stdout = TextBuffer(), stderr = TextBuffer()
-        let status = try await client.exec(id, command: command) { chunk in
-            (chunk.stream == .stdout ? stdout : stderr).append(String(decoding: chunk.bytes, as: UTF8.self))
+        let status: Int
+        do {
+            status = try await client.exec(id, command: command) { chunk in
+                (chunk.stream == .stdout ? stdout : stderr).append(String(decoding: chunk.bytes, as: UTF8.self))
+            }
+        } catch {
+            // What the command had written tells how far it got before the engine failed.
+            throw TestFailure("running `\(command.joined(separator: " "))` in \(id): \(error); its output so far: \(stdout.text + stderr.text)")
         }
         return (status, stdout.text + stderr.text)
     }
