@@ -16,8 +16,9 @@ public struct APIVersion: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     /// The newest API this client is written against (Docker 20.10, Debian 12's engine).
     public static let preferred = APIVersion(major: 1, minor: 41)
-    /// The oldest API with everything the client uses (`HostConfig.Init` arrived in 1.25).
-    public static let minimum = APIVersion(major: 1, minor: 25)
+    /// The oldest API with everything the client uses: `exec` takes its exit status from the
+    /// `exec_die` event, which came with 1.36 (Docker 18.02; `HostConfig.Init` came with 1.25).
+    public static let minimum = APIVersion(major: 1, minor: 36)
 
     /// The version to talk: ours unless the engine is older; raised to the engine's minimum when
     /// the engine no longer accepts ours (Docker 29 refuses anything below 1.44, and the calls

@@ -17,14 +17,14 @@ import Testing
         #expect(negotiated >= APIVersion.minimum)
     }
 
-    @Test("negotiation: capped at ours, raised to the engine's minimum, refused below 1.25")
+    @Test("negotiation: capped at ours, raised to the engine's minimum, refused below 1.36")
     func negotiationRules() throws {
         let v = { (text: String) in APIVersion(text)! }
         #expect(try APIVersion.negotiate(engine: v("1.43"), engineMinimum: v("1.12")) == v("1.41"))
         #expect(try APIVersion.negotiate(engine: v("1.40"), engineMinimum: nil) == v("1.40"))
         #expect(try APIVersion.negotiate(engine: v("1.52"), engineMinimum: v("1.44")) == v("1.44"))
-        #expect(throws: DockerError.unsupportedEngine(apiVersion: "1.24", minimum: "1.25")) {
-            try APIVersion.negotiate(engine: v("1.24"), engineMinimum: nil)
+        #expect(throws: DockerError.unsupportedEngine(apiVersion: "1.35", minimum: "1.36")) {
+            try APIVersion.negotiate(engine: v("1.35"), engineMinimum: nil)
         }
         #expect(v("1.9") < v("1.41"))
     }

@@ -75,8 +75,8 @@ WantedBy=multi-user.target
 # scripts/worker-image.sh and pushed to the lab's registry.
 # IMAGE="--image registry.example/lava-dispatcher:{version}"
 
-# The Docker engine's socket (default: /var/run/docker.sock), e.g. a rootless engine's.
-# DOCKER_SOCKET="--docker-socket /run/user/1000/docker.sock"
+# The Docker engine's socket; another for e.g. a rootless engine (/run/user/1000/docker.sock).
+# DOCKER_SOCKET="--docker-socket /var/run/docker.sock"
 
 # Prometheus metrics at /metrics, and what `lava-docker-worker status` reads (default: off).
 # METRICS_ADDRESS="--metrics-address 127.0.0.1:9250"
@@ -157,8 +157,8 @@ WantedBy=multi-user.target
 # scripts/worker-image.sh and pushed to the lab's registry.
 # IMAGE="--image registry.example/lava-dispatcher:{version}"
 
-# The Docker engine's socket (default: /var/run/docker.sock), e.g. a rootless engine's.
-# DOCKER_SOCKET="--docker-socket /run/user/1000/docker.sock"
+# The Docker engine's socket; another for e.g. a rootless engine (/run/user/1000/docker.sock).
+# DOCKER_SOCKET="--docker-socket /var/run/docker.sock"
 
 # Prometheus metrics at /metrics, and what `lava-docker-worker status --metrics-address` reads
 # (default: off); each instance on its own port.
