@@ -141,6 +141,12 @@ def run_once(work, case, phase):
         accepted = wait_for(f"accepted ping at {NEW}", accepted_ping(server, NEW), 300)
         supervisor.send_signal(signal.SIGTERM)
         supervisor.wait(120)
+    except BaseException:
+        # The work directory goes at the end: keep the log of a failed run.
+        kept = f"/tmp/lava-bench-supervisor-failed-{os.getpid()}.log"
+        subprocess.run(["cp", log, kept])
+        print(f"run failed; lava-docker-worker's log: {kept}", file=sys.stderr)
+        raise
     finally:
         if supervisor.poll() is None:
             supervisor.kill()

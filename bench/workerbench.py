@@ -117,7 +117,9 @@ class LavaServer:
         while True:
             status, answer = self.get("/api/v0.2/system/version/")
             if status == 200 and answer.get("version") == version:
-                return time.time()
+                # Another server that took the port first would answer too.
+                if self.process.poll() is None:
+                    return time.time()
             if self.process.poll() is not None:
                 sys.exit(f"lava-server serve at {version} exited with status {self.process.returncode}")
             time.sleep(0.02)
