@@ -15,7 +15,7 @@ every 20 s, the supervisor asks the server's version every 60 s), issue 12. Per 
    ping and pulls it while the old worker still runs (with the default 60 s the worker's ping comes
    first in these runs).
 
-An accepted ping is read from the server: GET /api/v0.2/workers/lab-1/ turns Online at the
+An accepted ping is read from the server: GET /api/v0.2/workers/<name>/ turns Online at the
 version (a change of state or version is written at the ping itself), and its last_ping is the
 server's time of that ping. The steps in between come from lava-docker-worker's log.
 

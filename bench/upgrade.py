@@ -14,7 +14,7 @@ resolv.conf whose nameserver (127.53.53.53:53, run here; needs root) never answe
 DNS is down.
 """
 import os, re, signal, socket, statistics, subprocess, sys, tempfile, threading, time
-from workerbench import LavaServer, build_image, log_lines, remove_containers, remove_image, start_supervisor
+from workerbench import WORKER, LavaServer, build_image, log_lines, remove_containers, remove_image, start_supervisor
 
 args = sys.argv[1:]
 runs, silent = 3, False
@@ -55,9 +55,9 @@ def run_once(work):
             time.sleep(0.05)
 
     try:
-        wait(rf"{OLD} 'lab-1' serving")
+        wait(rf"{OLD} '{WORKER}' serving")
         server.restart(NEW)
-        wait(rf"{NEW} 'lab-1' serving")
+        wait(rf"{NEW} '{WORKER}' serving")
         supervisor.send_signal(signal.SIGTERM)
         supervisor.wait(900)
     finally:
@@ -72,10 +72,10 @@ def run_once(work):
         return next(t for t, message in lines if re.search(pattern, message))
 
     return {
-        "first start -> its first line": at(rf"{OLD} 'lab-1' serving") - at(rf"started lava-worker-{OLD}"),
+        "first start -> its first line": at(rf"{OLD} '{WORKER}' serving") - at(rf"started lava-worker-{OLD}"),
         "exit logged -> supervisor sees it": at(r"the worker exited \(75\)") - at(r"exiting for a restart"),
         "seen -> new container started": at(rf"started lava-worker-{NEW}") - at(r"the worker exited \(75\)"),
-        "started -> its first line": at(rf"{NEW} 'lab-1' serving") - at(rf"started lava-worker-{NEW}"),
+        "started -> its first line": at(rf"{NEW} '{WORKER}' serving") - at(rf"started lava-worker-{NEW}"),
         # Since the supervisor became one state machine it logs no exit status on a stop: its
         # "stopped" comes once the exited container is removed.
         "SIGTERM -> supervisor stopped": at(r"^stopped$") - at(r"stopping: SIGTERM"),

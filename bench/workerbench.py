@@ -6,6 +6,9 @@ import http.client, urllib.parse
 
 SOCKET = os.environ.get("DOCKER_HOST", "unix:///tmp/lava-docker/docker.sock").removeprefix("unix://")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# lava-docker-worker adopts the containers labelled with its --name: a name of its own keeps this
+# benchmark's containers from the supervisors of tests on the same engine (and theirs from it).
+WORKER = f"bench-{os.getpid()}"
 
 
 class EngineConnection(http.client.HTTPConnection):
@@ -82,7 +85,7 @@ def remove_containers(repository):
 
 
 class LavaServer:
-    """A SQLite `lava-server serve` in its own data directory, with worker `lab-1`."""
+    """A SQLite `lava-server serve` in its own data directory, with worker WORKER."""
 
     def __init__(self, binary, work, port):
         self.binary, self.port = binary, port
@@ -90,7 +93,7 @@ class LavaServer:
         os.makedirs(f"{self.data}/etc")
         self.storage = ["--data-dir", self.data, "--database", f"sqlite:{self.data}/lava.sqlite3",
                         "--config-dir", f"{self.data}/etc"]
-        added = subprocess.run([binary, "workers", "add", "lab-1", *self.storage], capture_output=True, text=True,
+        added = subprocess.run([binary, "workers", "add", WORKER, *self.storage], capture_output=True, text=True,
                                check=True).stdout
         self.token = re.search(r"^token:\s*(\S+)", added, re.M).group(1)
         self.url = f"http://127.0.0.1:{port}/"
@@ -134,12 +137,12 @@ class LavaServer:
         return self.serve(version)
 
     def worker(self):
-        return self.get("/api/v0.2/workers/lab-1/")[1]
+        return self.get(f"/api/v0.2/workers/{WORKER}/")[1]
 
 
 def start_supervisor(bin_dir, server, image_template, data, *options):
-    """lava-docker-worker for `lab-1` of `server`, logging to `<data>/lava-docker-worker.log`."""
-    return subprocess.Popen([f"{bin_dir}/lava-docker-worker", "--url", server.url, "--name", "lab-1",
+    """lava-docker-worker for WORKER of `server`, logging to `<data>/lava-docker-worker.log`."""
+    return subprocess.Popen([f"{bin_dir}/lava-docker-worker", "--url", server.url, "--name", WORKER,
                              "--token", server.token, "--worker-dir", f"{data}/worker", "--image", image_template,
                              "--docker-socket", SOCKET, "--log-file", f"{data}/lava-docker-worker.log",
                              "--build-dir", f"{data}/build", *options],
