@@ -101,7 +101,7 @@ struct Run: AsyncParsableCommand {
     @Option(name: .customLong("docker-socket"), help: "The Docker engine's socket.")
     var dockerSocket: String = "/var/run/docker.sock"
 
-    @Option(name: .customLong("version-check-interval"), help: "Seconds between asking the server's version (a new version's image is pulled ahead); shorter under a systemd watchdog.")
+    @Option(name: .customLong("version-check-interval"), help: "Seconds between asking the server's version: a new version's image is pulled ahead, and a worker the server no longer accepts finishes its jobs and makes way without waiting for its next ping; shorter under a systemd watchdog.")
     var versionCheckInterval: Int = 60
 
     @Option(name: .customLong("metrics-address"),

@@ -137,13 +137,28 @@ import Testing
         #expect(machine.phase == .draining(Self.oldWorker, next: "2027.01"))
     }
 
-    @Test("while running, a new server version is pulled ahead once; the worker keeps running")
-    func prefetchWhileRunning() {
+    @Test("while running, a server that no longer accepts the worker: SIGTERM now (it finishes its jobs), the new image pulled meanwhile, then the version asked again")
+    func drainWhenRefused() {
         var machine = Self.running()
         #expect(machine.handle(.serverAnswered(VersionResponse(version: Self.new))) == [.report(.serverContact)])
         let actions = machine.handle(.serverAnswered(VersionResponse(version: "2027.01")))
+        #expect(actions.contains(.signal(id: Self.newWorker.id, .terminate)))
         #expect(actions.contains(.prefetch(version: "2027.01")))
-        #expect(machine.handle(.serverAnswered(VersionResponse(version: "2027.01"))) == [.report(.serverContact)])
+        #expect(machine.phase == .draining(Self.newWorker, next: "2027.01"))
+        #expect(machine.handle(.serverAnswered(VersionResponse(version: "2027.01"))) == [.report(.serverContact)],
+                "told once, pulled once")
+        #expect(machine.handle(.containerExited(id: Self.newWorker.id, status: 0)) == [.remove(id: Self.newWorker.id), .askServer])
+        #expect(machine.crashes == 0)
+    }
+
+    @Test("while running, a new server version that still accepts the worker (version policy) is pulled ahead once; the worker keeps running")
+    func prefetchWhileRunning() {
+        var machine = Self.running()
+        let newer = VersionResponse(version: "2027.01", acceptedWorkerVersions: [Self.new])
+        let actions = machine.handle(.serverAnswered(newer))
+        #expect(actions.contains(.prefetch(version: "2027.01")))
+        #expect(!actions.contains(.signal(id: Self.newWorker.id, .terminate)))
+        #expect(machine.handle(.serverAnswered(newer)) == [.report(.serverContact)])
         #expect(machine.phase == .running(Self.newWorker))
     }
 

@@ -152,8 +152,17 @@ public struct SupervisorMachine: Sendable {
             }
             phase = .inspecting(answer)
             return [.listContainers]
+        case .running(let container) where !answer.accepts(worker: container.version):
+            // The worker would hear it at its next ping (409); told now, it finishes its jobs
+            // and makes way without waiting for that ping.
+            phase = .draining(container, next: answer.version)
+            let pull: [SupervisorAction] = answer.version == prefetched ? [] : [.prefetch(version: answer.version)]
+            prefetched = answer.version
+            return [.report(.status("the server runs \(answer.version) now, which does not accept \(container.version): "
+                        + "the worker finishes its jobs, then \(answer.version) starts")),
+                    .signal(id: container.id, .terminate)] + pull
         case .running(let container), .draining(let container, _):
-            // While a worker works: its replacement's image is pulled ahead.
+            // While a worker works (or one the server accepts): its replacement's image is pulled ahead.
             guard answer.version != container.version, answer.version != prefetched else { return [] }
             prefetched = answer.version
             if case .draining(let draining, _) = phase { phase = .draining(draining, next: answer.version) }
