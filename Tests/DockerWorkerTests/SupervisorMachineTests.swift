@@ -123,7 +123,10 @@ import Testing
         #expect(machine.phase == .draining(Self.oldWorker, next: Self.new))
         // The same news again pulls nothing more.
         #expect(machine.handle(.serverAnswered(VersionResponse(version: Self.new))) == [.report(.serverContact)])
-        #expect(machine.handle(.containerExited(id: Self.oldWorker.id, status: 75)) == [.remove(id: Self.oldWorker.id), .askServer])
+        #expect(machine.handle(.containerExited(id: Self.oldWorker.id, status: 75)) == [
+            .remove(id: Self.oldWorker.id),
+            .report(.status("the worker of \(Self.old) exited (75) after its jobs: asking the server's version again")), .askServer,
+        ])
         #expect(machine.phase == .askingVersion)
     }
 
@@ -147,7 +150,10 @@ import Testing
         #expect(machine.phase == .draining(Self.newWorker, next: "2027.01"))
         #expect(machine.handle(.serverAnswered(VersionResponse(version: "2027.01"))) == [.report(.serverContact)],
                 "told once, pulled once")
-        #expect(machine.handle(.containerExited(id: Self.newWorker.id, status: 0)) == [.remove(id: Self.newWorker.id), .askServer])
+        #expect(machine.handle(.containerExited(id: Self.newWorker.id, status: 0)) == [
+            .remove(id: Self.newWorker.id),
+            .report(.status("the worker of \(Self.new) exited (0) after its jobs: asking the server's version again")), .askServer,
+        ])
         #expect(machine.crashes == 0)
     }
 

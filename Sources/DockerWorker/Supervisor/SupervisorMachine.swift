@@ -107,8 +107,9 @@ public struct SupervisorMachine: Sendable {
 
         case (.running(let container), .containerExited(let id, let status)) where id == container.id:
             return exited(container, status: status)
-        case (.draining(let container, _), .containerExited(let id, _)) where id == container.id:
-            return [.remove(id: id)] + ask()
+        case (.draining(let container, _), .containerExited(let id, let status)) where id == container.id:
+            return [.remove(id: id), .report(.status("the worker of \(container.version) exited (\(status)) after its jobs: "
+                        + "asking the server's version again"))] + ask()
 
         case (_, .unusable(let error)) where !isFinished:
             return fail(error)
