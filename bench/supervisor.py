@@ -11,9 +11,9 @@ every 20 s, the supervisor asks the server's version every 60 s), issue 12. Per 
    from its first answer at 2026.12 to the first accepted ping at 2026.12. Case "present": the
    image of 2026.12 is on the engine; case "pulled": it is removed first, so it comes from the
    registry ($LAVA_TEST_REGISTRY, default 127.0.0.1:5000). Case "ahead": as "pulled", but with
-   --version-check-interval 5, so the supervisor's own check sees 2026.12 before the worker's next
-   ping and pulls it while the old worker still runs (with the default 60 s the worker's ping comes
-   first in these runs).
+   --version-check-interval 5, so the supervisor's own check mostly sees 2026.12 before the
+   worker's next ping, pulls it and tells the worker to make way (SIGTERM) without waiting for
+   that ping (with the default 60 s the worker's 409 comes first in these runs).
 
 An accepted ping is read from the server: GET /api/v0.2/workers/<name>/ turns Online at the
 version (a change of state or version is written at the ping itself), and its last_ping is the
@@ -158,20 +158,23 @@ def run_once(work, case, phase):
     def at(pattern):
         return next((t for t, message in lines if re.search(pattern, message)), None)
 
+    # The worker is told by the 409 of its next ping or, when the supervisor's version check
+    # sees the new version first, by the supervisor's SIGTERM: whichever comes first.
     mismatch = at(r"version mismatch:")
-    seen_by_check = at(rf"the server runs {NEW} now")
+    terminated = at(r"SIGTERM to the worker container")
+    told = min(t for t in (mismatch, terminated) if t is not None)
     pull_started, pulled = at(rf"pulling {re.escape(REPOSITORY)}:{NEW}"), at(rf"pulled {re.escape(REPOSITORY)}:{NEW}")
-    exited = at(r"the worker exited \(75\)")
+    exited = at(r"the worker (of \S+ )?exited \((75|0)\)")
     new_started = at(rf"started lava-worker-{NEW}")
     figures.update({
         "switch-over": accepted - up,
-        "new server up -> worker's 409 ping": mismatch - up,
-        "409 ping -> first accepted ping": accepted - mismatch,
-        "409 ping -> supervisor sees the exit": exited - mismatch,
+        "new server up -> worker told": told - up,
+        "told -> first accepted ping": accepted - told,
+        "told -> supervisor sees the exit": exited - told,
         "exit seen -> new container started": new_started - exited,
         "new container started -> accepted ping": accepted - new_started,
         "pull (pulling -> pulled)": (pulled - pull_started) if pulled else None,
-        "first to see 2026.12": "version check" if seen_by_check and seen_by_check < mismatch else "worker's ping",
+        "first to see 2026.12": "version check" if terminated is not None and told == terminated else "worker's ping",
         "failed pings": sum(1 for _, message in lines if "ping failed" in message),
         "restart phase": phase,
     })
