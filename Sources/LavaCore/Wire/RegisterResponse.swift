@@ -40,8 +40,8 @@ public struct VersionResponse: Codable, Sendable, Equatable {
         self.acceptedWorkerVersions = acceptedWorkerVersions
     }
 
-    /// The server's rule for a worker's ping: its own version, or one its policy lists.
+    /// The server's rule for a worker's ping (its `VersionPolicy`, as the answer tells it).
     public func accepts(worker: String) -> Bool {
-        worker == version || acceptedWorkerVersions?.contains(worker) == true
+        (acceptedWorkerVersions.map { VersionPolicy.accept($0) } ?? .exact).accepts(worker: worker, server: version)
     }
 }
