@@ -10,7 +10,7 @@ import ServiceLifecycle
 /// machine never waits: a stop, a crash or the server's news is handled at once.
 ///
 /// Beyond LAVA: a running worker container that the server accepts is adopted after a supervisor
-/// restart (its jobs go on); one of a version it no longer accepts is left to drain first, since
+/// restart (its jobs go on); one of a version it no longer accepts drains first (SIGTERM), since
 /// two workers of one name would each take the other's jobs for lost; the new version's image is
 /// pulled while the old worker drains; a crash loop backs off; older images are removed.
 public struct Supervisor: Service {

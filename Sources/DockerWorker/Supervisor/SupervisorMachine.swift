@@ -34,8 +34,8 @@ public struct SupervisorMachine: Sendable {
     /// After a worker's exit 75: whose version it was, to tell a real upgrade from an image
     /// whose lava-worker is not the version of its tag.
     private var mismatchOf: (version: String, image: String)?
-    /// Since when the server has not answered while a worker runs, for `systemctl status`.
-    private var unreachableSince: String?
+    /// The server stopped answering while a worker runs (said in `systemctl status` until it answers).
+    private var serverUnreachable = false
     private let policy: Policy
 
     public init(policy: Policy = Policy()) {
@@ -64,14 +64,14 @@ public struct SupervisorMachine: Sendable {
         case (_, .serverAnswered(let answer)):
             server = answer
             var actions: [SupervisorAction] = [.report(.serverContact)]
-            if unreachableSince != nil, case .running(let container) = phase { actions.append(.report(.status(Self.running(container)))) }
-            unreachableSince = nil
+            if serverUnreachable, case .running(let container) = phase { actions.append(.report(.status(Self.running(container)))) }
+            serverUnreachable = false
             return actions + serverAnswered(answer)
         case (.askingVersion, .serverUnreachable(let since, _, let next)):
             return [.report(.status("server unreachable since \(since); next try in \(next.components.seconds) s"))]
         case (.running(let container), .serverUnreachable(let since, _, let next)):
             // The worker goes on (it retries on its own); the admin should still see it.
-            unreachableSince = since
+            serverUnreachable = true
             return [.report(.status("\(Self.running(container)); server unreachable since \(since); next try in \(next.components.seconds) s"))]
         case (_, .serverUnreachable):
             return []
@@ -154,14 +154,10 @@ public struct SupervisorMachine: Sendable {
             phase = .inspecting(answer)
             return [.listContainers]
         case .running(let container) where !answer.accepts(worker: container.version):
-            // The worker would hear it at its next ping (409); told now, it finishes its jobs
-            // and makes way without waiting for that ping.
-            phase = .draining(container, next: answer.version)
-            let pull: [SupervisorAction] = answer.version == prefetched ? [] : [.prefetch(version: answer.version)]
-            prefetched = answer.version
-            return [.report(.status("the server runs \(answer.version) now, which does not accept \(container.version): "
-                        + "the worker finishes its jobs, then \(answer.version) starts")),
-                    .signal(id: container.id, .terminate)] + pull
+            // The worker would hear it at its next ping (409); told now, it makes way without
+            // waiting for that ping.
+            return drain(container, for: answer.version, "the server runs \(answer.version) now, which does not accept "
+                + "\(container.version): the worker finishes its jobs, then \(answer.version) starts")
         case .running(let container), .draining(let container, _):
             // While a worker works (or one the server accepts): its replacement's image is pulled ahead.
             guard answer.version != container.version, answer.version != prefetched else { return [] }
@@ -175,18 +171,14 @@ public struct SupervisorMachine: Sendable {
     }
 
     /// What this supervisor left running: one the server accepts is adopted (its jobs go on),
-    /// one it does not is left to drain first, since two workers of one name would each take the
-    /// other's jobs for lost. Stopped ones are removed.
+    /// one it does not drains first, since two workers of one name would each take the other's
+    /// jobs for lost. Stopped ones are removed.
     private mutating func inspect(_ containers: [WorkerContainer], server answer: VersionResponse) -> [SupervisorAction] {
         var actions = containers.filter { !$0.isRunning }.map { SupervisorAction.remove(id: $0.id) }
         let running = containers.filter(\.isRunning)
         if let stale = running.first(where: { !answer.accepts(worker: $0.version) }) {
-            phase = .draining(stale, next: answer.version)
-            prefetched = answer.version
-            actions += [.report(.status("the worker container \(stale.name) runs \(stale.version), which the server no longer "
-                            + "accepts: letting it finish its jobs before \(answer.version) starts")),
-                        .follow(stale), .prefetch(version: answer.version)]
-            return actions
+            return actions + [.follow(stale)] + drain(stale, for: answer.version, "the worker container \(stale.name) runs "
+                + "\(stale.version), which the server no longer accepts: letting it finish its jobs before \(answer.version) starts")
         }
         let adopted = running.first { $0.version == answer.version } ?? running.first
         if let adopted {
@@ -200,6 +192,15 @@ public struct SupervisorMachine: Sendable {
         }
         phase = .gettingImage(version: answer.version)
         return actions + [.getImage(version: answer.version)]
+    }
+
+    /// A worker the server no longer accepts: SIGTERM, so it finishes its jobs and exits
+    /// (`--wait-jobs`), while the image of `version` is pulled (once).
+    private mutating func drain(_ container: WorkerContainer, for version: String, _ why: String) -> [SupervisorAction] {
+        phase = .draining(container, next: version)
+        let pull: [SupervisorAction] = version == prefetched ? [] : [.prefetch(version: version)]
+        prefetched = version
+        return [.report(.status(why)), .signal(id: container.id, .terminate)] + pull
     }
 
     private mutating func run(_ container: WorkerContainer) -> [SupervisorAction] {
@@ -243,10 +244,14 @@ public struct SupervisorMachine: Sendable {
         stopRequests += 1
         let first: [SupervisorAction] = stopRequests == 1 ? [.report(.stopping)] : []
         switch phase {
-        case .running(let container), .draining(let container, _):
+        case .running(let container):
             phase = .stopping(container)
             return first + [.report(.status("stopping: SIGTERM to the worker container \(container.name), which finishes its jobs")),
                             .signal(id: container.id, .terminate)]
+        case .draining(let container, _):
+            // It has SIGTERM already: a second one would make its lava-worker stop at once.
+            phase = .stopping(container)
+            return first + [.report(.status("stopping once the worker container \(container.name) has finished its jobs"))]
         case .starting:
             phase = .stopping(nil)
             return first + [.report(.status("stopping once the worker container is created"))]

@@ -16,8 +16,8 @@ public enum SupervisorPhase: Sendable, Equatable {
     case starting(version: String, image: String)
     /// The worker container runs a version the server accepts.
     case running(WorkerContainer)
-    /// A container of a version the server no longer accepts finishes its jobs and exits on its
-    /// own (its lava-worker has --exit-on-version-mismatch); the server's version starts after.
+    /// A container of a version the server no longer accepts has SIGTERM: it finishes its jobs
+    /// and exits (`--wait-jobs`); the server's version starts after.
     case draining(WorkerContainer, next: String)
     /// After a failure: the pause, then the server's version is asked again.
     case pausing(reason: String)
