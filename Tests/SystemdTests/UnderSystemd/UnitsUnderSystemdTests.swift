@@ -70,11 +70,9 @@ import Testing
                 try await box.systemctl("enable", "--now", "lava-server")
                 try await box.requireRunning("lava-server")
 
-                let added = try await box.succeed("lava-server", "workers", "add", "lab-1", "--url", Self.url)
-                let token = try #require(added.split(separator: "\n").first { $0.hasPrefix("token: ") }?.dropFirst("token: ".count),
-                                         "no token in: \(added)")
+                let token = try await addWorker("lab-1", in: box)
                 // As systemd/README.md has it: the token in the worker directory, readable by root only.
-                try await box.succeed("sh", "-c", "install -d -m 0700 /var/lib/lava/dispatcher/worker && umask 077 && printf '%s' \"$1\" > /var/lib/lava/dispatcher/worker/token", "sh", String(token))
+                try await box.succeed("sh", "-c", "install -d -m 0700 /var/lib/lava/dispatcher/worker && umask 077 && printf '%s' \"$1\" > /var/lib/lava/dispatcher/worker/token", "sh", token)
                 try await box.append("URL=\"\(Self.url)/\"", to: "/etc/lava-dispatcher/lava-worker")
                 try await box.append("WORKER_NAME=\"--name lab-1\"", to: "/etc/lava-dispatcher/lava-worker")
                 try await box.systemctl("enable", "--now", "lava-worker")
@@ -121,13 +119,11 @@ import Testing
                     image.withLock { $0 = "\(repository):\(version)" }
                     try await WorkerImage.build(version: version, tag: "\(repository):\(version)")
 
-                    let added = try await box.succeed("lava-server", "workers", "add", name, "--url", Self.url)
-                    let token = try #require(added.split(separator: "\n").first { $0.hasPrefix("token: ") }?.dropFirst("token: ".count),
-                                             "no token in: \(added)")
+                    let token = try await addWorker(name, in: box)
                     let workerDirectory = "\(shared.url.path)/worker"
                     // `systemctl enable --now` inside returns once the unit says READY=1.
                     try await box.succeed("timeout", "120", "lava-docker-worker", "install", "--url", "\(Self.url)/", "--name", name,
-                                          "--token", String(token), "--image", "\(repository):{version}",
+                                          "--token", token, "--image", "\(repository):{version}",
                                           "--docker-socket", socket, "--worker-dir", workerDirectory)
                     #expect(try await box.succeed("systemctl", "is-enabled", "lava-docker-worker")
                         .trimmingCharacters(in: .whitespacesAndNewlines) == "enabled")
@@ -147,6 +143,14 @@ import Testing
         for container in (try? await workers()) ?? [] { try? await client.removeContainer(container.id, force: true) }
         if let image = image.withLock({ $0 }) { try? await client.removeImage(image, force: true) }
         try result.get()
+    }
+
+    /// `lava-server workers add NAME` as root in the box: the worker's token.
+    private func addWorker(_ name: String, in box: SystemdContainer) async throws -> String {
+        let added = try await box.succeed("lava-server", "workers", "add", name, "--url", Self.url)
+        let token = try #require(added.split(separator: "\n").first { $0.hasPrefix("token: ") }?.dropFirst("token: ".count),
+                                 "no token in: \(added)")
+        return String(token)
     }
 
     private func requireHealthy(_ box: SystemdContainer) async throws {
