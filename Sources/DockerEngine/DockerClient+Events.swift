@@ -1,10 +1,10 @@
 import Foundation
 
 extension DockerClient {
-    /// The engine's events as they happen (from `since` when given, replaying past ones),
-    /// only those about objects with the given labels: a nil value matches any object with the
-    /// key. `subscribed` is called once the engine has registered the stream: nothing that
-    /// happens after it is missed. The stream runs until the iteration ends or its Task is cancelled.
+    /// The engine's events from `since` (replaying past ones), or from this call, only those
+    /// about objects with the given labels: a nil value matches any object with the key.
+    /// `subscribed` is called once the engine has answered: nothing that happens from then on
+    /// is missed. The stream runs until the iteration ends or its Task is cancelled.
     public func events(
         labels: [String: String?] = [:],
         since: Date? = nil,
@@ -27,8 +27,8 @@ extension DockerClient {
         case event(DockerEvent)
     }
 
-    /// The events matching the engine's `filters` (`container`, `event`, `label`, ...), led by
-    /// `.subscribed` so a caller can act only once nothing it causes can be missed.
+    /// The events matching the engine's `filters` (`container`, `event`, `label`, ...) from this
+    /// call on, led by `.subscribed` so a caller can wait for the engine before it acts.
     func eventFeed(filters: [String: [String]]) -> AsyncThrowingStream<EventFeedItem, any Error> {
         eventStream(filters: filters, since: nil) { $0 }
     }
@@ -38,16 +38,19 @@ extension DockerClient {
         since: Date?,
         element: @escaping @Sendable (EventFeedItem) -> Element?
     ) -> AsyncThrowingStream<Element, any Error> {
-        AsyncThrowingStream { continuation in
+        // The engine sends the head before it registers the subscriber (moby's getEvents flushes,
+        // then subscribes), so an event between the two would be lost. Asking from the moment of
+        // the call closes that gap: the engine replays, under the same lock as it subscribes,
+        // what it logged since then. Its clock is this host's (the engine is on a local socket).
+        let since = since ?? Date()
+        return AsyncThrowingStream { continuation in
             let task = Task {
                 do throws(DockerError) {
-                    var query: [(name: String, value: String)] = []
-                    if let since { query.append(("since", Self.timestamp(since))) }
+                    var query: [(name: String, value: String)] = [("since", Self.timestamp(since))]
                     if let filters = EngineRequest.filters(filters) { query.append(("filters", filters)) }
                     var request = EngineRequest(.get, "/events", query: query)
                     request.timeout = nil
                     let lines = Locked(LineSplitter())
-                    // The engine sends the head only after it has registered the subscriber.
                     try await connection.stream(request, onHead: { head in
                         if head.status < 300, let item = element(.subscribed) { continuation.yield(item) }
                     }) { bytes in

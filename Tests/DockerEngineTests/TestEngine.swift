@@ -62,8 +62,10 @@ enum TestEngine {
         var all: [Element] { lock.withLock { elements } }
     }
 
-    /// Runs `body`, failing if it takes longer than `seconds`.
-    static func within<T: Sendable>(_ seconds: Int, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    /// Runs `body`, failing if it takes longer than `seconds`, with `what` it waited for.
+    static func within<T: Sendable>(
+        _ seconds: Int, _ what: String, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
         try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await body() }
             group.addTask {
@@ -72,7 +74,7 @@ enum TestEngine {
             }
             defer { group.cancelAll() }
             guard let first = try await group.next(), let value = first else {
-                throw TestFailure("timed out after \(seconds) s")
+                throw TestFailure("\(what) did not come within \(seconds) s")
             }
             return value
         }
