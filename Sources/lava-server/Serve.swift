@@ -45,6 +45,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Connections open at once; more are answered 503 and closed.")
     var maxConnections: Int = HTTPLimits.defaults.maxConnections
 
+    @Option(help: "First part of the topic of every event on /ws/ (LAVA's EVENT_TOPIC).")
+    var eventTopic = "org.lavasoftware"
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -53,6 +56,7 @@ struct Serve: AsyncParsableCommand {
         configuration.workerAutoRegister = workerAutoRegister
         configuration.maxLogUploadBytes = maxLogUpload
         configuration.offlineJobGrace = offlineJobGrace
+        configuration.eventTopic = eventTopic
         if !autoRegisterNetworks.isEmpty {
             configuration.autoRegisterNetworks = try autoRegisterNetworks.map { text throws(ServerSetupError) in try IPNetwork(parsing: text) }
         }

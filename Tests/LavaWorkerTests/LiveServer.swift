@@ -43,7 +43,7 @@ struct LiveServer: Sendable {
         let (ports, portFound) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             router: ServerApplication.router(server: server, scheduler: nil),
-            server: ServerApplication.httpServer(.defaults),
+            server: ServerApplication.httpServer(.defaults, server: server),
             configuration: .init(address: .hostname("127.0.0.1", port: port)),
             onServerRunning: { channel in portFound.yield(channel.localAddress?.port ?? port) },
             logger: logger

@@ -7,6 +7,8 @@ public final class Server: Sendable {
     public let database: any Database
     public let logs: JobLogStorage
     public let metrics: ServerMetrics
+    /// This instance's listeners of `/ws/`.
+    let events: EventBus
     let versionPolicy: VersionPolicyCache
     let workerFiles: WorkerConfigFiles
     public let deviceTemplates: DeviceTemplates
@@ -22,10 +24,12 @@ public final class Server: Sendable {
     ) {
         self.configuration = configuration
         self.clock = clock
-        self.database = database
+        let events = EventBus(topicPrefix: configuration.eventTopic, queueLimit: configuration.eventQueueLimit)
+        self.events = events
+        self.database = EventingDatabase(base: database, outlet: InProcessOutlet(bus: events), clock: clock)
         self.logs = JobLogStorage(root: configuration.dataDirectory)
         self.metrics = metrics
-        self.versionPolicy = VersionPolicyCache(database: database)
+        self.versionPolicy = VersionPolicyCache(database: self.database)
         self.workerFiles = WorkerConfigFiles(root: configuration.configDirectory)
         self.deviceTemplates = DeviceTemplates(directories: configuration.deviceTypeDirectories)
         self.logger = logger

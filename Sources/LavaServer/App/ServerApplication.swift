@@ -17,9 +17,10 @@ public enum ServerApplication {
         return router
     }
 
-    /// The HTTP/1 server under `limits` (timeouts and connection cap against slow clients).
-    public static func httpServer(_ limits: HTTPLimits) -> HTTPServerBuilder {
-        .http1(limits: limits)
+    /// The HTTP/1 server under `limits` (timeouts and connection cap against slow clients),
+    /// with the event stream at `/ws/`.
+    public static func httpServer(_ limits: HTTPLimits, server: Server) -> HTTPServerBuilder {
+        .http1(limits: limits, events: EventSocket(server: server))
     }
 
     /// - Parameter onListening: called once the port is bound and accepts connections.
@@ -30,7 +31,7 @@ public enum ServerApplication {
         let scheduler = runScheduler ? SchedulerService(server: server) : nil
         var app = Application(
             router: router(server: server, scheduler: scheduler),
-            server: httpServer(limits),
+            server: httpServer(limits, server: server),
             configuration: .init(address: .hostname(host, port: port), serverName: "lava-server"),
             onServerRunning: { _ in await onListening() },
             logger: logger

@@ -26,6 +26,10 @@ public struct ServerConfiguration: Sendable {
     /// A job running this much past its own timeout ends Incomplete (lava-run enforces the
     /// timeout itself; this margin leaves it time to report).
     public var jobTimeoutMargin: Double = 120
+    /// The first part of every event's topic (LAVA's `EVENT_TOPIC`).
+    public var eventTopic = "org.lavasoftware"
+    /// Events a `/ws/` listener may fall behind by before it is dropped.
+    public var eventQueueLimit = 256
     /// Pause between scheduler passes.
     public var schedulerInterval: Double = 2
 

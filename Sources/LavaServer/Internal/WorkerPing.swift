@@ -28,7 +28,7 @@ extension InternalAPI {
         let updated = Self.afterPing(worker, version: version, accepted: accepted, now: now)
         if updated.state != worker.state || updated.version != worker.version {
             server.pings.discard(worker: name)
-            try await database.write { try await WorkerStore.recordPing($0, updated) }
+            try await database.write { try await WorkerStore.recordPing($0, updated, previous: worker) }
         } else {
             server.pings.record(worker: name, lastPing: accepted ? now : nil, lastContact: now)
         }

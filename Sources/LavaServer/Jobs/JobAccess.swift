@@ -5,8 +5,14 @@ import SQLKit
 /// its groups; a personal job no one else.
 enum JobAccess {
     static func canView(_ job: JobRecord, viewer: UserRecord?, jobGroups: [String], viewerGroups: Set<String>) -> Bool {
-        if let viewer, viewer.isAdmin || viewer.name == job.submitter { return true }
-        switch job.visibility {
+        canView(visibility: job.visibility, submitter: job.submitter, viewer: viewer, jobGroups: jobGroups, viewerGroups: viewerGroups)
+    }
+
+    static func canView(
+        visibility: JobVisibilityKind, submitter: String, viewer: UserRecord?, jobGroups: [String], viewerGroups: Set<String>
+    ) -> Bool {
+        if let viewer, viewer.isAdmin || viewer.name == submitter { return true }
+        switch visibility {
         case .public: return true
         case .personal: return false
         case .group: return viewer != nil && !jobGroups.isEmpty && jobGroups.allSatisfy(viewerGroups.contains)

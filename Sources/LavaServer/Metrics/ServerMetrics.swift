@@ -54,6 +54,9 @@ public final class ServerMetrics: Sendable {
                     .set(Double(count))
             }
         }
+        registry.makeGauge(descriptor: MetricNameDescriptor(
+            metricName: "lava_event_listeners", unitName: "", helpText: "WebSocket clients of this instance's /ws/ event stream"
+        )).set(Double(server.events.listenerCount))
         for state in JobState.allCases {
             let count = jobs.filter { $0.state == state }.reduce(0) { $0 + $1.count }
             registry.makeGauge(descriptor: Self.jobs, labels: [("state", state.name)]).set(Double(count))

@@ -1,7 +1,7 @@
 import Hummingbird
 import LavaCore
 
-/// `/api/v0.2/system/…`, `/health`, `/v1/healthz/` and `/metrics`.
+/// `/api/v0.2/system/…`, `/health`, `/v1/healthz/`, lava-publisher's `/ws/v1/healthz` and `/metrics`.
 struct SystemAPI: Sendable {
     let server: Server
 
@@ -18,6 +18,7 @@ struct SystemAPI: Sendable {
         }
         router.get("health") { _, _ in try await health() }
         router.get("v1/healthz") { _, _ in try await health() }
+        router.get("ws/v1/healthz") { _, _ in try await health() }
         router.get("metrics") { _, _ in
             let text = try await server.metrics.render(server: server)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))

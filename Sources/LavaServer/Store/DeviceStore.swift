@@ -31,6 +31,7 @@ enum DeviceStore {
             VALUES (\(bind: name), \(bind: type), \(bind: worker), \(bind: DeviceState.idle.rawValue),
                     \(bind: health.rawValue), \(bind: dictionary))
             """).run()
+        ChangeSet.device(name)
     }
 
     static func find(_ db: any SQLDatabase, name: String) async throws -> DeviceRecord? {
@@ -42,12 +43,29 @@ enum DeviceStore {
     }
 
     static func setState(_ db: any SQLDatabase, name: String, state: DeviceState) async throws {
-        try await db.raw("UPDATE devices SET state = \(bind: state.rawValue) WHERE name = \(bind: name)").run()
+        let changed = try await db.raw("""
+            UPDATE devices SET state = \(bind: state.rawValue) WHERE name = \(bind: name) AND state <> \(bind: state.rawValue)
+            RETURNING name
+            """).first() != nil
+        if changed { ChangeSet.device(name) }
     }
 
+    /// False when there is no such device.
     static func setHealth(_ db: any SQLDatabase, name: String, health: DeviceHealth) async throws -> Bool {
-        try await db.raw("UPDATE devices SET health = \(bind: health.rawValue) WHERE name = \(bind: name) RETURNING name")
-            .first() != nil
+        guard let device = try await find(db, name: name) else { return false }
+        guard device.health != health else { return true }
+        try await db.raw("UPDATE devices SET health = \(bind: health.rawValue) WHERE name = \(bind: name)").run()
+        ChangeSet.device(name)
+        return true
+    }
+
+    /// The job holding the device (Scheduled, Running or Canceling), as LAVA's `current_job`.
+    static func currentJob(_ db: any SQLDatabase, name: String) async throws -> Int? {
+        try await db.raw("""
+            SELECT id FROM jobs WHERE device = \(bind: name)
+              AND state IN (\(bind: JobState.scheduled.rawValue), \(bind: JobState.running.rawValue), \(bind: JobState.canceling.rawValue))
+            ORDER BY id LIMIT 1
+            """).first()?.decode(column: "id", as: Int.self)
     }
 
     static func setDictionary(_ db: any SQLDatabase, name: String, dictionary: String) async throws -> Bool {
@@ -71,11 +89,13 @@ enum DeviceStore {
 
     /// Reserves an Idle device; false when another scheduler reserved it first.
     static func reserve(_ db: any SQLDatabase, name: String) async throws -> Bool {
-        try await db.raw("""
+        let reserved = try await db.raw("""
             UPDATE devices SET state = \(bind: DeviceState.reserved.rawValue)
             WHERE name = \(bind: name) AND state = \(bind: DeviceState.idle.rawValue)
             RETURNING name
             """).first() != nil
+        if reserved { ChangeSet.device(name) }
+        return reserved
     }
 
     /// Devices in Reserved or Running per worker: the load `job_limit` caps.

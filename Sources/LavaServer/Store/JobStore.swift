@@ -76,6 +76,7 @@ enum JobStore {
         for group in job.viewingGroups {
             try await db.raw("INSERT INTO job_viewing_groups (job_id, group_name) VALUES (\(bind: id), \(bind: group))").run()
         }
+        ChangeSet.job(id)
         return id
     }
 
@@ -112,10 +113,12 @@ enum JobStore {
             UPDATE jobs SET state = \(bind: JobState.running.rawValue), start_time = \(bind: now)
             WHERE id = \(bind: id)
             """).run()
+        ChangeSet.job(id)
     }
 
     static func markCanceling(_ db: any SQLDatabase, id: Int) async throws {
         try await db.raw("UPDATE jobs SET state = \(bind: JobState.canceling.rawValue) WHERE id = \(bind: id)").run()
+        ChangeSet.job(id)
     }
 
     static func finish(
@@ -128,6 +131,7 @@ enum JobStore {
                 failure_comment = \(bind: failureComment)
             WHERE id = \(bind: id)
             """).run()
+        ChangeSet.job(id)
     }
 
     static func appendFailureComment(_ db: any SQLDatabase, id: Int, _ comment: String) async throws {
@@ -155,12 +159,14 @@ enum JobStore {
 
     /// Gives a Submitted job its device; false when another scheduler got there first.
     static func assign(_ db: any SQLDatabase, id: Int, device: String, worker: String, now: Double) async throws -> Bool {
-        try await db.raw("""
+        let assigned = try await db.raw("""
             UPDATE jobs SET state = \(bind: JobState.scheduled.rawValue), device = \(bind: device),
                 worker = \(bind: worker), scheduled_time = \(bind: now)
             WHERE id = \(bind: id) AND state = \(bind: JobState.submitted.rawValue)
             RETURNING id
             """).first() != nil
+        if assigned { ChangeSet.job(id) }
+        return assigned
     }
 
     static func countByState(_ db: any SQLDatabase) async throws -> [(state: JobState, health: JobHealth, count: Int)] {

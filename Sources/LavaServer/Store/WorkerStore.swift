@@ -62,15 +62,17 @@ enum WorkerStore {
             VALUES (\(bind: name), \(bind: tokenHash), \(bind: description),
                     \(bind: WorkerState.offline.rawValue), \(bind: WorkerHealth.active.rawValue), 0)
             """).run()
+        ChangeSet.worker(name)
     }
 
-    /// Records what a ping changed; the caller only calls it when something did.
-    static func recordPing(_ db: any SQLDatabase, _ worker: WorkerRecord) async throws {
+    /// Records what a ping changed from `previous`; the caller only calls it when something did.
+    static func recordPing(_ db: any SQLDatabase, _ worker: WorkerRecord, previous: WorkerRecord) async throws {
         try await db.raw("""
             UPDATE workers SET version = \(bind: worker.version), state = \(bind: worker.state.rawValue),
                 last_ping = \(bind: worker.lastPing), last_contact = \(bind: worker.lastContact)
             WHERE name = \(bind: worker.name)
             """).run()
+        if worker.state != previous.state { ChangeSet.worker(worker.name) }
     }
 
     /// Ping times only, from the ledger; `lastPing` nil leaves the stored one. Times only move
@@ -87,9 +89,13 @@ enum WorkerStore {
             """).run()
     }
 
+    /// False when there is no such worker.
     static func setHealth(_ db: any SQLDatabase, name: String, health: WorkerHealth) async throws -> Bool {
-        try await db.raw("UPDATE workers SET health = \(bind: health.rawValue) WHERE name = \(bind: name) RETURNING name")
-            .first() != nil
+        guard let worker = try await find(db, name: name) else { return false }
+        guard worker.health != health else { return true }
+        try await db.raw("UPDATE workers SET health = \(bind: health.rawValue) WHERE name = \(bind: name)").run()
+        ChangeSet.worker(name)
+        return true
     }
 
     static func setTokenHash(_ db: any SQLDatabase, name: String, tokenHash: String) async throws {
@@ -98,11 +104,13 @@ enum WorkerStore {
 
     /// Online workers silent since `cutoff` become Offline (spec §4.2 step 1); returns their names.
     static func markSilentOffline(_ db: any SQLDatabase, cutoff: Double) async throws -> [String] {
-        try await db.raw("""
+        let names = try await db.raw("""
             UPDATE workers SET state = \(bind: WorkerState.offline.rawValue)
             WHERE state = \(bind: WorkerState.online.rawValue) AND (last_ping IS NULL OR last_ping < \(bind: cutoff))
             RETURNING name
             """).all().map { try $0.decode(column: "name", as: String.self) }
+        names.forEach(ChangeSet.worker)
+        return names
     }
 
     private static func decode(_ row: any SQLRow) throws -> WorkerRecord {

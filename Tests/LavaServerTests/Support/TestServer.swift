@@ -50,7 +50,7 @@ struct TestServer: Sendable {
         logger.logLevel = .warning
         let app = Application(
             router: ServerApplication.router(server: server, scheduler: nil),
-            server: ServerApplication.httpServer(limits),
+            server: ServerApplication.httpServer(limits, server: server),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             logger: logger
         )
