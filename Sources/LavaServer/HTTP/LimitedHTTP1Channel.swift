@@ -19,8 +19,9 @@ struct LimitedHTTP1Channel: ServerChildChannel {
             responder: responder,
             configuration: .init(
                 http1: .init(additionalChannelHandlers: [RequestDeadlineHandler(limits: limits)], idleTimeout: TimeAmount(limits.idleTimeout)),
-                // The server pings every 30 s (LAVA's aiohttp heartbeat) and drops a client that does not answer.
-                ws: .init(maxFrameSize: 1 << 14, autoPing: .enabled(timePeriod: .seconds(30)))
+                // The server pings every 30 s (LAVA's aiohttp heartbeat) and drops a client that
+                // does not answer; a closing client has 10 s to answer the close frame.
+                ws: .init(maxFrameSize: 1 << 14, autoPing: .enabled(timePeriod: .seconds(30)), closeTimeout: .seconds(10))
             )
         ) { request, _, _ in
             guard let handler = events?.handler(for: request) else { return .dontUpgrade }

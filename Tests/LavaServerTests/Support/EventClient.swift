@@ -59,6 +59,24 @@ final class EventClient: Sendable {
         return EventClient(task: task, messages: messages)
     }
 
+    /// Connects with credentials the server refuses: every text message until the server ends
+    /// the connection (a failure after 30 s if it never does).
+    static func refused(port: Int, headers: HTTPFields) async throws -> [String] {
+        try await within(30, "the server to end a refused connection") {
+            let (received, continuation) = AsyncStream<String>.makeStream()
+            let configuration = WebSocketClientConfiguration(additionalHeaders: headers)
+            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/ws/", configuration: configuration, logger: Logger(label: "event-client")) { inbound, _, _ in
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    if case .text(let text) = message { continuation.yield(text) }
+                }
+            }
+            continuation.finish()
+            var texts: [String] = []
+            for await text in received { texts.append(text) }
+            return texts
+        }
+    }
+
     /// The next `count` messages.
     func next(_ count: Int) async throws -> [EventMessage] {
         let messages = self.messages

@@ -10,11 +10,16 @@ final class RawConnection: @unchecked Sendable {
     private let fd: Int32
     private var received: [UInt8] = []
 
-    init(port: Int, readTimeout: Int = 10) throws {
+    /// `receiveBuffer`: a small kernel buffer, so that a client that stops reading makes the
+    /// server wait sooner.
+    init(port: Int, readTimeout: Int = 10, receiveBuffer: Int32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw CaptureError("socket failed") }
         var timeout = timeval(tv_sec: readTimeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        if var size = receiveBuffer {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
