@@ -23,8 +23,7 @@ struct SchedulerCommand: AsyncParsableCommand {
         configuration.schedulerInterval = interval
         configuration.offlineJobGrace = offlineJobGrace
         let logger = Logger(label: "lava-scheduler")
-        try await storage.withDatabase { database in
-            let server = Server(configuration: configuration, database: database, logger: logger)
+        try await storage.withServer(configuration, logger: logger) { server in
             logger.info("lava-server scheduler \(configuration.version), database \(configuration.database)")
             try await ServiceGroup(configuration: .init(
                 services: [.init(service: SchedulerService(server: server)),

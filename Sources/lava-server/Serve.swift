@@ -65,9 +65,8 @@ struct Serve: AsyncParsableCommand {
         let (host, port) = try Self.parse(bind: bind)
         var logger = Logger(label: "lava-server")
         logger.logLevel = logLevel
-        try await storage.withDatabase { database in
+        try await storage.withServer(configuration, logger: logger) { server in
             logger.info("lava-server \(configuration.version) on \(bind), database \(configuration.database), data \(configuration.dataDirectory.path)")
-            let server = Server(configuration: configuration, database: database, logger: logger)
             let app = ServerApplication.make(server: server, host: host, port: port, runScheduler: scheduler, limits: limits, logger: logger) { [bind] in
                 ServiceNotifier().ready(status: "listening on \(bind)")
             }

@@ -57,9 +57,26 @@ struct StorageOptions: ParsableArguments {
         DeviceTemplates(directories: try configuration().deviceTypeDirectories)
     }
 
-    /// Opens (and migrates) the database for the duration of `body`.
+    /// Opens (and migrates) the database for the duration of an admin command's `body`; its
+    /// changes are announced to the servers' listeners where the database can carry that.
     func withDatabase<R>(_ body: (any Database) async throws -> R) async throws -> R {
-        let database = try await openDatabase()
+        try await withOpened({ try await configuration().database.openForCommand(logger: Logger(label: "lava-server")) }, body)
+    }
+
+    /// The server of `serve` or `scheduler` on the database, for the duration of `body`.
+    func withServer<R>(_ configuration: ServerConfiguration, logger: Logger, _ body: (Server) async throws -> R) async throws -> R {
+        try await withOpened({ try await configuration.database.open() }) { database in
+            try await body(try Server(configuration: configuration, database: database, logger: logger))
+        }
+    }
+
+    private func withOpened<R>(_ open: () async throws -> any Database, _ body: (any Database) async throws -> R) async throws -> R {
+        let database: any Database
+        do {
+            database = try await open()
+        } catch let error as ServerSetupError {
+            throw ValidationError(error.description)
+        }
         do {
             let result = try await body(database)
             await database.close()
@@ -67,14 +84,6 @@ struct StorageOptions: ParsableArguments {
         } catch {
             await database.close()
             throw error
-        }
-    }
-
-    private func openDatabase() async throws -> any Database {
-        do {
-            return try await configuration().database.open()
-        } catch let error as ServerSetupError {
-            throw ValidationError(error.description)
         }
     }
 }

@@ -126,8 +126,10 @@ import Testing
                     ([.authorization: "Bearer x"], "Invalid authorization: send 'Basic base64(user:token)'"),
                 ]
                 for (headers, message) in refusals {
-                    let received = try await EventClient.refused(port: port, headers: headers)
-                    #expect(received == [#"{"error": "\#(message)"}"#], "\(headers)")
+                    let refusal = try await RawWebSocket.refusal(port: port, headers: headers)
+                    #expect(refusal.texts == [#"{"error": "\#(message)"}"#], "\(headers)")
+                    #expect(refusal.status == "HTTP/1.1 101 Switching Protocols" && refusal.closeCode == 1008, "\(headers)")
+                    #expect(refusal.closedByServer, "the server kept the refused connection: \(headers)")
                 }
                 #expect(server.server.events.listenerCount == 0)
             }

@@ -1,6 +1,7 @@
 import Foundation
 import HummingbirdTesting
 import LavaCore
+import LavaTestSupport
 @testable import LavaServer
 import Testing
 
@@ -94,6 +95,62 @@ import Testing
             let job = try #require(try await second.job(id))
             #expect(job.state == .finished)
             #expect(job.health == .complete)
+            await first.close()
+            await second.close()
+        }
+    }
+}
+
+/// The event stream behind server/haproxy/haproxy.cfg, with two instances on one PostgreSQL.
+@Suite struct ScaledOutEventTests {
+    @Test("through haproxy, LAVA's aiohttp client gets the events of both instances, and a quiet stream outlives haproxy's 15 s server timeout",
+          .enabled(if: Backend.all.contains(.postgres), "needs PostgreSQL (scripts/test.sh starts it; CI always has it)"))
+    func behindHaproxy() async throws {
+        try await withScratch(.postgres) { scratch in
+            let first = try await TestServer.make(scratch)
+            let second = try await TestServer.make(scratch)
+            let lab = try await Lab.make(first)
+            // The servers are closed whatever happens: a pool left open traps in its deinit.
+            async let outcome: Void = first.live { a async throws in
+                try await second.live { b async throws in
+                    let files = try TemporaryDirectory()
+                    defer { files.remove() }
+                    let balancer = try FreePort.next()
+                    let haproxy = try ChildProcess(URL(fileURLWithPath: "/usr/sbin/haproxy"), ["-f", DeploymentFilesTests.haproxyConfig.path], environment: [
+                        "LAVA_LB_BIND": "127.0.0.1:\(balancer)",
+                        "LAVA_SERVER_1": "127.0.0.1:\(try #require(a.port))",
+                        "LAVA_SERVER_2": "127.0.0.1:\(try #require(b.port))",
+                        "LAVA_LB_STATS_BIND": "127.0.0.1:\(try FreePort.next())",
+                    ], logFile: files.url.appendingPathComponent("haproxy.log"))
+                    defer { haproxy.kill() }
+                    try await LoadBalancerRetryTests.waitForHealth(ports: [balancer], log: haproxy)
+
+                    // LAVA's own client library, through haproxy, which picks the instance.
+                    let events = try await AiohttpListener(url: "http://127.0.0.1:\(balancer)/ws/")
+                    try await within(30, "either instance to count the listener") {
+                        await withTaskGroup(of: Void.self) { group in
+                            for server in [first.server, second.server] { group.addTask { await server.events.waitForListeners(1) } }
+                            await group.next()
+                            group.cancelAll()
+                        }
+                    }
+                    defer { events.stop() }
+                    #expect(try await b.ping(lab.worker, token: lab.workerToken, version: "2026.11").status == .ok)
+                    #expect(try await events.next(1).map(\.summary) == ["worker Online"])
+                    // Quiet for longer than `timeout server`: only `timeout tunnel` may end it.
+                    try await Task.sleep(for: .seconds(17))
+                    try await first.inventory.setWorkerHealth(lab.worker, .maintenance)
+                    let changed = try await events.next(1)
+                    #expect(changed.first?.health == "Maintenance", "haproxy's log:\n\(haproxy.log)")
+                }
+            }
+            do {
+                try await outcome
+            } catch {
+                await first.close()
+                await second.close()
+                throw error
+            }
             await first.close()
             await second.close()
         }

@@ -37,7 +37,7 @@ struct LiveServer: Sendable {
         let database = try await configuration.database.open()
         var logger = Logger(label: "lava-server-test")
         logger.logLevel = .critical
-        let server = Server(configuration: configuration, database: database, logger: logger)
+        let server = try Server(configuration: configuration, database: database, logger: logger)
         // Run by hand rather than through HummingbirdTesting's live mode, which always binds a
         // new port: a restart must come back on the same one.
         let (ports, portFound) = AsyncStream.makeStream(of: Int.self)

@@ -1,4 +1,4 @@
-import LavaClient
+import LavaCore
 import LavaWorker
 import Testing
 

@@ -9,6 +9,8 @@ public final class Server: Sendable {
     public let metrics: ServerMetrics
     /// This instance's listeners of `/ws/`.
     let events: EventBus
+    /// On PostgreSQL, what brings every instance's events to `events`; `serve` runs it.
+    let eventRelay: NotificationRelay?
     let versionPolicy: VersionPolicyCache
     let workerFiles: WorkerConfigFiles
     public let deviceTemplates: DeviceTemplates
@@ -21,12 +23,25 @@ public final class Server: Sendable {
     public init(
         configuration: ServerConfiguration, database: any Database, metrics: ServerMetrics = ServerMetrics(),
         logger: Logger = Logger(label: "lava-server"), clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
-    ) {
+    ) throws(ServerSetupError) {
         self.configuration = configuration
         self.clock = clock
         let events = EventBus(topicPrefix: configuration.eventTopic, queueLimit: configuration.eventQueueLimit)
         self.events = events
-        self.database = EventingDatabase(base: database, outlet: InProcessOutlet(bus: events), clock: clock)
+        switch configuration.database {
+        case .sqlite:
+            // One process serves: a separate scheduler's or admin command's events stay in
+            // that process (docs/differences.md).
+            eventRelay = nil
+            self.database = EventingDatabase(base: database, outlet: InProcessOutlet(bus: events), clock: clock)
+        case .postgres(let url):
+            do {
+                eventRelay = try NotificationRelay(url: url, bus: events, logger: logger)
+            } catch {
+                throw ServerSetupError("invalid PostgreSQL URL for the event relay: \(error)")
+            }
+            self.database = EventingDatabase(base: database, outlet: NotifyOutlet(logger: logger), clock: clock)
+        }
         self.logs = JobLogStorage(root: configuration.dataDirectory)
         self.metrics = metrics
         self.versionPolicy = VersionPolicyCache(database: self.database)

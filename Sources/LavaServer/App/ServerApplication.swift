@@ -37,6 +37,9 @@ public enum ServerApplication {
             logger: logger
         )
         app.addServices(PingFlushService(server: server))
+        if let relay = server.eventRelay {
+            app.addServices(relay)
+        }
         if let scheduler {
             app.addServices(scheduler)
         }

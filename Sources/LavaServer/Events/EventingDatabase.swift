@@ -1,3 +1,5 @@
+import Foundation
+import Logging
 import SQLKit
 
 /// Where a transaction's events go: `stage` runs inside the transaction, before its commit;
@@ -47,5 +49,16 @@ struct InProcessOutlet: EventOutlet {
 
     func committed(_ events: [ServerEvent]) {
         bus.publish(events)
+    }
+}
+
+extension DatabaseLocation {
+    /// The database for a command that serves no listeners of its own (the admin commands): on
+    /// PostgreSQL the changes it makes reach every server's listeners by NOTIFY; on SQLite the
+    /// listeners of a server hear only of what that server changes (docs/differences.md).
+    public func openForCommand(logger: Logger) async throws -> any Database {
+        let base = try await open()
+        guard case .postgres = self else { return base }
+        return EventingDatabase(base: base, outlet: NotifyOutlet(logger: logger), clock: { Date().timeIntervalSince1970 })
     }
 }

@@ -1,3 +1,4 @@
+import LavaCore
 import LavaClient
 
 /// lava-worker's loop (spec §3.2, §3.4) as one state and one transition function, without I/O:

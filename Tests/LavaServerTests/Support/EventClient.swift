@@ -45,6 +45,13 @@ final class EventClient: Sendable {
 
     /// Connects and returns once the server's bus counts `listeners` listeners (this one among them).
     static func connect(port: Int, headers: HTTPFields = [:], server: Server, listeners: Int = 1) async throws -> EventClient {
+        try await connect(port: port, headers: headers, "the server to count \(listeners) listeners") {
+            await server.events.waitForListeners(listeners)
+        }
+    }
+
+    /// Connects and returns once `listening` does (it says when a server has the connection).
+    static func connect(port: Int, headers: HTTPFields = [:], _ what: String, listening: @escaping @Sendable () async -> Void) async throws -> EventClient {
         let (messages, continuation) = AsyncStream<String>.makeStream()
         let task = Task {
             defer { continuation.finish() }
@@ -55,26 +62,8 @@ final class EventClient: Sendable {
                 }
             }
         }
-        try await within(30, "the server to count \(listeners) listeners") { await server.events.waitForListeners(listeners) }
+        try await within(30, what, listening)
         return EventClient(task: task, messages: messages)
-    }
-
-    /// Connects with credentials the server refuses: every text message until the server ends
-    /// the connection (a failure after 30 s if it never does).
-    static func refused(port: Int, headers: HTTPFields) async throws -> [String] {
-        try await within(30, "the server to end a refused connection") {
-            let (received, continuation) = AsyncStream<String>.makeStream()
-            let configuration = WebSocketClientConfiguration(additionalHeaders: headers)
-            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/ws/", configuration: configuration, logger: Logger(label: "event-client")) { inbound, _, _ in
-                for try await message in inbound.messages(maxSize: 1 << 20) {
-                    if case .text(let text) = message { continuation.yield(text) }
-                }
-            }
-            continuation.finish()
-            var texts: [String] = []
-            for await text in received { texts.append(text) }
-            return texts
-        }
     }
 
     /// The next `count` messages.

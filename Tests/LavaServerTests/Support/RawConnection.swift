@@ -84,6 +84,17 @@ final class RawConnection: @unchecked Sendable {
         }
     }
 
+    /// Reads until `complete` holds for all that arrived (true), or the server closes or goes
+    /// silent for `readTimeout` first (false); `received` holds it either way.
+    func receive(until complete: ([UInt8]) -> Bool) -> Bool {
+        while !complete(received) {
+            guard read(flags: 0) == .data else { return false }
+        }
+        return true
+    }
+
+    var bytesReceived: [UInt8] { received }
+
     /// Waits for one whole response; its status and body.
     func response() throws -> (status: Int, body: String) {
         while true {

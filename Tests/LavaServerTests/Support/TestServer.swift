@@ -40,7 +40,7 @@ struct TestServer: Sendable {
         var logger = Logger(label: "lava-server-test")
         logger.logLevel = .warning
         let clock = TestClock()
-        let server = Server(configuration: configuration, database: database, logger: logger, clock: { clock.now })
+        let server = try Server(configuration: configuration, database: database, logger: logger, clock: { clock.now })
         return TestServer(server: server, scratch: scratch, clock: clock)
     }
 
@@ -48,13 +48,19 @@ struct TestServer: Sendable {
     func live<R: Sendable>(limits: HTTPLimits = .defaults, _ body: @Sendable (any TestClientProtocol) async throws -> R) async throws -> R {
         var logger = Logger(label: "lava-server-test")
         logger.logLevel = .warning
-        let app = Application(
+        var app = Application(
             router: ServerApplication.router(server: server, scheduler: nil),
             server: ServerApplication.httpServer(limits, server: server),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             logger: logger
         )
-        return try await app.test(.live) { client in try await body(client) }
+        guard let relay = server.eventRelay else { return try await app.test(.live) { client in try await body(client) } }
+        app.addServices(relay)
+        return try await app.test(.live) { client in
+            // On PostgreSQL the events come through the relay: none may be missed before it listens.
+            try await within(30, "the event relay to LISTEN") { await relay.waitUntilListening() }
+            return try await body(client)
+        }
     }
 
     func close() async {

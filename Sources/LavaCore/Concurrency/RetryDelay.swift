@@ -1,6 +1,7 @@
-/// How long to wait before the next ping after failures: doubling from one second up to the
-/// ping interval, each wait drawn at random from its upper half, so that a thousand workers
-/// that lost the same server do not all come back in the same second.
+/// How long to wait before the next try after failures (a worker's ping, a server's LISTEN
+/// connection): doubling from one second up to `ceiling`, each wait drawn at random from its
+/// upper half, so that a thousand workers that lost the same server do not all come back in
+/// the same second.
 public struct RetryDelay: Sendable {
     public let ceiling: Duration
 
