@@ -1,5 +1,6 @@
 import DockerEngine
 import Foundation
+import LavaTestSupport
 import Testing
 
 @Suite struct EventTests {
@@ -23,7 +24,7 @@ import Testing
                 }
                 return seen
             }
-            try await TestEngine.within(60, "the engine's answer to the event stream") { for await _ in subscriptions {} }
+            try await within(60, "the engine's answer to the event stream") { for await _ in subscriptions {} }
             let unlabelled = try await client.createContainer(name: nil, ContainerSpec(image: TestEngine.baseImage, command: ["true"]))
             cleanup.containers.append(unlabelled)
             try await client.startContainer(unlabelled)
@@ -33,7 +34,7 @@ import Testing
             cleanup.containers.append(id)
             try await client.startContainer(id)
 
-            let got = try await TestEngine.within(60, "the labelled container's start event") { try await seen.value }
+            let got = try await within(60, "the labelled container's start event") { try await seen.value }
             #expect(got.map(\.action) == ["create", "start"])
             #expect(got.allSatisfy { $0.actorID == id })
             #expect(got.last?.attributes["org.lava.run"] == run)
@@ -41,7 +42,7 @@ import Testing
 
             // With `since`, past events are replayed.
             let replay = client.events(labels: ["org.lava.run": run], since: Date().addingTimeInterval(-60))
-            let replayed = try await TestEngine.within(60, "the replayed create event") {
+            let replayed = try await within(60, "the replayed create event") {
                 for try await event in replay where event.action == "create" { return event.actorID }
                 return ""
             }

@@ -1,5 +1,6 @@
 import DockerEngine
 import Foundation
+import LavaTestSupport
 import Testing
 
 @Suite struct ExecTests {
@@ -41,7 +42,7 @@ import Testing
                     arrival.yield()
                 }
             }
-            let firstOutput = try await TestEngine.within(60, "the gated command's first output") { () async -> String? in
+            let firstOutput = try await within(60, "the gated command's first output") { () async -> String? in
                 var chunks = arrivals.makeAsyncIterator()
                 guard await chunks.next() != nil else { return nil }
                 return streamed.all.text(.stdout)
@@ -53,7 +54,7 @@ import Testing
             #expect(streamed.all.text(.stdout) == "now\nlater\n")
 
             // A command that cannot start gets the engine's status for it (no exec_die), not a hang.
-            let missing = try await TestEngine.within(60, "the status of a command that cannot start") { try await client.exec(id, command: ["no-such-command"]) { _ in } }
+            let missing = try await within(60, "the status of a command that cannot start") { try await client.exec(id, command: ["no-such-command"]) { _ in } }
             #expect([126, 127].contains(missing))
         }
     }
@@ -86,7 +87,7 @@ import Testing
             var execChunks = execOutput.makeAsyncIterator()
             try #require(await execChunks.next() != nil, "the exec ended before its first output")
             exec.cancel()
-            let outcome = try await TestEngine.within(10, "the cancelled exec's end") { await exec.result }
+            let outcome = try await within(10, "the cancelled exec's end") { await exec.result }
             #expect(throws: DockerError.cancelled) { try outcome.get() }
 
             let (logOutput, logChunk) = AsyncStream<Void>.makeStream()
@@ -97,12 +98,12 @@ import Testing
             var logChunks = logOutput.makeAsyncIterator()
             try #require(await logChunks.next() != nil, "the followed log ended before its first line")
             logs.cancel()
-            _ = try await TestEngine.within(10, "the cancelled log's end") { await logs.result }
+            _ = try await within(10, "the cancelled log's end") { await logs.result }
 
             // The wait has no output to show it is open: it is cancelled wherever it is.
             let waiting = Task { try await client.waitContainer(id) }
             waiting.cancel()
-            let waited = try await TestEngine.within(10, "the cancelled wait's end") { await waiting.result }
+            let waited = try await within(10, "the cancelled wait's end") { await waiting.result }
             #expect(throws: DockerError.cancelled) { try waited.get() }
         }
     }

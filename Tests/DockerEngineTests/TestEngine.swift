@@ -61,24 +61,6 @@ enum TestEngine {
 
         var all: [Element] { lock.withLock { elements } }
     }
-
-    /// Runs `body`, failing if it takes longer than `seconds`, with `what` it waited for.
-    static func within<T: Sendable>(
-        _ seconds: Int, _ what: String, _ body: @escaping @Sendable () async throws -> T
-    ) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: .seconds(seconds))
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else {
-                throw TestFailure("\(what) did not come within \(seconds) s")
-            }
-            return value
-        }
-    }
 }
 
 extension [OutputChunk] {

@@ -1,4 +1,5 @@
 import Foundation
+import LavaTestSupport
 import LavaCore
 @testable import LavaServer
 import Testing

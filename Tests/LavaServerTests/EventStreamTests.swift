@@ -1,4 +1,5 @@
 import Foundation
+import LavaTestSupport
 import HTTPTypes
 import HummingbirdTesting
 @testable import LavaServer

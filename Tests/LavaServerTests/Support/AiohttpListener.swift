@@ -1,4 +1,5 @@
 import Foundation
+import LavaTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -54,7 +55,7 @@ final class AiohttpListener: Sendable {
     /// The next `count` messages, parsed as LAVA's worker parses them.
     func next(_ count: Int) async throws -> [EventMessage] {
         try await next(count, raw: false).map { line in
-            guard line != "closed" else { throw EventClientError("the server or a proxy closed aiohttp's connection") }
+            guard line != "closed" else { throw TestFailure("the server or a proxy closed aiohttp's connection") }
             return try EventMessage(line)
         }
     }

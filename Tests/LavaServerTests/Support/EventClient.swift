@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdWSClient
 @testable import LavaServer
+import LavaTestSupport
 import Logging
 import Testing
 
@@ -81,26 +82,5 @@ final class EventClient: Sendable {
 
     func stop() {
         task.cancel()
-    }
-}
-
-struct EventClientError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// `body`'s value, or a failure naming `what` after `seconds`.
-func within<T: Sendable>(_ seconds: Int, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: .seconds(seconds))
-            return nil
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let value = first else {
-            throw EventClientError("\(what) did not come within \(seconds) s")
-        }
-        return value
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LavaTestSupport
 import HTTPTypes
 import Hummingbird
 import Hummingbird

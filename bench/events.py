@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""Benchmarks of lava-server's event stream, /ws/ (figures go to BENCHMARKS.md):
+
+    bench/events.py [--listeners 1000] [--idle 10000] [--duration 10]
+
+A release lava-server (.build-release, or $LAVA_SERVER_BIN) on a fresh SQLite database serves on
+127.0.0.1:8100 with --max-connections raised. Then:
+  1. memory: the server's RSS before and after --idle WebSocket clients completed their
+     handshake and sat idle for 5 s: the cost of one idle client;
+  2. fan-out: --listeners clients listen while wrk (bench/flap.lua, one connection) sends
+     pings that flip a worker between Online and Offline, one event per ping; every message
+     each listener receives is counted, and the events per second the instance delivered to
+     all of them is what the listeners received divided by the time from the first ping to the
+     last message.
+Clients are raw asyncio sockets (the handshake, then reading), so they cost the 2 cores as
+little as a client can; they share the machine with the server and wrk.
+"""
+import argparse, asyncio, base64, os, re, resource, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PORT = 8100
+VERSION = "2026.11"
+MARK = b"org.lavasoftware.worker"
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as status:
+        return int(next(l for l in status if l.startswith("VmRSS")).split()[1])
+
+
+class Listener:
+    def __init__(self):
+        self.count = 0
+        self.last = 0.0
+        self.closed = False
+        self.writer = None
+
+    async def connect(self):
+        reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
+        self.writer = writer
+        key = base64.b64encode(os.urandom(16)).decode()
+        writer.write((f"GET /ws/ HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+        head = await reader.readuntil(b"\r\n\r\n")
+        if not head.startswith(b"HTTP/1.1 101"):
+            raise RuntimeError(head.decode(errors="replace"))
+        return reader
+
+    async def read(self, reader):
+        # Counting the topic in the raw bytes is exact here: each message names it once, and a
+        # read that splits it is joined with the tail of the one before.
+        tail = b""
+        while True:
+            data = await reader.read(1 << 16)
+            if not data:
+                self.closed = True
+                return
+            chunk = tail + data
+            found = chunk.count(MARK)
+            if found:
+                self.count += found
+                self.last = time.monotonic()
+            # Too short to hold the mark again, long enough to join one split in two.
+            tail = chunk[-(len(MARK) - 1):]
+
+
+async def open_all(n, parallel=200):
+    gate = asyncio.Semaphore(parallel)
+    listeners = [Listener() for _ in range(n)]
+
+    async def one(listener):
+        async with gate:
+            return await listener.connect()
+
+    readers = await asyncio.gather(*(one(l) for l in listeners))
+    tasks = [asyncio.create_task(l.read(r)) for l, r in zip(listeners, readers)]
+    return listeners, tasks
+
+
+async def close_all(listeners, tasks):
+    for task in tasks:
+        task.cancel()
+    for listener in listeners:
+        listener.writer.close()
+    await asyncio.sleep(1)
+
+
+async def memory(server, idle):
+    before = rss_kib(server.pid)
+    listeners, tasks = await open_all(idle)
+    await asyncio.sleep(5)
+    after = rss_kib(server.pid)
+    await close_all(listeners, tasks)
+    return before, after
+
+
+async def fanout(server, count, duration, token):
+    listeners, tasks = await open_all(count)
+    await asyncio.sleep(1)
+    env = dict(os.environ, WORKER="bench-worker", TOKEN=token, VERSION=VERSION)
+    start = time.monotonic()
+    wrk = await asyncio.create_subprocess_exec(
+        "wrk", "-t1", "-c1", f"-d{duration}s", "-s", os.path.join(ROOT, "bench/flap.lua"), f"http://127.0.0.1:{PORT}",
+        env=env, stdout=asyncio.subprocess.PIPE)
+    out, _ = await wrk.communicate()
+    # Until nothing more arrives for a second: the last messages are still on their way.
+    total = -1
+    while total != sum(l.count for l in listeners):
+        total = sum(l.count for l in listeners)
+        await asyncio.sleep(1)
+    end = max(l.last for l in listeners)
+    requests = int(re.search(rb"(\d+) requests in", out).group(1))
+    dropped = sum(l.closed for l in listeners)
+    await close_all(listeners, tasks)
+    return requests, total, end - start, dropped
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--listeners", type=int, default=1000)
+    parser.add_argument("--idle", type=int, default=10000)
+    parser.add_argument("--duration", type=int, default=10)
+    args = parser.parse_args()
+    resource.setrlimit(resource.RLIMIT_NOFILE, (20000, 20000))
+    binary = os.environ.get("LAVA_SERVER_BIN", os.path.join(ROOT, ".build-release/release/lava-server"))
+    data = tempfile.mkdtemp(prefix="lava-events-bench.")
+    storage = ["--data-dir", data, "--database", f"sqlite:{data}/lava.sqlite3", "--config-dir", f"{data}/etc"]
+    env = dict(os.environ, LAVA_VERSION=VERSION)
+    added = subprocess.run([binary, "workers", "add", "bench-worker"] + storage, env=env, check=True, capture_output=True, text=True)
+    token = re.search(r"^token:\s*(\S+)", added.stdout, re.M).group(1)
+    server = subprocess.Popen([binary, "serve", "--bind", f"127.0.0.1:{PORT}", "--max-connections", str(args.idle + 2000),
+                               "--log-level", "warning"] + storage, env=env)
+    try:
+        for _ in range(100):
+            try:
+                subprocess.run(["curl", "-fsS", f"http://127.0.0.1:{PORT}/health"], check=True, capture_output=True)
+                break
+            except subprocess.CalledProcessError:
+                time.sleep(0.1)
+        time.sleep(2)
+        before, after = asyncio.run(memory(server, args.idle))
+        print(f"RSS: {before / 1024:.1f} MiB idle, {after / 1024:.1f} MiB with {args.idle} idle WebSocket clients: "
+              f"{(after - before) / args.idle:.2f} KiB per client")
+        requests, total, seconds, dropped = asyncio.run(fanout(server, args.listeners, args.duration, token))
+        print(f"fan-out: {requests} events made ({requests / args.duration:.0f}/s), {total} messages to {args.listeners} listeners "
+              f"in {seconds:.1f} s: {total / seconds:,.0f} deliveries/s, {total / args.listeners / seconds:,.0f} events/s per listener; "
+              f"{total / args.listeners / requests * 100:.1f} % of events reached a listener; {dropped} listeners dropped as too slow")
+        print(f"RSS after: {rss_kib(server.pid) / 1024:.1f} MiB")
+    finally:
+        server.terminate()
+        server.wait()
+
+
+if __name__ == "__main__":
+    main()
