@@ -3,7 +3,7 @@ import PackageDescription
 
 // Worker-side modules (LavaCore, Curl, LavaClient, LavaWorker, LavaDispatcher, DockerEngine,
 // DockerWorker, Systemd) depend on Foundation, Yams, C libraries and NIO-free packages only
-// (swift-log, swift-argument-parser, swift-async-algorithms, swift-service-lifecycle's
+// (swift-log, swift-argument-parser, swift-async-algorithms, swift-crypto, swift-service-lifecycle's
 // ServiceLifecycle and UnixSignals, swift-metrics, swift-prometheus, FlyingFox), so the worker
 // binaries stay free of SwiftNIO. The server side (LavaServer, lava-server) carries Hummingbird,
 // SwiftNIO, SQLKit and the drivers.
@@ -49,7 +49,8 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
-        .target(name: "Curl", dependencies: ["CCurl"]),
+        // Crypto (swift-crypto, NIO-free) for the WebSocket handshake's SHA-1.
+        .target(name: "Curl", dependencies: ["CCurl", .product(name: "Crypto", package: "swift-crypto")]),
         // The system's SQLite, for the worker's job database (the server's SQLiteNIO is NIO-bound).
         .systemLibrary(
             name: "CSystemSQLite",
@@ -96,7 +97,7 @@ let package = Package(
         .executableTarget(
             name: "lava-worker",
             dependencies: [
-                "LavaWorker", "LavaClient",
+                "LavaWorker", "LavaClient", "Curl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -162,12 +163,24 @@ let package = Package(
         // The fuzz targets of the parsers of untrusted input; a replayer of inputs in the normal build.
         .executableTarget(
             name: "lava-fuzz",
-            dependencies: ["CLibFuzzer", "LavaCore", "LavaDispatcher", "DockerEngine", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CLibFuzzer", "LavaCore", "LavaDispatcher", "DockerEngine", "Curl", .product(name: "Yams", package: "Yams")]
         ),
         // bench/README.md: DockerClient.exec timed against a real engine.
         .executableTarget(name: "lava-bench-exec", dependencies: ["DockerEngine"], path: "bench/exec-latency"),
         .testTarget(name: "LavaCoreTests", dependencies: ["LavaCore", "LavaTestSupport"]),
-        .testTarget(name: "CurlTests", dependencies: ["Curl", "LavaTestSupport"]),
+        // The WebSocket client's tests run a Hummingbird WebSocket server on loopback (NIO in a
+        // test target is fine; the client itself stays NIO-free).
+        .testTarget(
+            name: "CurlTests",
+            dependencies: [
+                "Curl", "LavaTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "LavaTestSupport"]),
         .testTarget(
             name: "DockerWorkerTests",

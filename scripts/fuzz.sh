@@ -16,6 +16,8 @@
 #                   the multiplexed log stream
 #   device-template DeviceTemplateRenderer on any device dictionary and template (NUL-separated):
 #                   it renders or fails with a TemplateError, within its limits, the same way twice
+#   websocket       lava-worker's WebSocket client: the upgrade answer's head, the frame decoder
+#                   (the same frames however the stream is cut) and the message assembler's bound
 #
 # Builds lava-fuzz once, in release with -sanitize=address and the fuzzer's coverage, in its own
 # scratch path .build-fuzz (the normal build's lava-fuzz, without LAVA_FUZZ, only replays files:

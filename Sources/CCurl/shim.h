@@ -42,4 +42,9 @@ static inline CURLcode lava_curl_getinfo_long(CURL *handle, CURLINFO info, long 
     return curl_easy_getinfo(handle, info, value);
 }
 
+// CURLINFO_ACTIVESOCKET: the socket of a CURLOPT_CONNECT_ONLY connection.
+static inline CURLcode lava_curl_getinfo_socket(CURL *handle, curl_socket_t *value) {
+    return curl_easy_getinfo(handle, CURLINFO_ACTIVESOCKET, value);
+}
+
 #endif

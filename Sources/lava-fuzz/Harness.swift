@@ -14,6 +14,7 @@ struct Harness: Sendable {
         VersionPolicyHarness.harness,
         DockerStreamHarness.harness,
         DeviceTemplateHarness.harness,
+        WebSocketHarness.harness,
     ]
 }
 

@@ -5,9 +5,9 @@ import Glibc
 
 /// A blocking TCP socket listening on 127.0.0.1, at a port the kernel picks: the test servers
 /// that run on threads of their own, independent of the code under test.
-enum LoopbackListener {
+public enum LoopbackListener {
     /// `what` names the server in the error.
-    static func open(for what: String) throws -> (descriptor: Int32, port: Int) {
+    public static func open(for what: String) throws -> (descriptor: Int32, port: Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
