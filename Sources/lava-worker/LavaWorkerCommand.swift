@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import Curl
 import Foundation
 import LavaClient
 import LavaCore
@@ -16,6 +17,10 @@ struct LavaWorkerCommand: AsyncParsableCommand {
             Pings the server every --ping-interval seconds, starts a lava-run process for each job it is given, cancels \
             what the server cancels and reports every job's end until the server has recorded it. Jobs are remembered \
             in <worker-dir>/db.sqlite3, so a restarted worker neither loses nor restarts a job.
+
+            It also listens to the server's event stream (--ws-url) and pings at once when a job is scheduled on this \
+            worker or canceled, and when the stream comes back after a drop; without the stream (an older server, a \
+            proxy that blocks WebSocket) jobs start at the next ping.
 
             SIGTERM or SIGINT stops the worker. Without --wait-jobs it ends at once, abandoning any request in \
             flight; with it, it takes no new job and ends once the running ones are reported, or at once at a \
@@ -36,7 +41,7 @@ struct LavaWorkerCommand: AsyncParsableCommand {
     @Option(help: "The server's URL, e.g. https://lava.example.org/.")
     var url: String
 
-    @Option(name: .customLong("ws-url"), help: "Accepted for compatibility; this worker does not use LAVA's WebSocket nudges.")
+    @Option(name: .customLong("ws-url"), help: "The server's event stream (WebSocket), which makes the worker ping at once when a job is scheduled on it or canceled (default: <url>/ws/).")
     var wsURL: String?
 
     @Option(name: .customLong("worker-dir"), help: "The worker's directory: token, db.sqlite3, tmp/.")
@@ -121,7 +126,10 @@ struct LavaWorkerCommand: AsyncParsableCommand {
         let settings = WorkerSettings(name: name, workerDirectory: workerDirectory, pingInterval: interval,
                                       jobLogInterval: jobLogInterval, exitOnVersionMismatch: exitOnVersionMismatch,
                                       waitJobs: waitJobs, debug: debug, lavaRun: try lavaRunPath(), caFile: caFile)
-        let worker = Worker(settings: settings, client: client, token: token, store: store, logger: logger)
+        var events = CurlConfiguration(userAgent: "lava-worker \(client.version)")
+        events.caFile = caFile
+        let watch = EventWatch(url: wsURL ?? client.baseURL + "/ws/", name: name, token: token, configuration: events, logger: logger)
+        let worker = Worker(settings: settings, client: client, token: token, store: store, events: watch, logger: logger)
         let children = SignalWatch([SIGCHLD]) { _ in worker.childExited() }
         defer { children.cancel() }
         let signals = await StopSignals { $0 >= 2 }

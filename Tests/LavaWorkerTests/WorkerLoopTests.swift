@@ -112,4 +112,53 @@ import Testing
         #expect(kept.next(after: .checked(idle: true), at: Self.at(0)) == .wait(until: Self.at(20)),
                 "without the flag a mismatch only skips the round")
     }
+
+    @Test("a nudge during a wait pings at once and takes jobs; the next ping is an interval after it")
+    func nudged() {
+        var loop = Self.loop()
+        _ = loop.next(after: .started, at: Self.at(0))
+        _ = loop.next(after: .pinged(.answered), at: Self.at(0))
+        #expect(loop.next(after: .checked(idle: true), at: Self.at(0)) == .wait(until: Self.at(20)))
+        #expect(loop.next(after: .nudged, at: Self.at(5)) == .ping(takeJobs: true))
+        #expect(loop.next(after: .pinged(.answered), at: Self.at(6)) == .check)
+        #expect(loop.next(after: .checked(idle: false), at: Self.at(6)) == .wait(until: Self.at(25)))
+        #expect(loop.state == .serving)
+    }
+
+    @Test("a nudge while draining pings without taking jobs (a cancel still reaches the worker)")
+    func nudgedWhileDraining() {
+        var loop = Self.loop(waitJobs: true)
+        _ = loop.next(after: .started, at: Self.at(0))
+        _ = loop.next(after: .pinged(.answered), at: Self.at(0))
+        _ = loop.next(after: .checked(idle: false), at: Self.at(0))
+        _ = loop.next(after: .stop, at: Self.at(1))
+        _ = loop.next(after: .checked(idle: false), at: Self.at(1))
+        _ = loop.next(after: .pinged(.answered), at: Self.at(1))
+        #expect(loop.next(after: .checked(idle: false), at: Self.at(1)) == .wait(until: Self.at(21)))
+        #expect(loop.next(after: .nudged, at: Self.at(3)) == .ping(takeJobs: false))
+        #expect(loop.state == .draining)
+    }
+
+    @Test("a nudge while pings fail asks at once (the stream came back: so may the server) instead of at the retry")
+    func nudgedAfterFailures() {
+        var loop = Self.loop()
+        _ = loop.next(after: .started, at: Self.at(0))
+        _ = loop.next(after: .pinged(.failed), at: Self.at(0))
+        _ = loop.next(after: .checked(idle: false), at: Self.at(0))
+        _ = loop.next(after: .timeUp, at: Self.at(1))
+        _ = loop.next(after: .pinged(.failed), at: Self.at(1))
+        #expect(loop.next(after: .checked(idle: false), at: Self.at(1)) == .wait(until: Self.at(3)))
+        #expect(loop.next(after: .nudged, at: Self.at(2)) == .ping(takeJobs: true))
+        _ = loop.next(after: .pinged(.answered), at: Self.at(2))
+        #expect(loop.failures == 0)
+        #expect(loop.next(after: .checked(idle: true), at: Self.at(2)) == .wait(until: Self.at(22)))
+    }
+
+    @Test("a nudge after the loop finished changes nothing")
+    func nudgedWhenFinished() {
+        var loop = Self.loop()
+        _ = loop.next(after: .started, at: Self.at(0))
+        _ = loop.next(after: .stop, at: Self.at(1))
+        #expect(loop.next(after: .nudged, at: Self.at(2)) == .exit(.stopped))
+    }
 }

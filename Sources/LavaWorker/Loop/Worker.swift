@@ -20,12 +20,16 @@ public actor Worker: Service {
     private let store: LocalJobStore
     private let logger: Logger
     private let alarm = Alarm()
+    /// The server's event stream, which nudges the loop to ping at once.
+    private let events: EventWatch?
     private var loop: WorkerLoop
     /// How the loop ended, once it has.
     public private(set) var exit: WorkerExit?
 
-    public init(settings: WorkerSettings, client: LavaServerClient, token: String, store: LocalJobStore, logger: Logger) {
+    public init(settings: WorkerSettings, client: LavaServerClient, token: String, store: LocalJobStore,
+                events: EventWatch? = nil, logger: Logger) {
         self.settings = settings
+        self.events = events
         self.client = client
         self.token = token
         self.store = store
@@ -43,6 +47,17 @@ public actor Worker: Service {
     /// cannot be read or written.
     public func run() async throws {
         logger.info("lava-worker \(client.version) '\(settings.name)' serving \(client.baseURL)")
+        // The event stream lasts as long as the loop, a drain included (it nudges cancels too).
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            if let events {
+                group.addTask { [alarm] in await events.run { alarm.ring(.nudged) } }
+            }
+            defer { group.cancelAll() }
+            try await serveUntilStopped()
+        }
+    }
+
+    private func serveUntilStopped() async throws {
         if settings.waitJobs {
             exit = try await withGracefulShutdownHandler {
                 try await serve()
@@ -72,7 +87,9 @@ public actor Worker: Service {
                 action = loop.next(after: .checked(idle: try store.all().isEmpty), at: .now)
             case .wait(let deadline):
                 let rings = await alarm.wait(until: deadline)
-                let event: WorkerLoop.Event = rings.contains(.stop) ? .stop : rings.contains(.childExited) ? .childExited : .timeUp
+                // A nudge's ping is followed by a check, which also finds a lava-run that ended.
+                let event: WorkerLoop.Event = rings.contains(.stop) ? .stop : rings.contains(.nudged) ? .nudged
+                    : rings.contains(.childExited) ? .childExited : .timeUp
                 action = loop.next(after: event, at: .now)
             case .exit(let exit):
                 if exit == .versionMismatch {
@@ -249,4 +266,5 @@ public actor Worker: Service {
 extension Alarm.Rings {
     static let childExited = Self(rawValue: 1)
     static let stop = Self(rawValue: 2)
+    static let nudged = Self(rawValue: 4)
 }

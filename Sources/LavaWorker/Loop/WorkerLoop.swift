@@ -35,6 +35,9 @@ struct WorkerLoop: Sendable {
         case childExited
         /// During a wait: the next ping is due.
         case timeUp
+        /// During a wait: the server's event stream says the server has something for this
+        /// worker (a job scheduled on it or canceled), or the stream came back after a drop.
+        case nudged
         /// SIGTERM or SIGINT, as the service group's graceful shutdown.
         case stop
         /// End now: a second signal, `--stop-timeout`, or a stop without `--wait-jobs`.
@@ -86,6 +89,11 @@ struct WorkerLoop: Sendable {
         if case .finished(let exit) = state { return .exit(exit) }
         switch event {
         case .started, .timeUp:
+            return ping(at: now)
+        case .nudged:
+            // Ping now, serving or draining (a drain takes no job but acts on cancels); the next
+            // regular ping is then an interval later. A failing server is asked at once too: a
+            // nudge after the stream came back means it answers again.
             return ping(at: now)
         case .pinged(let ping):
             switch ping {

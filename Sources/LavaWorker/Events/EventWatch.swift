@@ -1,0 +1,89 @@
+import Curl
+import LavaClient
+import LavaCore
+import Logging
+
+/// lava-worker's listener of the server's event stream (`--ws-url`; LAVA's `listen_for_events`):
+/// a job scheduled on this worker or canceled makes it ping at once instead of at its next ping.
+///
+/// It identifies itself with `LAVA-Host` and `LAVA-Token`, so the server also sends the events of
+/// its private jobs. Each time a connection is made, including the first, it nudges too: events
+/// sent while it was not connected (a server restart, the worker's own start) were missed. A
+/// dropped connection is made again after a back-off of one second doubling to `retry.ceiling`,
+/// with jitter; a connection the server accepted starts the back-off over (one it refused, with
+/// LAVA's `{"error": ...}` frame, does not). A server without the stream (404) is asked again
+/// every `retry.ceiling`, and said so once.
+public struct EventWatch: Sendable {
+    public let url: String
+    public let name: String
+    public let token: String
+    public let configuration: CurlConfiguration
+    public var options = WebSocketConnection.Options()
+    public var retry = RetryDelay(ceiling: .seconds(30))
+    private let logger: Logger
+
+    public init(url: String, name: String, token: String, configuration: CurlConfiguration, logger: Logger) {
+        self.url = url
+        self.name = name
+        self.token = token
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Listens until the calling task is cancelled, calling `nudge` when the worker should ping.
+    public func run(nudge: @escaping @Sendable () -> Void) async {
+        var failures = 0
+        // The problem last logged: one that repeats is logged once, until the stream works again.
+        var reported: String?
+        func report(_ problem: String, level: Logger.Level) {
+            guard problem != reported else { return }
+            logger.log(level: level, "\(problem)")
+            reported = problem
+        }
+        func working() {
+            if reported != nil { logger.info("the server's event stream at \(url) works again") }
+            reported = nil
+        }
+        while !Task.isCancelled {
+            var connected = false
+            var refused = false
+            let error: WebSocketError
+            do {
+                let connection = try await WebSocketConnection.connect(
+                    url: url, headers: [("LAVA-Host", name), ("LAVA-Token", token)], configuration: configuration, options: options)
+                connected = true
+                logger.debug("listening to the server's events at \(url)")
+                nudge()
+                while let message = try await connection.receive() {
+                    guard case .text(let text) = message else { continue }
+                    if let refusal = EventNudge.refusal(text) {
+                        refused = true
+                        report("the server refuses this worker's event stream: \(refusal); jobs start at the next ping", level: .warning)
+                        continue
+                    }
+                    if !refused { working() }
+                    if EventNudge.nudges(text, worker: name) {
+                        logger.debug("event for this worker, pinging now: \(text)")
+                        nudge()
+                    }
+                }
+                let reason = connection.closing.map { " (\($0.code.map(String.init) ?? "no code")\($0.reason.isEmpty ? "" : ": \($0.reason)"))" } ?? ""
+                error = WebSocketError(.connection(code: -1), "the server closed the event stream\(reason)")
+            } catch let thrown {
+                error = thrown
+            }
+            if error.kind == .cancelled || Task.isCancelled { return }
+            if connected, !refused { failures = 0 }
+            failures += 1
+            let delay: Duration
+            if error.refusedStatus == 404 {
+                report("\(url) has no event stream (HTTP 404: an older server?); jobs start at the next ping, and the stream is asked for again every \(retry.ceiling)", level: .info)
+                delay = retry.ceiling
+            } else {
+                if !refused { report("event stream: \(error); connecting again with back-off (jobs start at the next ping meanwhile)", level: .warning) }
+                delay = retry.after(failures: failures)
+            }
+            try? await Task.sleep(for: delay)
+        }
+    }
+}
