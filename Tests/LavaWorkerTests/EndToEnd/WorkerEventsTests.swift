@@ -90,5 +90,25 @@ extension EndToEnd { @Suite struct WorkerEventsTests {
             }
         }
     }
+
+    @Test("LAVA 2023.01's own lava-worker (Debian's, --ping-interval 20) also starts a job at once through our /ws/")
+    func debianWorker() async throws {
+        let executable = DebianLavaWorkerTests.lavaWorker
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
+            throw TestFailure("\(executable.path) is missing: install Debian's lava-dispatcher (scripts/install-deps.sh does)")
+        }
+        try await DockerLab.prepare { lab in
+            try await lab.serve(version: "2023.01") { live in
+                let worker = try lab.worker("lava-dispatcher", executable: executable, arguments: ["--ping-interval", String(Self.interval)])
+                defer { worker.stop() }
+                try await Self.listening(live, worker: worker)
+                let pinged = try await Self.ping(after: 0, on: live, within: 30, worker: worker)
+                let submitted = Date().timeIntervalSince1970
+                try #require(submitted - pinged < 5, "the submission came \(submitted - pinged) s after the ping: too late to tell")
+                let id = try await lab.submit(try DebianLavaWorkerTests.exampleJob(), to: live)
+                try await lab.wait(for: id, on: live, within: 10, worker: worker) { $0.state == .running }
+            }
+        }
+    }
 }
 }
