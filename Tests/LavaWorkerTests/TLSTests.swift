@@ -3,9 +3,6 @@ import LavaClient
 import LavaTestSupport
 import LavaWorker
 import Testing
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// https:// servers: a certificate from a CA the worker is given (`--ca-file`) is trusted; the
 /// same server without it is refused. The peer is Python's ssl module, a TLS stack of its own.
@@ -13,13 +10,8 @@ import Glibc
     /// A CA, a certificate for 127.0.0.1 signed by it, and an https server answering LAVA's
     /// version endpoint; `body` gets the CA file and the server's URL.
     static func withServer(_ body: (String, String) async throws -> Void) async throws {
-        let files = try TemporaryDirectory()
-        defer { files.remove() }
-        let certificate = try TestCertificate.make(in: files.url)
-        let port = try FreePort.next()
-        try files.write("""
-            import http.server, ssl
-            class Version(http.server.BaseHTTPRequestHandler):
+        try await TLSTestServer.run(handler: """
+            class Handler(http.server.BaseHTTPRequestHandler):
                 def do_GET(self):
                     body = b'{"version": "2026.11"}'
                     self.send_response(200)
@@ -29,26 +21,9 @@ import Glibc
                     self.wfile.write(body)
                 def log_message(self, *args):
                     pass
-            server = http.server.HTTPServer(("127.0.0.1", \(port)), Version)
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            context.load_cert_chain("\(certificate.certificateFile)", "\(certificate.keyFile)")
-            server.socket = context.wrap_socket(server.socket, server_side=True)
-            print("ready", flush=True)
-            server.serve_forever()
-            """, to: "server.py")
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        server.arguments = ["python3", files.url.appendingPathComponent("server.py").path]
-        let ready = Pipe()
-        server.standardOutput = ready
-        try server.run()
-        defer {
-            // SIGKILL: the test runner may have left SIGTERM ignored, which children inherit.
-            kill(server.processIdentifier, SIGKILL)
-            server.waitUntilExit()
+            """) { caFile, port in
+            try await body(caFile, "https://127.0.0.1:\(port)/")
         }
-        _ = ready.fileHandleForReading.availableData
-        try await body(certificate.caFile, "https://127.0.0.1:\(port)/")
     }
 
     @Test("the given CA file is trusted; without it the certificate is refused")
