@@ -47,6 +47,8 @@ public final class WebSocketConnection: @unchecked Sendable {
     private var ended: Result<WebSocketMessage?, WebSocketError>?
     private var lastHeard = ContinuousClock.now
     private var nextPing = ContinuousClock.now
+    /// The first ping sent since the server was last heard.
+    private var unanswered: ContinuousClock.Instant?
 
     private init(url: String, options: Options, wake: WebSocketWake) {
         self.url = url
@@ -162,18 +164,23 @@ public final class WebSocketConnection: @unchecked Sendable {
                         return end(.success(nil))
                     }
                 }
-                let now = ContinuousClock.now
-                let dead = lastHeard + options.heartbeat * 2
-                guard now < dead else {
-                    throw WebSocketError(.timedOut, "\(url) sent nothing, not even a pong, for \(options.heartbeat * 2): taking the connection as dead")
-                }
+                var now = ContinuousClock.now
                 if now >= nextPing {
                     try transport.send(WebSocketFrame(opcode: .ping, payload: Self.mask()).encoded(mask: Self.mask()), until: now + options.heartbeat)
+                    if unanswered == nil { unanswered = now }
                     nextPing = now + options.heartbeat
+                    now = .now
                 }
-                switch try transport.receive(until: min(nextPing, dead)) {
+                // Dead after two heartbeats without a frame, one of them after a ping: a
+                // process that was stalled past the first still asks before it gives up.
+                let dead = unanswered.map { max(lastHeard + options.heartbeat * 2, $0 + options.heartbeat) }
+                if let dead, now >= dead {
+                    throw WebSocketError(.timedOut, "\(url) sent nothing, not even a pong, for \(options.heartbeat * 2): taking the connection as dead")
+                }
+                switch try transport.receive(until: dead.map { min(nextPing, $0) } ?? nextPing) {
                 case .bytes(let bytes):
                     lastHeard = .now
+                    unanswered = nil
                     decoder.append(bytes)
                 case .end:
                     throw WebSocketError(.connection(code: -1), "\(url) ended the connection without a close frame")
