@@ -13,13 +13,17 @@ every 20 s, the supervisor asks the server's version every 60 s), issue 12. Per 
    registry ($LAVA_TEST_REGISTRY, default 127.0.0.1:5000). Case "ahead": as "pulled", but with
    --version-check-interval 5, so the supervisor's own check mostly sees 2026.12 before the
    worker's next ping, pulls it and tells the worker to make way (SIGTERM) without waiting for
-   that ping (with the default 60 s the worker's 409 comes first in these runs).
+   that ping (with the default 60 s the worker's 409 comes first in these runs). Case
+   "announced" (issue 13): as "pulled", but 2026.12 is announced before the supervisor starts
+   (`lava-server version-policy --next 2026.12 --next-digest <its registry digest>`), and the
+   restart waits until the supervisor has pulled it ahead: on upgrade day the image is there
+   (and its digest is checked). Case "announced-check": the same with --version-check-interval 5.
 
 An accepted ping is read from the server: GET /api/v0.2/workers/<name>/ turns Online at the
 version (a change of state or version is written at the ping itself), and its last_ping is the
 server's time of that ping. The steps in between come from lava-docker-worker's log.
 
-usage: bench/supervisor.py [--runs N] [--idle SECONDS] [--cases present,pulled,ahead] BIN LAVA_SERVER
+usage: bench/supervisor.py [--runs N] [--idle SECONDS] [--cases present,pulled,ahead,announced,announced-check] BIN LAVA_SERVER
 
 N runs of each case (default 5), alternating; --idle: the idle window (default 60 s). BIN holds static lava-worker, lava-run and
 lava-docker-worker (e.g. .build-static/release); LAVA_SERVER is any lava-server binary.
@@ -113,8 +117,16 @@ def idle_figures(supervisor_pid, container):
     return figures
 
 
+def registry_digest(reference):
+    """The registry's digest of the pushed `reference`, as the engine recorded the push."""
+    repository = reference.rsplit(":", 1)[0]
+    return next(d.split("@", 1)[1] for d in engine_json(f"/images/{reference}/json")["RepoDigests"]
+                if d.startswith(repository + "@"))
+
+
 def run_once(work, case, phase):
-    if case in ("pulled", "ahead"):
+    announced = case.startswith("announced")
+    if case in ("pulled", "ahead") or announced:
         remove_image(f"{REPOSITORY}:{NEW}")
         if image_present(f"{REPOSITORY}:{NEW}"):
             sys.exit(f"{REPOSITORY}:{NEW} is still on the engine")
@@ -124,13 +136,21 @@ def run_once(work, case, phase):
     server = LavaServer(SERVER, work, PORT)
     log = f"{server.data}/lava-docker-worker.log"
     server.serve(OLD)
+    if announced:
+        subprocess.run([SERVER, "version-policy", "--next", NEW, "--next-digest", NEW_DIGEST, *server.storage],
+                       env=dict(os.environ, LAVA_VERSION=OLD), check=True, stdout=subprocess.DEVNULL)
     started = time.time()
-    options = ["--version-check-interval", "5"] if case == "ahead" else []
+    options = ["--version-check-interval", "5"] if case in ("ahead", "announced-check") else []
     supervisor = start_supervisor(BIN, server, f"{REPOSITORY}:{{version}}", server.data, *options)
     try:
         first = wait_for(f"accepted ping at {OLD}", accepted_ping(server, OLD), 60)
         container = next(c["Id"] for c in containers_of(REPOSITORY) if c["State"] == "running")
         figures = {"start -> first accepted ping": first - started, **idle_figures(supervisor.pid, container)}
+        if announced:
+            pulled_ahead = rf"pulled {re.escape(REPOSITORY)}:{NEW}"
+            wait_for("pull ahead", lambda: any(re.search(pulled_ahead, m) for _, m in log_lines(log)), 300)
+            if not image_present(f"{REPOSITORY}:{NEW}"):
+                sys.exit(f"{REPOSITORY}:{NEW} was not pulled ahead")
         # The restart goes `phase` seconds after a ping; last_ping may lag a ping by the ledger's 1 s.
         last = datetime.datetime.fromisoformat(server.worker()["last_ping"]).timestamp()
         moment = last + phase
@@ -184,6 +204,7 @@ def run_once(work, case, phase):
 build_image(BIN, f"{REPOSITORY}:{OLD}", OLD, own_layer=True)
 build_image(BIN, f"{REPOSITORY}:{NEW}", NEW, own_layer=True)
 push_image(f"{REPOSITORY}:{NEW}")
+NEW_DIGEST = registry_digest(f"{REPOSITORY}:{NEW}")
 work = tempfile.mkdtemp(prefix="lava-bench-supervisor-")
 results = {case: [] for case in cases}
 try:

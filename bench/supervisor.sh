@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Benchmark of lava-docker-worker (figures go to BENCHMARKS.md, "Supervisor (issue 12)"):
-#   bench/supervisor.sh [--runs N] [--idle SECONDS] [--cases present,pulled,ahead]
+# Benchmark of lava-docker-worker (figures go to BENCHMARKS.md, "Supervisor (issue 12)" and
+# "Event stream (issue 13)"):
+#   bench/supervisor.sh [--runs N] [--idle SECONDS] [--cases present,pulled,ahead,announced,announced-check]
 # Builds lava-worker, lava-run, lava-docker-worker and lava-server in release mode with the Swift
 # standard library linked in (.build-static/release: the images carry the first two), starts the
 # throwaway engine and registry of scripts/docker-engine.sh (idempotent; LAVA_TEST_REGISTRY names

@@ -10,7 +10,8 @@
 # If LAVA_TEST_POSTGRES_URL is already set, that database is used and no cluster is started.
 # Then starts the throwaway Docker engine (scripts/docker-engine.sh) unless it is running,
 # makes sure it has debian:bookworm-slim, starts the local registry, and exports
-# LAVA_TEST_DOCKER_SOCKET and LAVA_TEST_REGISTRY (an already set variable is used as it is).
+# LAVA_TEST_DOCKER_SOCKET, LAVA_TEST_REGISTRY and LAVA_TEST_REGISTRY_LOG (the registry's access
+# log; an already set variable is used as it is).
 # Exports LAVA_TEST_DEVICE_TYPES, the device-type templates of Debian's lava-server 2023.01
 # (scripts/lava-templates.sh extracts them, never installs or commits them).
 # Before the tests, a short pass of each fuzz harness (scripts/fuzz.sh --time $LAVA_FUZZ_SECONDS,
@@ -72,6 +73,8 @@ if [[ -z ${LAVA_TEST_REGISTRY:-} ]]; then
   export LAVA_TEST_REGISTRY
 fi
 echo "test.sh: LAVA_TEST_REGISTRY=$LAVA_TEST_REGISTRY" >&2
+# Its access log, where tests see the pulls (docker-engine.sh keeps it in its directory).
+export LAVA_TEST_REGISTRY_LOG=${LAVA_TEST_REGISTRY_LOG:-${LAVA_DOCKER_DIR:-/tmp/lava-docker}/registry.log}
 if [[ -z ${LAVA_TEST_DEVICE_TYPES:-} ]]; then
   LAVA_TEST_DEVICE_TYPES=$(scripts/lava-templates.sh)
   export LAVA_TEST_DEVICE_TYPES

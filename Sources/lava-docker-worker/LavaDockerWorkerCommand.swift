@@ -28,9 +28,12 @@ struct Run: AsyncParsableCommand {
             host-networked container started through the Docker engine's socket. When the server is upgraded the \
             worker finishes its jobs and exits, and the image of the new version is started: the upgrade needs no \
             one on the host. A running worker container of a version the server accepts is adopted after a restart of \
-            this program; one of a version it refuses finishes its jobs first. A server that \
-            does not answer, an image not published yet and a worker that crashes are retried with a growing pause \
-            (the log and systemd's status say why), not exits.
+            this program; one of a version it refuses finishes its jobs first. The image of the version the server \
+            announces as its next (lava-server version-policy --next) is pulled ahead while the worker runs. When \
+            the server names the digest an image must have (version-policy --digest/--next-digest), an image whose \
+            registry digest differs, or a local build that has none, is refused and not started. A server that \
+            does not answer, an image not published yet or refused, and a worker that crashes are retried with a \
+            growing pause (the log and systemd's status say why), not exits.
 
             With --metrics-address HOST:PORT (off by default) it serves Prometheus text at http://HOST:PORT/metrics, \
             bound to that address only: lava_docker_worker_phase{phase}, lava_docker_worker_info{version} (this \
@@ -38,6 +41,8 @@ struct Run: AsyncParsableCommand {
             lava_docker_worker_server_version_info{version}, lava_docker_worker_container_starts_total, \
             lava_docker_worker_crashes_in_a_row, lava_docker_worker_image_pulls_total{result}, \
             lava_docker_worker_image_pull_duration_seconds (a histogram), \
+            lava_docker_worker_next_version_info{version,pulled}, lava_docker_worker_image_refusals_total, \
+            lava_docker_worker_image_refused_info{version,expected,found}, \
             lava_docker_worker_last_server_contact_timestamp_seconds and lava_docker_worker_jobs_running (from \
             <worker-dir>/db.sqlite3). `lava-docker-worker status` prints the same for a person.
 
@@ -101,7 +106,7 @@ struct Run: AsyncParsableCommand {
     @Option(name: .customLong("docker-socket"), help: "The Docker engine's socket.")
     var dockerSocket: String = "/var/run/docker.sock"
 
-    @Option(name: .customLong("version-check-interval"), help: "Seconds between asking the server's version: a new version's image is pulled ahead, and a worker the server no longer accepts finishes its jobs and makes way without waiting for its next ping; shorter under a systemd watchdog.")
+    @Option(name: .customLong("version-check-interval"), help: "Seconds between asking the server's version: a new version's image, or the one the server announces as its next (version-policy --next), is pulled ahead, and a worker the server no longer accepts finishes its jobs and makes way without waiting for its next ping; shorter under a systemd watchdog.")
     var versionCheckInterval: Int = 60
 
     @Option(name: .customLong("metrics-address"),

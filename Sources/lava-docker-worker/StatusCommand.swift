@@ -9,8 +9,9 @@ struct Status: AsyncParsableCommand {
         abstract: "Print what the running lava-docker-worker reports at its --metrics-address.",
         discussion: """
             Reads http://ADDRESS/metrics of a lava-docker-worker started with --metrics-address and prints its \
-            phase, the versions of lava-docker-worker, of the worker container and of the server, container starts \
-            and restarts, image pulls, the last answer of the server (time and age) and the jobs its worker runs.
+            phase, the versions of lava-docker-worker, of the worker container and of the server, the server's \
+            announced next version (and whether its image is here), container starts and restarts, image pulls, an \
+            image refused for its digest, the last answer of the server (time and age) and the jobs its worker runs.
 
             Exit status:
               0   printed

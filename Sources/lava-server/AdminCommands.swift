@@ -230,24 +230,75 @@ struct DevicesCommand: AsyncParsableCommand {
 struct VersionPolicyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "version-policy",
-        abstract: "Show or set which worker versions the server accepts.",
-        discussion: "'exact' (the default, as LAVA) accepts only the server's own version; a comma-separated list also accepts those versions, for a planned roll-out."
+        abstract: "Show or set which worker versions the server accepts, the version it runs next, and the image digests it expects.",
+        discussion: """
+            'exact' (the default, as LAVA) accepts only the server's own version; a comma-separated list also accepts \
+            those versions, for a planned roll-out.
+
+            Beyond LAVA: --next announces the version the servers will run next. GET /api/v0.2/system/version/ \
+            tells it (next_version, which LAVA's clients ignore) and the event stream announces it, so every \
+            lava-docker-worker pulls that version's image ahead: on upgrade day only the container swap remains. \
+            --next-digest and --digest name the digest the image of the next version and of this lava-server's \
+            version must have (next_digest, digest); lava-docker-worker refuses an image whose registry digest \
+            differs, and says why. A digest stays with its version: once the servers run the next version, its \
+            digest is the one expected.
+
+            Without arguments: prints the policy, then the next version and the digests that are set.
+            """
     )
     @OptionGroup var storage: StorageOptions
-    @Argument(help: "exact, or VERSION[,VERSION…]; omit to show the current policy.") var policy: String?
+    @Argument(help: "exact, or VERSION[,VERSION…]; omit to keep the current policy.") var policy: String?
+    @Option(help: ArgumentHelp("Announce the version the servers run next (e.g. 2027.01): lava-docker-worker pulls its image ahead.",
+                               valueName: "version"))
+    var next: String?
+    @Flag(help: "Withdraw the announced next version (and its digest).") var noNext = false
+    @Option(help: ArgumentHelp("The digest the next version's image must have: sha256: and 64 lowercase hex digits, as `docker images --digests` shows it.",
+                               valueName: "sha256:hex"))
+    var nextDigest: String?
+    @Flag(help: "Expect no particular digest of the next version's image.") var noNextDigest = false
+    @Option(help: ArgumentHelp("The digest the image of this lava-server's version (\(LavaVersion.current)) must have.",
+                               valueName: "sha256:hex"))
+    var digest: String?
+    @Flag(help: "Expect no particular digest of the image of this lava-server's version.") var noDigest = false
+
+    func validate() throws {
+        for (set, clear, name) in [(next != nil, noNext, "next"), (nextDigest != nil, noNextDigest, "next-digest"),
+                                   (digest != nil, noDigest, "digest")] where set && clear {
+            throw ValidationError("--\(name) and --no-\(name) contradict each other: give one")
+        }
+        if noNext && nextDigest != nil {
+            throw ValidationError("--next-digest with --no-next: there is no next version for the digest")
+        }
+    }
 
     func run() async throws {
+        let server = LavaVersion.current
         try await storage.withDatabase { database in
             let inventory = Inventory(database: database)
-            if let policy {
-                do {
-                    try await inventory.setVersionPolicy(try VersionPolicy(parsing: policy))
-                } catch let error as VersionPolicyError {
-                    throw ValidationError(error.description)
+            // Everything is read and checked first: an error stores nothing.
+            do {
+                var newPolicy: VersionPolicy?
+                if let policy { newPolicy = try VersionPolicy(parsing: policy) }
+                var newPlan: UpgradePlan?
+                let changes = [Self.change(next, noNext), Self.change(nextDigest, noNextDigest), Self.change(digest, noDigest)]
+                if changes != [.keep, .keep, .keep] {
+                    newPlan = try await inventory.upgradePlan().changed(next: changes[0], nextDigest: changes[1], digest: changes[2],
+                                                                         server: server)
                 }
+                if newPolicy != nil || newPlan != nil {
+                    try await inventory.setVersionSettings(policy: newPolicy, plan: newPlan, server: server)
+                }
+            } catch let error as VersionPolicyError {
+                throw ValidationError(error.description)
             }
             print(try await inventory.versionPolicy().description)
+            for line in try await inventory.upgradePlan().lines(server: server) { print(line) }
         }
+    }
+
+    private static func change(_ value: String?, _ clear: Bool) -> UpgradePlan.Change {
+        if let value { return .set(value) }
+        return clear ? .clear : .keep
     }
 }
 

@@ -50,8 +50,19 @@ import Testing
             let pulled = TestEngine.Collector<String>()
             try await client.pullImage(reference) { pulled.append($0) }
             #expect(pulled.all.contains { $0.contains("Status: Downloaded newer image") || $0.contains("Status: Image is up to date") }, "\(pulled.all)")
-            #expect(try await client.inspectImage(reference)?.id == tagged.id)
+            let back = try #require(try await client.inspectImage(reference))
+            #expect(back.id == tagged.id)
+            // The registry's digest of what was pushed, as the engine records the pull.
+            let pushedDigest = try #require(pushed.all.lazy.compactMap(Self.digest).first, "\(pushed.all)")
+            let repository = String(reference.dropLast(":1.0".count))
+            #expect(back.repoDigests.contains("\(repository)@\(pushedDigest)"), "\(back.repoDigests)")
         }
+    }
+
+    /// `1.0: digest: sha256:… size: 529` → `sha256:…`.
+    static func digest(_ line: String) -> String? {
+        guard let start = line.range(of: "digest: ")?.upperBound else { return nil }
+        return String(line[start...].prefix { !$0.isWhitespace })
     }
 
     @Test("tagging or removing a missing image is imageNotFound")

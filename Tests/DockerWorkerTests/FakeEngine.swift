@@ -17,6 +17,7 @@ final class FakeEngine: WorkerEngine {
         var calls: [String] = []
         var containers: [String: Container] = [:]
         var images: Set<String>
+        var repoDigests: [String: [String]]
     }
 
     private let state: Mutex<State>
@@ -25,8 +26,9 @@ final class FakeEngine: WorkerEngine {
     let calls: AsyncStream<String>
     private let callsInput: AsyncStream<String>.Continuation
 
-    init(images: Set<String>, exitStatus: Int = 0) {
-        state = Mutex(State(images: images))
+    /// `repoDigests`: each image's `RepoDigests` (none by default, as for a local build).
+    init(images: Set<String>, exitStatus: Int = 0, repoDigests: [String: [String]] = [:]) {
+        state = Mutex(State(images: images, repoDigests: repoDigests))
         self.exitStatus = exitStatus
         (calls, callsInput) = AsyncStream.makeStream()
     }
@@ -98,9 +100,9 @@ final class FakeEngine: WorkerEngine {
 
     func inspectImage(_ reference: String) async throws(DockerError) -> ImageInfo? {
         record("inspect \(reference)")
-        guard state.withLock({ $0.images.contains(reference) }) else { return nil }
+        guard let digests = state.withLock({ $0.images.contains(reference) ? $0.repoDigests[reference] ?? [] : nil }) else { return nil }
         // The options label spares the driver a `lava-worker --help` container.
-        return try Self.decode(["Id": "sha256:\(reference)", "RepoTags": [reference],
+        return try Self.decode(["Id": "sha256:\(reference)", "RepoTags": [reference], "RepoDigests": digests,
                                 "Config": ["Labels": [WorkerContainerPlan.optionsLabel: "--name --url"]]])
     }
 

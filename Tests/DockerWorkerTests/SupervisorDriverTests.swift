@@ -22,16 +22,15 @@ import Testing
         func serverContact() {}
     }
 
-    @Test("first start, then a graceful shutdown: ping, list, image, create, start; then SIGTERM to the worker, its exit, its removal")
-    func startThenStop() async throws {
-        let version = #"{"version": "2026.11"}"#
+    /// The supervisor of `engine` against a server answering `version`, until `until` of what
+    /// systemd heard, then a graceful shutdown; what systemd heard.
+    static func run(version: String, engine: FakeEngine, until: @escaping @Sendable (String) -> Bool) async throws -> [String] {
         try await FileServer.run(files: ["api/v0.2/system/version/": Data(version.utf8)]) { base in
             let directory = try TemporaryDirectory()
             defer { directory.remove() }
             var settings = SupervisorSettings(url: base + "/", name: "lab-1", hostName: "lab.example",
                                               workerDirectory: directory.url.path)
             settings.image = ImageName(template: "w:{version}")
-            let engine = FakeEngine(images: ["w:2026.11"])
             let heard = Heard()
             var logger = Logger(label: "supervisor-driver")
             logger.logLevel = .critical
@@ -43,19 +42,39 @@ import Testing
                 logger: logger))
             try await withThrowingTaskGroup { tasks in
                 tasks.addTask { try await group.run() }
-                // The worker runs once the engine has started its container.
-                for await call in engine.calls where call.hasPrefix("start ") { break }
+                while !heard.all.contains(where: until) { try await Task.sleep(for: .milliseconds(20)) }
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
             }
-            let calls = engine.recorded
-            let name = try #require(calls.first { $0.hasPrefix("create ") }?.dropFirst("create ".count))
-            #expect(name.hasPrefix("lava-worker-2026.11-"))
-            #expect(calls == ["ping", "list", "inspect w:2026.11", "inspect w:2026.11", "create \(name)", "start c0",
-                              "kill c0 TERM", "remove c0"], "\(calls)")
-            let said = heard.all
-            #expect(said.firstIndex(of: "READY").map { $0 < (said.firstIndex(of: "STOPPING") ?? -1) } == true, "\(said)")
-            #expect(said.contains("running lava-worker 2026.11 in \(name)"), "\(said)")
+            return heard.all
         }
+    }
+
+    @Test("first start, then a graceful shutdown: ping, list, image, create, start; then SIGTERM to the worker, its exit, its removal")
+    func startThenStop() async throws {
+        let engine = FakeEngine(images: ["w:2026.11"])
+        let said = try await Self.run(version: #"{"version": "2026.11"}"#, engine: engine) { $0.hasPrefix("running lava-worker") }
+        let calls = engine.recorded
+        let name = try #require(calls.first { $0.hasPrefix("create ") }?.dropFirst("create ".count))
+        #expect(name.hasPrefix("lava-worker-2026.11-"))
+        #expect(calls == ["ping", "list", "inspect w:2026.11", "inspect w:2026.11", "create \(name)", "start c0",
+                          "kill c0 TERM", "remove c0"], "\(calls)")
+        #expect(said.firstIndex(of: "READY").map { $0 < (said.firstIndex(of: "STOPPING") ?? -1) } == true, "\(said)")
+        #expect(said.contains("running lava-worker 2026.11 in \(name)"), "\(said)")
+    }
+
+    @Test("the server expects a digest the local image has not: it is pulled again, checked again, refused, and no container starts")
+    func refusedDigest() async throws {
+        let expected = "sha256:" + String(repeating: "a", count: 64)
+        let found = "sha256:" + String(repeating: "b", count: 64)
+        let engine = FakeEngine(images: ["w:2026.11"], repoDigests: ["w:2026.11": ["w@\(found)"]])
+        let said = try await Self.run(version: #"{"version": "2026.11", "digest": "\#(expected)"}"#, engine: engine) {
+            $0.hasPrefix("not starting the worker of 2026.11")
+        }
+        let calls = engine.recorded
+        #expect(calls == ["ping", "list", "inspect w:2026.11", "inspect w:2026.11", "pull w:2026.11"], "\(calls)")
+        let refusal = try #require(said.first { $0.hasPrefix("not starting the worker of 2026.11") })
+        #expect(refusal.contains("w:2026.11 has the digest \(found), not the \(expected) the server expects for 2026.11"), "\(refusal)")
+        #expect(!said.contains("READY"))
     }
 }

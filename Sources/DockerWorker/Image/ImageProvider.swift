@@ -12,17 +12,38 @@ struct ImageProvider: Sendable {
     let status: any SupervisorStatus
     let metrics: SupervisorMetrics
 
-    /// Pulls `image` unless the host has it. `ahead`: for a worker yet to come, while the
-    /// current one finishes its jobs (the log says so).
-    func pull(_ image: String, ahead: Bool = false) async throws(SupervisorError) {
+    /// The image of `version`: pulled unless the host has it; then, when the server expects a
+    /// digest, checked. One found here with another digest is pulled again (its registry may have
+    /// the expected one by now) and refused if it still differs. `ahead`: why it is pulled before
+    /// the worker needs it (the log says so).
+    func provide(_ image: String, version: String, digest: String?, ahead: String? = nil) async throws(SupervisorError) -> ImageRefusal? {
+        let pulled = try await pull(image, ahead: ahead)
+        guard let digest, let refusal = try await check(image, version: version, digest: digest) else { return nil }
+        guard !pulled else { return refusal }
+        logger.info("\(image) has not the digest \(digest) the server expects: pulling it again")
+        do {
+            try await fetch(image, "pulling \(image) again, for its digest")
+        } catch {
+            logger.info("\(image) cannot be pulled again: \(error)")
+            return refusal
+        }
+        return try await check(image, version: version, digest: digest)
+    }
+
+    /// Pulls `image` unless the host has it; whether it pulled.
+    private func pull(_ image: String, ahead: String?) async throws(SupervisorError) -> Bool {
         let found: Bool
         do {
             found = try await engine.inspectImage(image) != nil
         } catch {
             throw .docker(error)
         }
-        if found { return }
-        let pulling = "pulling \(image)" + (ahead ? " while the worker finishes its jobs" : "")
+        if found { return false }
+        try await fetch(image, "pulling \(image)" + (ahead.map { " " + $0 } ?? ""))
+        return true
+    }
+
+    private func fetch(_ image: String, _ pulling: String) async throws(SupervisorError) {
         status.status(pulling)
         logger.info("\(pulling)")
         let started = ContinuousClock.now
@@ -34,6 +55,17 @@ struct ImageProvider: Sendable {
         }
         metrics.pull(took: ContinuousClock.now - started, succeeded: true)
         logger.info("pulled \(image)")
+    }
+
+    private func check(_ image: String, version: String, digest: String) async throws(SupervisorError) -> ImageRefusal? {
+        let info: ImageInfo?
+        do {
+            info = try await engine.inspectImage(image)
+        } catch {
+            throw .docker(error)
+        }
+        guard let info else { throw .docker(.imageNotFound(reference: image, message: "gone from the engine after its pull")) }
+        return ImageRefusal.check(info, image: image, version: version, expected: digest)
     }
 
     /// The image to run: `image` itself, or its build from `--build-dir`'s Dockerfile.
@@ -69,14 +101,15 @@ struct ImageProvider: Sendable {
         return customised
     }
 
-    /// After an upgrade: removes the images of this worker's repository but the running one
-    /// and the one before it (a downgrade then needs no pull). An image still in use stays.
-    func removeOld(keeping current: String, _ previous: String?) async {
+    /// After an upgrade: removes the images of this worker's repository but the running one,
+    /// the one before it (a downgrade then needs no pull) and the announced next version's
+    /// (pulled ahead). An image still in use stays.
+    func removeOld(keeping current: String, _ previous: String?, next: String? = nil) async {
         let repository = Self.repository(of: current)
         guard let images = try? await engine.listImages(labels: [:]) else { return }
         for image in images {
             let tags = image.repoTags.filter { Self.repository(of: $0) == repository }
-            guard !tags.isEmpty, !image.repoTags.contains(where: { $0 == current || $0 == previous
+            guard !tags.isEmpty, !image.repoTags.contains(where: { $0 == current || $0 == previous || $0 == next
                 || $0 == current + ".customized" || $0 == (previous ?? "") + ".customized" }) else { continue }
             for tag in tags {
                 do {

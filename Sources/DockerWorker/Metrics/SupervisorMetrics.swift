@@ -5,8 +5,9 @@ import Prometheus
 import Synchronization
 
 /// What lava-docker-worker exposes at `--metrics-address` (Prometheus text): its phase, the
-/// versions of itself, of its worker container and of the server, container starts, image pulls
-/// and their duration, the last answer of the server, and the jobs its worker runs.
+/// versions of itself, of its worker container and of the server, the server's announced next
+/// version, container starts, image pulls and their duration, images refused for their digest,
+/// the last answer of the server, and the jobs its worker runs.
 ///
 /// Made through swift-metrics on a registry of its own (not the global `MetricsSystem`), so each
 /// supervisor, and each test, has its own. The `Supervisor` records after each event; the jobs
@@ -22,6 +23,11 @@ public final class SupervisorMetrics: Sendable {
     public static let pullDuration = "lava_docker_worker_image_pull_duration_seconds"
     public static let lastServerContact = "lava_docker_worker_last_server_contact_timestamp_seconds"
     public static let jobsRunning = "lava_docker_worker_jobs_running"
+    /// The server's announced next version; `pulled` says whether its image is here already.
+    public static let nextVersion = "lava_docker_worker_next_version_info"
+    public static let imageRefusals = "lava_docker_worker_image_refusals_total"
+    /// The image refused last for its digest, while it is: version, expected and found digests.
+    public static let imageRefused = "lava_docker_worker_image_refused_info"
 
     private let registry = PrometheusCollectorRegistry()
     private let factory: PrometheusMetricsFactory
@@ -33,14 +39,24 @@ public final class SupervisorMetrics: Sendable {
     private let pullTimer: Metrics.Timer
     private let lastContact: Metrics.Gauge
     private let jobs: Metrics.Gauge
+    private let refusals: Metrics.Counter
     private let countJobs: @Sendable () -> Int?
     private let state = Mutex(State())
 
-    /// The version labels shown now, and the starts counted so far.
+    /// The labels shown now, and the starts and refusals counted so far.
     private struct State {
-        var worker: (version: String, gauge: Metrics.Gauge)?
-        var server: (version: String, gauge: Metrics.Gauge)?
+        var worker: Shown?
+        var server: Shown?
+        var next: Shown?
+        var refused: Shown?
         var starts = 0
+        var refusals = 0
+    }
+
+    /// An info gauge and its labels.
+    private struct Shown {
+        var labels: [(String, String)]
+        var gauge: Metrics.Gauge
     }
 
     /// `jobsRunning` counts the jobs of the worker's job database (nil when it cannot be read).
@@ -59,6 +75,7 @@ public final class SupervisorMetrics: Sendable {
         pullTimer = Metrics.Timer(label: Self.pullDuration, factory: factory)
         lastContact = Metrics.Gauge(label: Self.lastServerContact, factory: factory)
         jobs = Metrics.Gauge(label: Self.jobsRunning, factory: factory)
+        refusals = Metrics.Counter(label: Self.imageRefusals, factory: factory)
         countJobs = jobsRunning
         Metrics.Gauge(label: Self.info, dimensions: [("version", version)], factory: factory).record(1)
         record(SupervisorMachine())
@@ -72,8 +89,17 @@ public final class SupervisorMetrics: Sendable {
         state.withLock { state in
             if machine.starts > state.starts { starts.increment(by: machine.starts - state.starts) }
             state.starts = machine.starts
-            state.worker = relabel(state.worker, to: Self.runningVersion(machine.phase), name: Self.workerVersion)
-            state.server = relabel(state.server, to: machine.server?.version, name: Self.serverVersion)
+            if machine.refusals > state.refusals { refusals.increment(by: machine.refusals - state.refusals) }
+            state.refusals = machine.refusals
+            state.worker = relabel(state.worker, to: SupervisorMachine.runningVersion(machine.phase).map { [("version", $0)] },
+                                   name: Self.workerVersion)
+            state.server = relabel(state.server, to: machine.server.map { [("version", $0.version)] }, name: Self.serverVersion)
+            state.next = relabel(state.next, to: machine.server?.nextVersion.map {
+                [("version", $0), ("pulled", machine.readyAhead == $0 ? "true" : "false")]
+            }, name: Self.nextVersion)
+            state.refused = relabel(state.refused, to: machine.refusal.map {
+                [("version", $0.version), ("expected", $0.expected), ("found", $0.found.isEmpty ? "none" : $0.found.joined(separator: ","))]
+            }, name: Self.imageRefused)
         }
     }
 
@@ -93,21 +119,14 @@ public final class SupervisorMetrics: Sendable {
         return registry.emitToString()
     }
 
-    /// The version of the worker container this supervisor runs, if one runs.
-    static func runningVersion(_ phase: SupervisorPhase) -> String? {
-        switch phase {
-        case .running(let container), .draining(let container, _), .stopping(let container?): container.version
-        default: nil
-        }
-    }
 
-    /// An info gauge shows one version: the old label goes when the version changes.
-    private func relabel(_ shown: (version: String, gauge: Metrics.Gauge)?, to version: String?, name: String) -> (version: String, gauge: Metrics.Gauge)? {
-        if shown?.version == version { return shown }
+    /// An info gauge shows one set of labels: the old ones go when they change.
+    private func relabel(_ shown: Shown?, to labels: [(String, String)]?, name: String) -> Shown? {
+        if let shown, let labels, shown.labels.elementsEqual(labels, by: ==) { return shown }
         shown?.gauge.destroy()
-        guard let version else { return nil }
-        let gauge = Metrics.Gauge(label: name, dimensions: [("version", version)], factory: factory)
+        guard let labels else { return nil }
+        let gauge = Metrics.Gauge(label: name, dimensions: labels, factory: factory)
         gauge.record(1)
-        return (version, gauge)
+        return Shown(labels: labels, gauge: gauge)
     }
 }

@@ -16,15 +16,28 @@ public enum SupervisorReportText {
             ("lava-docker-worker", samples.label("version", of: M.info) ?? unknown),
             ("worker container", samples.label("version", of: M.workerVersion) ?? "none running"),
             ("server version", samples.label("version", of: M.serverVersion) ?? "not known yet"),
+            ("next version", next(samples)),
             ("container starts", starts.map { "\($0) (\(max($0 - 1, 0)) restarts)" } ?? unknown),
             ("crashes in a row", samples.value(M.crashes).map { "\(Int($0))" } ?? unknown),
             ("image pulls", "\(pulled)" + (pulled > 0 ? String(format: ", %.1f s in all", pullSeconds) : "") + (failed > 0 ? ", \(failed) failed" : "")),
             ("last server contact", contact(samples.value(M.lastServerContact), now: now)),
         ]
+        if let refused = samples.first(where: { $0.name == M.imageRefused }) {
+            lines.append(("image refused", "\(refused.labels["version"] ?? unknown): digest \(refused.labels["found"] ?? unknown), "
+                + "the server expects \(refused.labels["expected"] ?? unknown)"))
+        }
         let jobs = samples.value(M.jobsRunning)
         lines.append(("jobs running", jobs.flatMap { $0.isNaN ? nil : "\(Int($0))" } ?? "unknown (the job database cannot be read)"))
         let width = lines.map(\.0.count).max() ?? 0
         return lines.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n")
+    }
+
+    /// `2027.01 (image pulled ahead)`, or none announced.
+    static func next(_ samples: [PrometheusSample]) -> String {
+        guard let next = samples.first(where: { $0.name == SupervisorMetrics.nextVersion }), let version = next.labels["version"] else {
+            return "none announced"
+        }
+        return version + (next.labels["pulled"] == "true" ? " (image pulled ahead)" : " (image not pulled yet)")
     }
 
     /// `2026-11-02T10:00:00Z (4 s ago)`, or never.

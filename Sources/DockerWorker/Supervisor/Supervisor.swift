@@ -122,11 +122,11 @@ public struct Supervisor: Service {
             } catch {
                 return .unusable(.docker(error))
             }
-        case .getImage(let version):
+        case .getImage(let version, let digest):
             do {
                 let image = try settings.image.image(for: version)
                 do {
-                    try await images.pull(image)
+                    if let refusal = try await images.provide(image, version: version, digest: digest) { return .imageRefused(refusal) }
                     return .imageReady(image)
                 } catch {
                     return .imageMissing(version: version, reason: "\(error)")
@@ -155,11 +155,19 @@ public struct Supervisor: Service {
             try? await engine.killContainer(id, signal: signal.rawValue)
         case .remove(let id):
             try? await engine.removeContainer(id, force: true)
-        case .prefetch(let version):
+        case .prefetch(let version, let digest, let announced):
             guard let image = try? settings.image.image(for: version) else { return nil }
-            try? await images.pull(image, ahead: true)
-        case .removeOldImages(let current, let previous):
-            await images.removeOld(keeping: current, previous)
+            let why = announced ? "ahead: the server announces \(version) as its next version" : "while the worker finishes its jobs"
+            do {
+                if let refusal = try await images.provide(image, version: version, digest: digest, ahead: why) {
+                    return .imageAheadRefused(refusal)
+                }
+                return .imagePulledAhead(version: version)
+            } catch {
+                logger.info("\(image) could not be pulled ahead: \(error)")
+            }
+        case .removeOldImages(let current, let previous, let next):
+            await images.removeOld(keeping: current, previous, next: next.flatMap { try? settings.image.image(for: $0) })
         case .startRetryTimer(let delay):
             do {
                 try await Task.sleep(for: delay)

@@ -6,8 +6,8 @@ public enum SupervisorAction: Sendable, Equatable {
     /// The monitor asks the server now rather than at its next check.
     case askServer
     case listContainers
-    /// → `imageReady` or `imageMissing`.
-    case getImage(version: String)
+    /// → `imageReady`, `imageMissing`, or `imageRefused` when the image has not `digest`.
+    case getImage(version: String, digest: String? = nil)
     /// → `imageBuilt` (the base itself when there is nothing to customise) or `buildFailed`.
     case build(base: String)
     /// → `containerStarted` or `startFailed`.
@@ -16,10 +16,13 @@ public enum SupervisorAction: Sendable, Equatable {
     case follow(WorkerContainer)
     case signal(id: String, WorkerSignal)
     case remove(id: String)
-    /// The image of a version the worker will need, pulled ahead while the current one works.
-    case prefetch(version: String)
-    /// The images of this worker's repository but these two, removed (after an upgrade).
-    case removeOldImages(keeping: String, previous: String)
+    /// The image of a version the worker will need, pulled ahead while the current one works
+    /// (`announced`: the server's next version) → `imagePulledAhead`, or `imageAheadRefused`
+    /// when it has not `digest`; nothing when it cannot be pulled.
+    case prefetch(version: String, digest: String? = nil, announced: Bool = false)
+    /// The images of this worker's repository but these two and that of the `next` version,
+    /// removed (after an upgrade).
+    case removeOldImages(keeping: String, previous: String, next: String? = nil)
     /// → `retryTimerFired` after this long.
     case startRetryTimer(Duration)
     case report(SupervisorReport)

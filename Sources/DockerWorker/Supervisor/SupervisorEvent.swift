@@ -16,6 +16,12 @@ public enum SupervisorEvent: Sendable, Equatable {
     case containersFound([WorkerContainer])
     case imageReady(String)
     case imageMissing(version: String, reason: String)
+    /// The image of the version is here, but not with the digest the server expects.
+    case imageRefused(ImageRefusal)
+    /// The image of a version pulled ahead is here (with the digest the server expects, if any).
+    case imagePulledAhead(version: String)
+    /// The image of a version pulled ahead has not the digest the server expects.
+    case imageAheadRefused(ImageRefusal)
     case imageBuilt(String)
     case buildFailed(String)
     case containerStarted(WorkerContainer)

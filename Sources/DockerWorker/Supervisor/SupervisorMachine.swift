@@ -29,8 +29,20 @@ public struct SupervisorMachine: Sendable {
     public private(set) var starts = 0
     /// The image the last container was started from: kept, with the current one, after an upgrade.
     private var previousImage: String?
-    /// The version pulled ahead while the worker runs, so it is pulled once.
-    private var prefetched: String?
+    /// The versions (with the digest expected of each) pulled ahead while the worker runs, so
+    /// each is pulled once.
+    private var prefetched: Set<Ahead> = []
+    private struct Ahead: Hashable {
+        var version: String
+        var digest: String?
+    }
+    /// The worker image refused last for its digest, until the server expects another one or
+    /// that version's image passes (status and metrics tell it).
+    public private(set) var refusal: ImageRefusal?
+    /// Images refused for their digest since this supervisor started.
+    public private(set) var refusals = 0
+    /// The announced next version whose image was pulled ahead (and passed its digest check).
+    public private(set) var readyAhead: String?
     /// After a worker's exit 75: whose version it was, to tell a real upgrade from an image
     /// whose lava-worker is not the version of its tag.
     private var mismatchOf: (version: String, image: String)?
@@ -63,6 +75,7 @@ public struct SupervisorMachine: Sendable {
 
         case (_, .serverAnswered(let answer)):
             server = answer
+            if let refused = refusal, answer.expectedDigest(of: refused.version) != refused.expected { refusal = nil }
             var actions: [SupervisorAction] = [.report(.serverContact)]
             if serverUnreachable, case .running(let container) = phase { actions.append(.report(.status(Self.running(container)))) }
             serverUnreachable = false
@@ -85,11 +98,27 @@ public struct SupervisorMachine: Sendable {
 
         case (.gettingImage(let version), .imageReady(let image)):
             imageFailures = 0
+            if refusal?.version == version { refusal = nil }
             phase = .building(version: version, base: image)
             return [.build(base: image)]
         case (.gettingImage, .imageMissing(let version, let reason)):
             imageFailures += 1
             return pause("no worker image for \(version) yet (\(reason))", failures: imageFailures)
+        case (.gettingImage(let version), .imageRefused(let refused)) where refused.version == version:
+            imageFailures += 1
+            noteRefusal(refused)
+            return pause("not starting the worker of \(version): \(refused)", failures: imageFailures)
+
+        case (_, .imagePulledAhead(let version)):
+            if refusal?.version == version { refusal = nil }
+            if version == server?.nextVersion { readyAhead = version }
+            return []
+        case (_, .imageAheadRefused(let refused)):
+            noteRefusal(refused)
+            // Tried again at the server's next answer: the admin may mend the image or the digest.
+            prefetched = prefetched.filter { $0.version != refused.version }
+            let goesOn = Self.runningVersion(phase).map { "; the worker of \($0) goes on" } ?? ""
+            return [.report(.warning("refusing the image of \(refused.version) pulled ahead: \(refused)\(goesOn)"))]
         case (.building(let version, _), .imageBuilt(let image)):
             phase = .starting(version: version, image: image)
             return [.start(version: version, image: image)]
@@ -99,7 +128,9 @@ public struct SupervisorMachine: Sendable {
         case (.starting(_, let image), .containerStarted(let container)):
             starts += 1
             var actions = run(container)
-            if let previous = previousImage, previous != image { actions.append(.removeOldImages(keeping: image, previous: previous)) }
+            if let previous = previousImage, previous != image {
+                actions.append(.removeOldImages(keeping: image, previous: previous, next: server?.nextVersion))
+            }
             previousImage = image
             return actions
         case (.starting, .startFailed(let error)):
@@ -160,11 +191,10 @@ public struct SupervisorMachine: Sendable {
                 + "\(container.version): the worker finishes its jobs, then \(answer.version) starts")
         case .running(let container), .draining(let container, _):
             // While a worker works (or one the server accepts): its replacement's image is pulled ahead.
-            guard answer.version != container.version, answer.version != prefetched else { return [] }
-            prefetched = answer.version
-            if case .draining(let draining, _) = phase { phase = .draining(draining, next: answer.version) }
-            return [.report(.status("the server runs \(answer.version) now; the worker of \(container.version) goes on")),
-                    .prefetch(version: answer.version)]
+            if case .draining(let draining, let next) = phase, answer.version != container.version, answer.version != next {
+                phase = .draining(draining, next: answer.version)
+            }
+            return pullAhead(for: container)
         default:
             return []
         }
@@ -183,30 +213,62 @@ public struct SupervisorMachine: Sendable {
         let adopted = running.first { $0.version == answer.version } ?? running.first
         if let adopted {
             actions.append(.report(.status("adopting the running worker container \(adopted.name) (\(adopted.version))")))
-            actions += run(adopted)
-            if adopted.version != answer.version {
-                prefetched = answer.version
-                actions.append(.prefetch(version: answer.version))
-            }
-            return actions
+            return actions + run(adopted)
         }
         phase = .gettingImage(version: answer.version)
-        return actions + [.getImage(version: answer.version)]
+        return actions + [.getImage(version: answer.version, digest: answer.digest)]
     }
 
     /// A worker the server no longer accepts: SIGTERM, so it finishes its jobs and exits
     /// (`--wait-jobs`), while the image of `version` is pulled (once).
     private mutating func drain(_ container: WorkerContainer, for version: String, _ why: String) -> [SupervisorAction] {
         phase = .draining(container, next: version)
-        let pull: [SupervisorAction] = version == prefetched ? [] : [.prefetch(version: version)]
-        prefetched = version
+        let digest = server?.expectedDigest(of: version)
+        let pull: [SupervisorAction] = note(version, digest) ? [.prefetch(version: version, digest: digest)] : []
         return [.report(.status(why)), .signal(id: container.id, .terminate)] + pull
+    }
+
+    /// The images `container`'s successors need, by the server's last answer, pulled while it
+    /// works: the server's own version if the worker is of another, and the announced next one.
+    private mutating func pullAhead(for container: WorkerContainer) -> [SupervisorAction] {
+        guard let answer = server else { return [] }
+        var actions: [SupervisorAction] = []
+        if answer.version != container.version, note(answer.version, answer.digest) {
+            actions += [.report(.status("the server runs \(answer.version) now; the worker of \(container.version) goes on")),
+                        .prefetch(version: answer.version, digest: answer.digest)]
+        }
+        if let next = answer.nextVersion, next != container.version, next != answer.version, note(next, answer.nextDigest) {
+            actions += [.report(.status("the server announces \(next) as its next version: pulling its image ahead; "
+                            + "the worker of \(container.version) goes on")),
+                        .prefetch(version: next, digest: answer.nextDigest, announced: true)]
+        }
+        return actions
+    }
+
+    /// Whether `version` (expected with `digest`) is still to pull ahead; it is noted as pulled.
+    private mutating func note(_ version: String, _ digest: String?) -> Bool {
+        prefetched.insert(Ahead(version: version, digest: digest)).inserted
+    }
+
+    private mutating func noteRefusal(_ refused: ImageRefusal) {
+        refusal = refused
+        refusals += 1
+        if readyAhead == refused.version { readyAhead = nil }
     }
 
     private mutating func run(_ container: WorkerContainer) -> [SupervisorAction] {
         phase = .running(container)
-        prefetched = nil
-        return [.follow(container), .report(.ready), .report(.status(Self.running(container)))]
+        prefetched = []
+        if readyAhead == container.version { readyAhead = nil }
+        return [.follow(container), .report(.ready), .report(.status(Self.running(container)))] + pullAhead(for: container)
+    }
+
+    /// The version of the worker container this supervisor runs, if one runs.
+    public static func runningVersion(_ phase: SupervisorPhase) -> String? {
+        switch phase {
+        case .running(let container), .draining(let container, _), .stopping(let container?): container.version
+        default: nil
+        }
     }
 
     private static func running(_ container: WorkerContainer) -> String {

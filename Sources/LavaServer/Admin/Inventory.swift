@@ -132,6 +132,22 @@ public struct Inventory: Sendable {
         try await database.write { try await SettingsStore.set($0, SettingsStore.versionPolicy, policy.description) }
     }
 
+    /// The version policy and the upgrade plan in one transaction (nothing stored half-way); a
+    /// changed plan is announced to the event stream's listeners. `server`: this lava-server's version.
+    public func setVersionSettings(policy: VersionPolicy?, plan: UpgradePlan?, server: String) async throws {
+        try await database.write { db in
+            if let policy { try await SettingsStore.set(db, SettingsStore.versionPolicy, policy.description) }
+            guard let plan, try await SettingsStore.upgradePlan(db) != plan else { return }
+            try await SettingsStore.set(db, SettingsStore.nextVersion, plan.next ?? "")
+            try await SettingsStore.set(db, SettingsStore.imageDigests, plan.digestsSetting)
+            ChangeSet.announce(ChangeEvents.nextVersion(plan, server: server))
+        }
+    }
+
+    public func upgradePlan() async throws -> UpgradePlan {
+        try await database.read { try await SettingsStore.upgradePlan($0) }
+    }
+
     public func versionPolicy() async throws -> VersionPolicy {
         let text = try await database.read { try await SettingsStore.get($0, SettingsStore.versionPolicy) }
         return try VersionPolicy(parsing: text ?? "exact")

@@ -1,3 +1,4 @@
+import LavaCore
 import SQLKit
 
 /// The events of a transaction's changes, read from its rows before it commits: each names the
@@ -22,7 +23,26 @@ enum ChangeEvents {
             guard let worker = try await WorkerStore.find(db, name: name) else { continue }
             events.append(self.worker(worker, now: now))
         }
+        for var announcement in changes.announcements {
+            announcement.time = now
+            events.append(announcement)
+        }
         return events
+    }
+
+    /// The announcement of the next version (`lava-server version-policy --next`), or of its
+    /// withdrawal (`next_version` null), on the `.event` topic as LAVA's free-form events: the
+    /// version of the lava-server that set it, the next one and the image digests expected.
+    static func nextVersion(_ plan: UpgradePlan, server: String) -> ServerEvent {
+        let (next, nextDigest, digest) = plan.answer(server: server)
+        let text = { (value: String?) in value.map(ServerEvent.Value.string) ?? .null }
+        return ServerEvent(kind: .event, time: 0, username: "lavaserver", data: [
+            "message": .string("next version"),
+            "version": .string(server),
+            "next_version": text(next),
+            "next_digest": text(nextDigest),
+            "digest": text(digest),
+        ], audience: .everyone)
     }
 
     static func testjob(_ job: JobRecord, groups: [String], now: Double) -> ServerEvent {

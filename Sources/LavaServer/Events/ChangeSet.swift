@@ -1,6 +1,7 @@
 import Synchronization
 
-/// The jobs, devices and workers whose state or health a transaction changed. The stores note
+/// The jobs, devices and workers whose state or health a transaction changed, and the server's
+/// announcements it makes (the next version, say). The stores note
 /// each change here; `EventingDatabase` turns the set into events when the transaction commits.
 /// A task-local rather than a parameter so that every store function that changes a state
 /// reports it without each caller passing the set along.
@@ -11,6 +12,7 @@ final class ChangeSet: Sendable {
         var jobs: [Int] = []
         var devices: [String] = []
         var workers: [String] = []
+        var announcements: [ServerEvent] = []
     }
 
     private let changes = Mutex(Changes())
@@ -27,8 +29,17 @@ final class ChangeSet: Sendable {
         current?.changes.withLock { if !$0.workers.contains(name) { $0.workers.append(name) } }
     }
 
+    /// A server announcement (kind `.event`), sent with the transaction's other events; its time
+    /// is the commit's.
+    static func announce(_ event: ServerEvent) {
+        current?.changes.withLock { $0.announcements.append(event) }
+    }
+
     var jobs: [Int] { changes.withLock { $0.jobs } }
     var devices: [String] { changes.withLock { $0.devices } }
     var workers: [String] { changes.withLock { $0.workers } }
-    var isEmpty: Bool { changes.withLock { $0.jobs.isEmpty && $0.devices.isEmpty && $0.workers.isEmpty } }
+    var announcements: [ServerEvent] { changes.withLock { $0.announcements } }
+    var isEmpty: Bool {
+        changes.withLock { $0.jobs.isEmpty && $0.devices.isEmpty && $0.workers.isEmpty && $0.announcements.isEmpty }
+    }
 }

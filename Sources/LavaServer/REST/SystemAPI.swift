@@ -9,8 +9,9 @@ struct SystemAPI: Sendable {
         router.get("api/v0.2/system/version") { _, _ in
             let version = server.configuration.version
             // The cached policy, as each ping uses it; while the database is down, LAVA's answer alone.
-            let extra = (try? await server.versionPolicy.current())?.extraVersions(server: version)
-            return try JSONResponse.make(VersionResponse(version: version, acceptedWorkerVersions: extra))
+            let policy = (try? await server.versionPolicy.current()) ?? .exact
+            let plan = (try? await server.versionPolicy.plan()) ?? UpgradePlan()
+            return try JSONResponse.make(VersionResponse(version: version, policy: policy, plan: plan))
         }
         router.get("api/v0.2/system/whoami") { request, _ in
             let user = try await RESTAuth(server: server).user(request)
