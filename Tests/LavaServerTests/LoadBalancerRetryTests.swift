@@ -40,6 +40,24 @@ import Testing
         threading.Event().wait()
         """
 
+    /// haproxy with the committed configuration on `port`, in front of the two `instances`,
+    /// once it answers `/health`.
+    static func haproxy(on port: Int, instances: [Int], logs: URL) async throws -> ChildProcess {
+        let haproxy = try ChildProcess(URL(fileURLWithPath: "/usr/sbin/haproxy"), ["-f", DeploymentFilesTests.haproxyConfig.path], environment: [
+            "LAVA_LB_BIND": "127.0.0.1:\(port)",
+            "LAVA_SERVER_1": "127.0.0.1:\(instances[0])",
+            "LAVA_SERVER_2": "127.0.0.1:\(instances[1])",
+            "LAVA_LB_STATS_BIND": "127.0.0.1:\(try FreePort.next())",
+        ], logFile: logs.appendingPathComponent("haproxy.log"))
+        do {
+            try await waitForHealth(ports: [port], log: haproxy)
+        } catch {
+            haproxy.kill()
+            throw error
+        }
+        return haproxy
+    }
+
     /// Waits, for at most 10 s, until each port answers `/health`.
     static func waitForHealth(ports: [Int], log: ChildProcess) async throws {
         for port in ports {
@@ -65,14 +83,8 @@ import Testing
         defer { dropper.kill() }
         // Both stand-ins listen before haproxy's first checks, so haproxy starts with both up.
         try await Self.waitForHealth(ports: instances, log: dropper)
-        let haproxy = try ChildProcess(URL(fileURLWithPath: "/usr/sbin/haproxy"), ["-f", DeploymentFilesTests.haproxyConfig.path], environment: [
-            "LAVA_LB_BIND": "127.0.0.1:\(balancer)",
-            "LAVA_SERVER_1": "127.0.0.1:\(instances[0])",
-            "LAVA_SERVER_2": "127.0.0.1:\(instances[1])",
-            "LAVA_LB_STATS_BIND": "127.0.0.1:\(try FreePort.next())",
-        ], logFile: files.url.appendingPathComponent("haproxy.log"))
+        let haproxy = try await Self.haproxy(on: balancer, instances: instances, logs: files.url)
         defer { haproxy.kill() }
-        try await Self.waitForHealth(ports: [balancer], log: haproxy)
 
         let requests: [(method: String, path: String, copies: Int)] = [
             ("GET", "/api/v0.2/system/version/", 4),

@@ -116,14 +116,8 @@ import Testing
                     let files = try TemporaryDirectory()
                     defer { files.remove() }
                     let balancer = try FreePort.next()
-                    let haproxy = try ChildProcess(URL(fileURLWithPath: "/usr/sbin/haproxy"), ["-f", DeploymentFilesTests.haproxyConfig.path], environment: [
-                        "LAVA_LB_BIND": "127.0.0.1:\(balancer)",
-                        "LAVA_SERVER_1": "127.0.0.1:\(try #require(a.port))",
-                        "LAVA_SERVER_2": "127.0.0.1:\(try #require(b.port))",
-                        "LAVA_LB_STATS_BIND": "127.0.0.1:\(try FreePort.next())",
-                    ], logFile: files.url.appendingPathComponent("haproxy.log"))
+                    let haproxy = try await LoadBalancerRetryTests.haproxy(on: balancer, instances: [try #require(a.port), try #require(b.port)], logs: files.url)
                     defer { haproxy.kill() }
-                    try await LoadBalancerRetryTests.waitForHealth(ports: [balancer], log: haproxy)
 
                     // LAVA's own client library, through haproxy, which picks the instance.
                     let events = try await AiohttpListener(url: "http://127.0.0.1:\(balancer)/ws/")
