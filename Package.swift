@@ -72,7 +72,7 @@ let package = Package(
         ),
         // The worker side of LAVA's HTTP protocol: what lava-worker, lava-run and lava-docker-worker
         // ask the server, and the exit statuses between a worker and its supervisor.
-        .target(name: "LavaClient", dependencies: ["LavaCore", "Curl"]),
+        .target(name: "LavaClient", dependencies: ["LavaCore", "Curl", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "LavaWorker",
             dependencies: [
@@ -105,7 +105,7 @@ let package = Package(
         .target(
             name: "DockerWorker",
             dependencies: [
-                "LavaCore", "LavaClient", "DockerEngine",
+                "LavaCore", "LavaClient", "DockerEngine", "Curl",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Curl
 import DockerEngine
 import DockerWorker
 import Foundation
@@ -80,7 +81,7 @@ struct Run: AsyncParsableCommand {
             help: "SOURCE[:DESTINATION[:ro]]: mount a host path in the worker container (repeatable).")
     var mount: [String] = []
 
-    @Option(name: .customLong("ws-url"), help: "Passed to the worker when its image accepts it.")
+    @Option(name: .customLong("ws-url"), help: "The server's event stream (default: <url>/ws/): a restarted server or an announced next version is known at once. Passed to the worker too when its image accepts it.")
     var wsURL: String?
 
     @Option(name: .customLong("http-timeout"), help: "Passed to the worker.")
@@ -212,11 +213,14 @@ struct Run: AsyncParsableCommand {
         let listener: [ServiceGroupConfiguration.ServiceConfiguration] = metricsAddress.map {
             [.init(service: MetricsListener(address: $0, metrics: metrics, logger: logger), successTerminationBehavior: .ignore)]
         } ?? []
+        let announcements = ServerEventListener(url: wsURL ?? client.baseURL + "/ws/", configuration: CurlConfiguration(userAgent: "lava-docker-worker \(client.version)"),
+                                                monitor: monitor, logger: logger)
         let signals = await StopSignals { $0 >= 2 }
         var configuration = ServiceGroupConfiguration(
             services: [
                 .init(service: signals),
                 .init(service: monitor),
+                .init(service: announcements, successTerminationBehavior: .ignore),
             ] + listener + [
                 .init(service: supervisor, successTerminationBehavior: .gracefullyShutdownGroup,
                       failureTerminationBehavior: .gracefullyShutdownGroup),

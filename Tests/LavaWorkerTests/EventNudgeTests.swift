@@ -1,4 +1,4 @@
-import LavaWorker
+import LavaClient
 import Testing
 
 /// LAVA 2023.01's rule for which event makes lava-worker ping at once (`listen_for_events`).
@@ -32,5 +32,17 @@ import Testing
     func refusal() {
         #expect(EventNudge.refusal(#"{"error": "Invalid worker token"}"#) == "Invalid worker token")
         #expect(EventNudge.refusal(Self.event(#"{"state": "Scheduled"}"#)) == nil)
+    }
+}
+
+/// Which messages make lava-docker-worker ask the server's version at once.
+@Suite struct AnnouncementTests {
+    @Test("an announcement (topic .event) is one; a job's, device's or worker's event, or a malformed message, is not")
+    func announcements() {
+        #expect(EventNudge.announces(EventNudgeTests.event(topic: "org.lavasoftware.event", #"{"message": "next version", "next_version": "2027.01"}"#)))
+        #expect(!EventNudge.announces(EventNudgeTests.event(#"{"job": 12, "state": "Scheduled", "worker": "w1"}"#)))
+        #expect(!EventNudge.announces(EventNudgeTests.event(topic: "org.lavasoftware.worker", #"{"hostname": "w1"}"#)))
+        #expect(!EventNudge.announces(#"["org.lavasoftware.event"]"#))
+        #expect(!EventNudge.announces("not json"))
     }
 }

@@ -24,7 +24,8 @@ extension EndToEnd { @Suite struct SupervisorTests {
                            environment: [String: String] = [:]) throws -> WorkerProcess {
         let process = try WorkerProcess("lava-docker-worker", launcher: launcher, url: lab.url, token: lab.workerToken, directory: lab.directory.appendingPathComponent("docker-worker"),
                           arguments: ["--image", "\(repository):{version}", "--docker-socket", try TestDocker.socketPath(),
-                                      "--version-check-interval", "1", "--build-dir", lab.directory.appendingPathComponent("build").path]
+                                      "--build-dir", lab.directory.appendingPathComponent("build").path]
+                              + (arguments.contains("--version-check-interval") ? [] : ["--version-check-interval", "1"])
                               + arguments,
                           environment: environment)
         started.withLock { $0.append(process) }
@@ -131,6 +132,31 @@ extension EndToEnd { @Suite struct SupervisorTests {
                 let running = try await Self.workerContainers().filter { $0.state == "running" }
                 #expect(running.map { $0.labels["org.lavasoftware.lava-docker-worker.version"] } == [Self.new])
                 #expect(supervisor.log.contains("pulling \(local) while the worker finishes its jobs"))
+            }
+        }
+    }
+
+    @Test("asking the version only every 10 minutes, the supervisor hears of a server restarted at a new version on /ws/ at once: the new image is pulled while the old worker finishes its job")
+    func upgradeHeardOnEventStream() async throws {
+        try await Self.run { lab, repository in
+            try await WorkerImage.build(version: Self.new, tag: "\(repository):\(Self.new)")
+            let local = "\(repository):\(Self.new)"
+            let docker = try DockerLab.docker()
+            try await docker.pushImage(local) { _ in }
+            try await docker.removeImage(local)
+            let supervisor = try Self.supervisor(lab, repository: repository, arguments: ["--version-check-interval", "600"])
+            let id = try await lab.serve(version: Self.old) { live in
+                try await Self.online(Self.old, on: live, diagnosis: supervisor.diagnosis)
+                let id = try await lab.submit(JobLifecycleTests.ticking(30), to: live)
+                try await lab.wait(for: id, on: live, logContaining: "tick 3")
+                return id
+            }
+            try await lab.serve(version: Self.new) { live in
+                try await Self.online(Self.new, on: live, diagnosis: supervisor.diagnosis)
+                #expect(try await lab.job(id, on: live).health == .complete)
+                // Without the stream the supervisor would hear of the new version only when
+                // the old worker, refused at its ping, had finished the job and exited.
+                #expect(supervisor.log.contains("pulling \(local) while the worker finishes its jobs"), "\(supervisor.diagnosis)")
             }
         }
     }

@@ -1,13 +1,14 @@
 import Curl
-import LavaClient
 import LavaCore
 import Logging
 
-/// lava-worker's listener of the server's event stream (`--ws-url`; LAVA's `listen_for_events`):
-/// a job scheduled on this worker or canceled makes it ping at once instead of at its next ping.
+/// A listener of the server's event stream (`--ws-url`; LAVA's `listen_for_events`) that nudges
+/// its owner when a message matters to it: lava-worker pings at once when a job is scheduled on
+/// it or canceled; lava-docker-worker asks the server's version at once on an announcement.
 ///
-/// It identifies itself with `LAVA-Host` and `LAVA-Token`, so the server also sends the events of
-/// its private jobs. Each time a connection is made, including the first, it nudges too: events
+/// A worker identifies itself with `LAVA-Host` and `LAVA-Token`, so the server also sends the
+/// events of its private jobs; the supervisor listens anonymously (it needs no job's events).
+/// Each time a connection is made, including the first, it nudges too: events
 /// sent while it was not connected (a server restart, the worker's own start) were missed. A
 /// dropped connection is made again after a back-off of one second doubling to `retry.ceiling`,
 /// with jitter; a connection the server accepted starts the back-off over (one it refused, with
@@ -15,17 +16,25 @@ import Logging
 /// every `retry.ceiling`, and said so once.
 public struct EventWatch: Sendable {
     public let url: String
-    public let name: String
-    public let token: String
+    /// The worker's name and token, sent as `LAVA-Host` and `LAVA-Token`; nil: anonymous.
+    public let identity: (name: String, token: String)?
+    /// Whether a message should nudge.
+    public let nudges: @Sendable (String) -> Bool
     public let configuration: CurlConfiguration
     public var options = WebSocketConnection.Options()
     public var retry = RetryDelay(ceiling: .seconds(30))
     private let logger: Logger
 
+    /// lava-worker's: LAVA's rule for the worker `name` (`EventNudge.nudges`).
     public init(url: String, name: String, token: String, configuration: CurlConfiguration, logger: Logger) {
+        self.init(url: url, identity: (name, token), configuration: configuration, logger: logger) { EventNudge.nudges($0, worker: name) }
+    }
+
+    public init(url: String, identity: (name: String, token: String)?, configuration: CurlConfiguration, logger: Logger,
+                nudges: @escaping @Sendable (String) -> Bool) {
         self.url = url
-        self.name = name
-        self.token = token
+        self.identity = identity
+        self.nudges = nudges
         self.configuration = configuration
         self.logger = logger
     }
@@ -50,7 +59,8 @@ public struct EventWatch: Sendable {
             let error: WebSocketError
             do {
                 let connection = try await WebSocketConnection.connect(
-                    url: url, headers: [("LAVA-Host", name), ("LAVA-Token", token)], configuration: configuration, options: options)
+                    url: url, headers: identity.map { [("LAVA-Host", $0.name), ("LAVA-Token", $0.token)] } ?? [],
+                    configuration: configuration, options: options)
                 connected = true
                 logger.debug("listening to the server's events at \(url)")
                 nudge()
@@ -62,8 +72,8 @@ public struct EventWatch: Sendable {
                         continue
                     }
                     if !refused { working() }
-                    if EventNudge.nudges(text, worker: name) {
-                        logger.debug("event for this worker, pinging now: \(text)")
+                    if nudges(text) {
+                        logger.debug("event that matters here, acting now: \(text)")
                         nudge()
                     }
                 }

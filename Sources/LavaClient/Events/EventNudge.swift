@@ -18,6 +18,15 @@ public enum EventNudge {
         return states.contains(state)
     }
 
+    /// An announcement (topic `.event`), such as the server's next version: the supervisor asks
+    /// the server's version at once.
+    public static func announces(_ message: String) -> Bool {
+        guard let fields = try? JSONSerialization.jsonObject(with: Data(message.utf8)) as? [Any], fields.count == 5,
+              let topic = fields[0] as? String
+        else { return false }
+        return topic.hasSuffix(".event")
+    }
+
     /// The server's refusal of the connection's credentials: `{"error": "..."}`.
     public static func refusal(_ message: String) -> String? {
         guard let object = try? JSONSerialization.jsonObject(with: Data(message.utf8)) as? [String: Any] else { return nil }
