@@ -13,7 +13,9 @@ public struct ServerEventListener: Service {
     private let monitor: ServerVersionMonitor
 
     public init(url: String, configuration: CurlConfiguration, monitor: ServerVersionMonitor, logger: Logger) {
-        watch = EventWatch(url: url, identity: nil, configuration: configuration, logger: logger) { EventNudge.announces($0) }
+        var watch = EventWatch(url: url, identity: nil, configuration: configuration, logger: logger) { EventNudge.announces($0) }
+        watch.meanwhile = "a new server version is heard at the next version check"
+        self.watch = watch
         self.monitor = monitor
     }
 

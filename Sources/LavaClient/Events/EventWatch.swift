@@ -23,6 +23,8 @@ public struct EventWatch: Sendable {
     public let configuration: CurlConfiguration
     public var options = WebSocketConnection.Options()
     public var retry = RetryDelay(ceiling: .seconds(30))
+    /// What happens without the stream, for the log: "jobs start at the next ping".
+    public var meanwhile = "jobs start at the next ping"
     private let logger: Logger
 
     /// lava-worker's: LAVA's rule for the worker `name` (`EventNudge.nudges`).
@@ -68,7 +70,7 @@ public struct EventWatch: Sendable {
                     guard case .text(let text) = message else { continue }
                     if let refusal = EventNudge.refusal(text) {
                         refused = true
-                        report("the server refuses this worker's event stream: \(refusal); jobs start at the next ping", level: .warning)
+                        report("the server refuses this event stream: \(refusal); \(meanwhile)", level: .warning)
                         continue
                     }
                     if !refused { working() }
@@ -87,10 +89,10 @@ public struct EventWatch: Sendable {
             failures += 1
             let delay: Duration
             if error.refusedStatus == 404 {
-                report("\(url) has no event stream (HTTP 404: an older server?); jobs start at the next ping, and the stream is asked for again every \(retry.ceiling)", level: .info)
+                report("\(url) has no event stream (HTTP 404: an older server?); \(meanwhile), and the stream is asked for again every \(retry.ceiling)", level: .info)
                 delay = retry.ceiling
             } else {
-                if !refused { report("event stream: \(error); connecting again with back-off (jobs start at the next ping meanwhile)", level: .warning) }
+                if !refused { report("event stream: \(error); connecting again with back-off (\(meanwhile) meanwhile)", level: .warning) }
                 delay = retry.after(failures: failures)
             }
             try? await Task.sleep(for: delay)
