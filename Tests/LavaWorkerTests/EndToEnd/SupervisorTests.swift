@@ -72,6 +72,16 @@ extension EndToEnd { @Suite struct SupervisorTests {
 
     private static let started = Mutex<[WorkerProcess]>([])
 
+    /// The new version's image, only in the registry: the supervisor must pull it.
+    static func newImageInRegistry(_ repository: String) async throws -> String {
+        let local = "\(repository):\(Self.new)"
+        try await WorkerImage.build(version: Self.new, tag: local)
+        let docker = try DockerLab.docker()
+        try await docker.pushImage(local) { _ in }
+        try await docker.removeImage(local)
+        return local
+    }
+
     @Test("the worker container of the server's version: privileged, host network, mounts, labels, no token in its config; online; runs a job")
     func start() async throws {
         try await Self.run { lab, repository in
@@ -110,12 +120,8 @@ extension EndToEnd { @Suite struct SupervisorTests {
     @Test("the server is upgraded mid-job: the job finishes on the old worker, the new image is pulled, the worker is online at the new version")
     func upgrade() async throws {
         try await Self.run { lab, repository in
-            try await WorkerImage.build(version: Self.new, tag: "\(repository):\(Self.new)")
-            let local = "\(repository):\(Self.new)"
-            // Only in the registry: the supervisor must pull it.
+            let local = try await Self.newImageInRegistry(repository)
             let docker = try DockerLab.docker()
-            try await docker.pushImage(local) { _ in }
-            try await docker.removeImage(local)
             let supervisor = try Self.supervisor(lab, repository: repository)
             let id = try await lab.serve(version: Self.old) { live in
                 try await Self.online(Self.old, on: live, diagnosis: supervisor.diagnosis)
@@ -139,11 +145,7 @@ extension EndToEnd { @Suite struct SupervisorTests {
     @Test("asking the version only every 10 minutes, the supervisor hears of a server restarted at a new version on /ws/ at once: the new image is pulled while the old worker finishes its job")
     func upgradeHeardOnEventStream() async throws {
         try await Self.run { lab, repository in
-            try await WorkerImage.build(version: Self.new, tag: "\(repository):\(Self.new)")
-            let local = "\(repository):\(Self.new)"
-            let docker = try DockerLab.docker()
-            try await docker.pushImage(local) { _ in }
-            try await docker.removeImage(local)
+            let local = try await Self.newImageInRegistry(repository)
             let supervisor = try Self.supervisor(lab, repository: repository, arguments: ["--version-check-interval", "600"])
             let id = try await lab.serve(version: Self.old) { live in
                 try await Self.online(Self.old, on: live, diagnosis: supervisor.diagnosis)
