@@ -19,19 +19,20 @@ public enum WorkerImage {
     public static func build(version: String, tag: String) async throws {
         try StaticBinaries.require(["lava-worker", "lava-run"])
         let binaries = StaticBinaries.directory
-        // Inside the scratch directory so the binaries (about 180 MB) are hard-linked, not copied.
-        let context = StaticBinaries.scratchDirectory.appendingPathComponent("worker-image-context-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: context) }
-        try FileManager.default.createDirectory(at: context, withIntermediateDirectories: true)
+        let context = try TemporaryDirectory()
+        defer { context.remove() }
         for name in ["Dockerfile", "lava-worker-options.sh"] {
-            try FileManager.default.copyItem(at: imageDirectory.appendingPathComponent(name), to: context.appendingPathComponent(name))
+            try FileManager.default.copyItem(at: imageDirectory.appendingPathComponent(name), to: context.url.appendingPathComponent(name))
         }
+        // Copied, not hard-linked: a new link changes the binary's ctime, and scripts/images.sh's
+        // tar, reading the same file in a test running beside this one, then fails with "file
+        // changed as we read it". The engine's build takes the context in memory anyway.
         for name in ["lava-worker", "lava-run"] {
-            try FileManager.default.linkItem(at: binaries.appendingPathComponent(name), to: context.appendingPathComponent(name))
+            try FileManager.default.copyItem(at: binaries.appendingPathComponent(name), to: context.url.appendingPathComponent(name))
         }
-        let options = try workerOptions(of: context.appendingPathComponent("lava-worker"))
+        let options = try workerOptions(of: context.url.appendingPathComponent("lava-worker"))
 
-        try await TestDocker.buildImage(contextDirectory: context, tag: tag,
+        try await TestDocker.buildImage(contextDirectory: context.url, tag: tag,
                                         buildArgs: ["LAVA_VERSION": version, "LAVA_WORKER_OPTIONS": options])
     }
 
