@@ -6,33 +6,32 @@ struct PublishedEvent: Sendable {
     let message: String
 }
 
-/// One listener's events, and word of its dropping: a dropped listener's stream still holds
-/// the events queued before, which a client that cannot take them must not have to drain first.
-struct EventSubscription: Sendable {
-    let events: AsyncStream<PublishedEvent>
-    /// Ends (with one element) when the bus drops the listener; ends without one otherwise.
-    let dropped: AsyncStream<Void>
-}
-
-/// Hands each event to every listener of this instance. Each listener has its own bounded
-/// queue; one that falls `queueLimit` events behind is dropped (its stream ends) rather than
-/// waited for or left to grow, so a slow client costs the others nothing.
+/// Hands each event to every listener of this instance. `publish` waits for none of them: each
+/// listener's `deliver` hands the events to its connection's event loop, whose bounded backlog
+/// (`queueLimit` events, EventStreamState) drops a listener that falls behind rather than
+/// waiting for it or growing, so a slow client costs the others nothing.
 final class EventBus: Sendable {
     let topicPrefix: String
     let queueLimit: Int
-    private struct Entry {
-        let events: AsyncStream<PublishedEvent>.Continuation
-        let dropped: AsyncStream<Void>.Continuation
+
+    /// One listener: what it does with the events published, without blocking.
+    struct Member: Sendable {
+        let deliver: @Sendable ([PublishedEvent]) -> Void
+    }
+
+    /// A member's place on the bus, to leave it by.
+    struct Membership: Sendable, Hashable {
+        fileprivate let id: Int
     }
 
     private struct Listeners {
         var next = 0
-        var streams: [Int: Entry] = [:]
+        var members: [Int: Member] = [:]
         /// Those waiting for a number of listeners (tests, benchmarks), by a number of their own.
         var waiting: [Int: (count: Int, continuation: CheckedContinuation<Void, Never>)] = [:]
 
         mutating func resumeWaiting() {
-            for (id, waiter) in waiting where streams.count >= waiter.count {
+            for (id, waiter) in waiting where members.count >= waiter.count {
                 waiting.removeValue(forKey: id)
                 waiter.continuation.resume()
             }
@@ -46,22 +45,18 @@ final class EventBus: Sendable {
         self.queueLimit = queueLimit
     }
 
-    /// The events published from now on; the stream ends when the listener is dropped for
-    /// falling behind, and the listening stops when its iteration ends.
-    func listen() -> EventSubscription {
-        let (stream, continuation) = AsyncStream<PublishedEvent>.makeStream(bufferingPolicy: .bufferingOldest(queueLimit))
-        let (dropped, droppedContinuation) = AsyncStream<Void>.makeStream()
+    /// Delivers the events published from now on to `member`, until it leaves.
+    func join(_ member: Member) -> Membership {
         let id = newID()
-        // Before the listener is known to `publish`, which may end its stream at once.
-        continuation.onTermination = { [weak self] _ in
-            droppedContinuation.finish()
-            _ = self?.listeners.withLock { $0.streams.removeValue(forKey: id) }
-        }
         listeners.withLock { state in
-            state.streams[id] = Entry(events: continuation, dropped: droppedContinuation)
+            state.members[id] = member
             state.resumeWaiting()
         }
-        return EventSubscription(events: stream, dropped: dropped)
+        return Membership(id: id)
+    }
+
+    func leave(_ membership: Membership) {
+        _ = listeners.withLock { $0.members.removeValue(forKey: membership.id) }
     }
 
     private func newID() -> Int {
@@ -71,7 +66,7 @@ final class EventBus: Sendable {
         }
     }
 
-    var listenerCount: Int { listeners.withLock { $0.streams.count } }
+    var listenerCount: Int { listeners.withLock { $0.members.count } }
 
     /// Returns once at least `count` listeners listen, or the task is cancelled.
     func waitForListeners(_ count: Int) async {
@@ -92,16 +87,9 @@ final class EventBus: Sendable {
     func publish(_ events: [ServerEvent]) {
         guard !events.isEmpty else { return }
         let published = events.map { PublishedEvent(event: $0, message: $0.message(topicPrefix: topicPrefix)) }
-        let streams = listeners.withLock { Array($0.streams.values) }
-        for entry in streams {
-            for event in published {
-                if case .dropped = entry.events.yield(event) {
-                    entry.dropped.yield()
-                    entry.dropped.finish()
-                    entry.events.finish()
-                    break
-                }
-            }
+        let members = listeners.withLock { Array($0.members.values) }
+        for member in members {
+            member.deliver(published)
         }
     }
 }

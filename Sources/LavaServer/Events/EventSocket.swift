@@ -1,89 +1,59 @@
 import HTTPTypes
-import HummingbirdWebSocket
 import Logging
-import ServiceLifecycle
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
 
-/// `GET /ws/`: LAVA's lava-publisher WebSocket. As LAVA's, it upgrades first and checks the
-/// credentials after, refusing bad ones with one `{"error": ...}` frame; then it sends every
-/// event the listener may see until either side closes, the server stops, or the listener
-/// falls so far behind that the bus drops it.
+/// `GET /ws/`: LAVA's lava-publisher WebSocket. As LAVA's, it upgrades first and refuses bad
+/// credentials after, with one `{"error": ...}` frame; then it sends every event the listener
+/// may see until either side closes, the server stops, or the listener falls so far behind that
+/// it is dropped. The connection is then an `EventStreamHandler` on its event loop.
 struct EventSocket: Sendable {
     static let path = "/ws/"
 
     let server: Server
+    var timing = EventStreamHandler.Timing()
 
-    typealias Handler = WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>
-
-    /// The handler for an upgrade request, or nil when it is not for the event stream.
-    func handler(for request: HTTPRequest) -> Handler? {
-        guard let path = request.path, path.split(separator: "?", maxSplits: 1).first == Self.path[...] else { return nil }
-        let headers = request.headerFields
-        return { inbound, outbound, context in
-            try await serve(headers: headers, inbound: inbound, outbound: outbound, logger: context.logger)
-        }
+    /// Whether an upgrade request is for the event stream, its target in any of HTTP's forms
+    /// (a proxy may send the absolute form).
+    static func isEventStream(_ head: HTTPRequestHead) -> Bool {
+        guard let request = try? HTTPRequest(head, secure: false, splitCookie: false), let target = request.path else { return false }
+        return target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first == path[...]
     }
 
-    private func serve(
-        headers: HTTPFields, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger
-    ) async throws {
-        // Listen before anything else, so no event after the upgrade is missed.
-        let subscription = server.events.listen()
-        let listener: EventListener
-        switch try await EventListener.identify(headers, server: server) {
-        case .success(let identified):
-            listener = identified
-        case .failure(let refusal):
-            try await outbound.write(.text(#"{"error": "\#(refusal.message)"}"#))
-            try await outbound.close(.policyViolation, reason: refusal.message)
-            return
-        }
-        let dropped = try await withThrowingTaskGroup(of: Bool.self) { group in
-            // Read what the client sends (its closing, pings the library answers) and ignore the rest.
-            group.addTask {
-                for try await _ in inbound {}
-                return false
+    /// For an upgrade request to `/ws/` on `channel` (on its event loop): the connection's
+    /// handler, already on the bus so that no event after the upgrade is missed, and the check of
+    /// its credentials, which the upgrade waits for.
+    func open(_ head: HTTPRequestHead, channel: any Channel, logger: Logger) -> (NIOLoopBound<EventStreamHandler>, EventLoopFuture<Void>) {
+        let bus = server.events
+        // All on the event loop: the handler's leaving and the channel's closing.
+        let membership = NIOLoopBoundBox<EventBus.Membership?>(nil, eventLoop: channel.eventLoop)
+        let leave: @Sendable () -> Void = {
+            if let joined = membership.value {
+                membership.value = nil
+                bus.leave(joined)
             }
-            group.addTask {
-                for await published in subscription.events where listener.receives(published.event) {
-                    // In frames of at most maxFrameSize, which clients with a small frame limit take.
-                    try await outbound.writeTextMessage(published.message)
-                }
-                return false
-            }
-            // A dropped listener is told at once, not after the events queued before its drop
-            // (which a stalled client would never take, leaving the writer blocked for good).
-            group.addTask {
-                for await _ in subscription.dropped { return true }
-                return false
-            }
-            let first = try await group.next() ?? false
-            group.cancelAll()
-            return first
         }
-        if dropped {
-            logger.notice("event listener dropped: more than \(server.events.queueLimit) events behind")
-            try await closeDropped(outbound, reason: "too slow: more than \(server.events.queueLimit) events behind")
+        let handler = NIOLoopBound(EventStreamHandler(queueLimit: bus.queueLimit, timing: timing, logger: logger, leave: leave),
+                                   eventLoop: channel.eventLoop)
+        let eventLoop = channel.eventLoop
+        membership.value = bus.join(EventBus.Member { events in
+            eventLoop.execute { handler.value.published(events) }
+        })
+        // Whatever becomes of the upgrade, a closed connection is off the bus.
+        channel.closeFuture.whenComplete { _ in leave() }
+
+        let headers = HTTPFields(head.headers, splitCookie: false)
+        let promise = eventLoop.makePromise(of: Result<EventListener, EventListener.Refusal>.self)
+        promise.completeWithTask { [server] in
+            do {
+                return try await EventListener.identify(headers, server: server)
+            } catch {
+                logger.error("event listener not identified: \(error)")
+                return .failure(EventListener.Refusal(message: "Internal error: try again later"))
+            }
         }
+        let identified = promise.futureResult.map { result in handler.value.identification = result }
+        return (handler, identified)
     }
-
-    /// How long a dropped listener's close frame may wait for room: a stalled client cannot
-    /// take it, and the write would wait for good.
-    static let closeGrace = Duration.seconds(5)
-
-    /// Sends the close frame, or gives up after `closeGrace` by throwing: the WebSocket handler
-    /// then closes the connection once its close timeout passes.
-    private func closeDropped(_ outbound: WebSocketOutboundWriter, reason: String) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await outbound.close(.policyViolation, reason: reason) }
-            group.addTask {
-                try await Task.sleep(for: Self.closeGrace)
-                throw StalledListener()
-            }
-            defer { group.cancelAll() }
-            try await group.next()
-        }
-    }
-
-    /// A dropped listener that did not even take its close frame.
-    private struct StalledListener: Error {}
 }

@@ -49,7 +49,13 @@ final class AiohttpListener: Sendable {
             continuation.finish()
         }
         let first = try await next(1, raw: true)
-        try #require(first == ["connected"], "aiohttp did not connect: \(first)")
+        guard first == ["connected"] else {
+            // Its traceback, whole: the process ends after it, and so do the lines.
+            process.waitUntilExit()
+            var rest: [String] = []
+            for await line in lines { rest.append(line) }
+            throw TestFailure("aiohttp did not connect:\n\((first + rest).joined(separator: "\n"))")
+        }
     }
 
     /// The next `count` messages, parsed as LAVA's worker parses them.
