@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Benchmarks of lava-server's event stream, /ws/ (figures go to BENCHMARKS.md):
 
-    bench/events.py [--listeners 1000] [--idle 10000] [--duration 10]
+    bench/events.py [--listeners 1000] [--idle 10000] [--duration 10] [--workers 1] [--database sqlite|postgres]
 
-A release lava-server (.build-release, or $LAVA_SERVER_BIN) on a fresh SQLite database serves on
-127.0.0.1:8100 with --max-connections raised. Then:
+A release lava-server (.build-release, or $LAVA_SERVER_BIN) on a fresh database (SQLite in a
+temporary directory, or PostgreSQL's lava_bench, dropped and made again on scripts/postgres.sh's
+cluster) serves on 127.0.0.1:8100 with --max-connections raised. Then:
   1. memory: the server's RSS before and after --idle WebSocket clients completed their
      handshake and sat idle for 5 s: the cost of one idle client;
-  2. fan-out: --listeners clients listen while wrk (bench/flap.lua, one connection) sends
-     pings that flip a worker between Online and Offline, one event per ping; every message
+  2. fan-out: --listeners clients listen while wrk (bench/flap.lua, one thread and connection
+     per worker, --workers of them) sends pings that flip each worker between Online and
+     Offline, one event per ping; every message
      each listener receives is counted, and the events per second the instance delivered to
      all of them is what the listeners received divided by the time from the first ping to the
      last message.
@@ -94,13 +96,13 @@ async def memory(server, idle):
     return before, after
 
 
-async def fanout(server, count, duration, token):
+async def fanout(server, count, duration, workers):
     listeners, tasks = await open_all(count)
     await asyncio.sleep(1)
-    env = dict(os.environ, WORKER="bench-worker", TOKEN=token, VERSION=VERSION)
+    env = dict(os.environ, WORKERS=",".join(workers), TOKENS=",".join(workers.values()), VERSION=VERSION)
     start = time.monotonic()
     wrk = await asyncio.create_subprocess_exec(
-        "wrk", "-t1", "-c1", f"-d{duration}s", "-s", os.path.join(ROOT, "bench/flap.lua"), f"http://127.0.0.1:{PORT}",
+        "wrk", f"-t{len(workers)}", f"-c{len(workers)}", f"-d{duration}s", "-s", os.path.join(ROOT, "bench/flap.lua"), f"http://127.0.0.1:{PORT}",
         env=env, stdout=asyncio.subprocess.PIPE)
     out, _ = await wrk.communicate()
     # Until nothing more arrives for a second: the last messages are still on their way.
@@ -120,14 +122,26 @@ def main():
     parser.add_argument("--listeners", type=int, default=1000)
     parser.add_argument("--idle", type=int, default=10000)
     parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=1, help="workers flapped at once, one wrk thread each")
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     args = parser.parse_args()
     resource.setrlimit(resource.RLIMIT_NOFILE, (20000, 20000))
     binary = os.environ.get("LAVA_SERVER_BIN", os.path.join(ROOT, ".build-release/release/lava-server"))
     data = tempfile.mkdtemp(prefix="lava-events-bench.")
-    storage = ["--data-dir", data, "--database", f"sqlite:{data}/lava.sqlite3", "--config-dir", f"{data}/etc"]
+    if args.database == "postgres":
+        base = subprocess.run([os.path.join(ROOT, "scripts/postgres.sh"), "start"], check=True, capture_output=True, text=True).stdout.strip()
+        subprocess.run(["psql", base, "-XAq", "-c", "DROP DATABASE IF EXISTS lava_bench WITH (FORCE)", "-c", "CREATE DATABASE lava_bench"],
+                       check=True, capture_output=True)
+        database = base.rsplit("/", 1)[0] + "/lava_bench"
+    else:
+        database = f"sqlite:{data}/lava.sqlite3"
+    storage = ["--data-dir", data, "--database", database, "--config-dir", f"{data}/etc"]
     env = dict(os.environ, LAVA_VERSION=VERSION)
-    added = subprocess.run([binary, "workers", "add", "bench-worker"] + storage, env=env, check=True, capture_output=True, text=True)
-    token = re.search(r"^token:\s*(\S+)", added.stdout, re.M).group(1)
+    workers = {}
+    for i in range(1, args.workers + 1):
+        name = f"bench-worker-{i}"
+        added = subprocess.run([binary, "workers", "add", name] + storage, env=env, check=True, capture_output=True, text=True)
+        workers[name] = re.search(r"^token:\s*(\S+)", added.stdout, re.M).group(1)
     server = subprocess.Popen([binary, "serve", "--bind", f"127.0.0.1:{PORT}", "--max-connections", str(args.idle + 2000),
                                "--log-level", "warning"] + storage, env=env)
     try:
@@ -141,8 +155,8 @@ def main():
         before, after = asyncio.run(memory(server, args.idle))
         print(f"RSS: {before / 1024:.1f} MiB idle, {after / 1024:.1f} MiB with {args.idle} idle WebSocket clients: "
               f"{(after - before) / args.idle:.2f} KiB per client")
-        requests, total, seconds, dropped = asyncio.run(fanout(server, args.listeners, args.duration, token))
-        print(f"fan-out: {requests} events made ({requests / args.duration:.0f}/s), {total} messages to {args.listeners} listeners "
+        requests, total, seconds, dropped = asyncio.run(fanout(server, args.listeners, args.duration, workers))
+        print(f"fan-out ({args.database}, {args.workers} flapping workers): {requests} events made ({requests / args.duration:.0f}/s), {total} messages to {args.listeners} listeners "
               f"in {seconds:.1f} s: {total / seconds:,.0f} deliveries/s, {total / args.listeners / seconds:,.0f} events/s per listener; "
               f"{total / args.listeners / requests * 100:.1f} % of events reached a listener; {dropped} listeners dropped as too slow")
         print(f"RSS after: {rss_kib(server.pid) / 1024:.1f} MiB")
