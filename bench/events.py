@@ -2,6 +2,7 @@
 """Benchmarks of lava-server's event stream, /ws/ (figures go to BENCHMARKS.md):
 
     bench/events.py [--listeners 1000] [--idle 10000] [--duration 10] [--workers 1] [--database sqlite|postgres]
+                    [--generator flap|notify]
 
 A release lava-server (.build-release, or $LAVA_SERVER_BIN) on a fresh database (SQLite in a
 temporary directory, or PostgreSQL's lava_bench, dropped and made again on scripts/postgres.sh's
@@ -10,7 +11,9 @@ cluster) serves on 127.0.0.1:8100 with --max-connections raised. Then:
      handshake and sat idle for 5 s: the cost of one idle client;
   2. fan-out: --listeners clients listen while wrk (bench/flap.lua, one thread and connection
      per worker, --workers of them) sends pings that flip each worker between Online and
-     Offline, one event per ping; every message
+     Offline, one event per ping; or, with --generator notify (PostgreSQL), pgbench clients
+     (--workers of them) that NOTIFY worker events on lava_events, 10 a transaction, as a
+     scheduler or another instance does, so events are made faster than pings can; every message
      each listener receives is counted, and the events per second the instance delivered to
      all of them is what the listeners received divided by the time from the first ping to the
      last message.
@@ -96,22 +99,45 @@ async def memory(server, idle):
     return before, after
 
 
-async def fanout(server, count, duration, workers):
-    listeners, tasks = await open_all(count)
-    await asyncio.sleep(1)
+# One transaction of the notify generator: 10 worker events, each with its own id (PostgreSQL
+# folds identical notifications of one transaction into one), in NotifyOutlet's format.
+NOTIFY_PER_TRANSACTION = 10
+NOTIFY_SCRIPT = "\\set n random(1, 1000000000)\nBEGIN;\n" + "".join(
+    "SELECT pg_notify('lava_events', '{\"kind\":\"worker\",\"id\":\"bench-' || :n || '-%d\",\"time\":0,"
+    "\"username\":\"lavaserver\",\"data\":{\"hostname\":\"bench-worker-1\",\"health\":\"Active\",\"state\":\"Online\"},"
+    "\"audience\":{\"everyone\":{}}}');\n" % i for i in range(NOTIFY_PER_TRANSACTION)) + "COMMIT;\n"
+
+
+async def generate(generator, duration, workers, database, scratch):
+    """Makes events for `duration` seconds; returns how many."""
+    if generator == "notify":
+        script = os.path.join(scratch, "notify.sql")
+        with open(script, "w") as f:
+            f.write(NOTIFY_SCRIPT)
+        bench = await asyncio.create_subprocess_exec(
+            "pgbench", "-n", f"-c{len(workers)}", f"-j{len(workers)}", f"-T{duration}", "-f", script, database,
+            stdout=asyncio.subprocess.PIPE)
+        out, _ = await bench.communicate()
+        return int(re.search(rb"number of transactions actually processed: (\d+)", out).group(1)) * NOTIFY_PER_TRANSACTION
     env = dict(os.environ, WORKERS=",".join(workers), TOKENS=",".join(workers.values()), VERSION=VERSION)
-    start = time.monotonic()
     wrk = await asyncio.create_subprocess_exec(
         "wrk", f"-t{len(workers)}", f"-c{len(workers)}", f"-d{duration}s", "-s", os.path.join(ROOT, "bench/flap.lua"), f"http://127.0.0.1:{PORT}",
         env=env, stdout=asyncio.subprocess.PIPE)
     out, _ = await wrk.communicate()
+    return int(re.search(rb"(\d+) requests in", out).group(1))
+
+
+async def fanout(server, count, duration, workers, generator, database, scratch):
+    listeners, tasks = await open_all(count)
+    await asyncio.sleep(1)
+    start = time.monotonic()
+    requests = await generate(generator, duration, workers, database, scratch)
     # Until nothing more arrives for a second: the last messages are still on their way.
     total = -1
     while total != sum(l.count for l in listeners):
         total = sum(l.count for l in listeners)
         await asyncio.sleep(1)
     end = max(l.last for l in listeners)
-    requests = int(re.search(rb"(\d+) requests in", out).group(1))
     dropped = sum(l.closed for l in listeners)
     await close_all(listeners, tasks)
     return requests, total, end - start, dropped
@@ -124,7 +150,10 @@ def main():
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--workers", type=int, default=1, help="workers flapped at once, one wrk thread each")
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--generator", choices=["flap", "notify"], default="flap")
     args = parser.parse_args()
+    if args.generator == "notify" and args.database != "postgres":
+        parser.error("--generator notify needs --database postgres")
     resource.setrlimit(resource.RLIMIT_NOFILE, (20000, 20000))
     binary = os.environ.get("LAVA_SERVER_BIN", os.path.join(ROOT, ".build-release/release/lava-server"))
     data = tempfile.mkdtemp(prefix="lava-events-bench.")
@@ -155,8 +184,8 @@ def main():
         before, after = asyncio.run(memory(server, args.idle))
         print(f"RSS: {before / 1024:.1f} MiB idle, {after / 1024:.1f} MiB with {args.idle} idle WebSocket clients: "
               f"{(after - before) / args.idle:.2f} KiB per client")
-        requests, total, seconds, dropped = asyncio.run(fanout(server, args.listeners, args.duration, workers))
-        print(f"fan-out ({args.database}, {args.workers} flapping workers): {requests} events made ({requests / args.duration:.0f}/s), {total} messages to {args.listeners} listeners "
+        requests, total, seconds, dropped = asyncio.run(fanout(server, args.listeners, args.duration, workers, args.generator, database, data))
+        print(f"fan-out ({args.database}, {args.generator}, {args.workers} generators): {requests} events made ({requests / args.duration:.0f}/s), {total} messages to {args.listeners} listeners "
               f"in {seconds:.1f} s: {total / seconds:,.0f} deliveries/s, {total / args.listeners / seconds:,.0f} events/s per listener; "
               f"{total / args.listeners / requests * 100:.1f} % of events reached a listener; {dropped} listeners dropped as too slow")
         print(f"RSS after: {rss_kib(server.pid) / 1024:.1f} MiB")
