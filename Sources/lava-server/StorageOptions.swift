@@ -59,6 +59,7 @@ struct StorageOptions: ParsableArguments {
 
     /// Opens (and migrates) the database for the duration of an admin command's `body`; its
     /// changes are announced to the servers' listeners where the database can carry that.
+    @discardableResult
     func withDatabase<R>(_ body: (any Database) async throws -> R) async throws -> R {
         try await withOpened({ try await configuration().database.openForCommand(logger: Logger(label: "lava-server")) }, body)
     }

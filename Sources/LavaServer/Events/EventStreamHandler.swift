@@ -31,8 +31,8 @@ final class EventStreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let leave: @Sendable () -> Void
     /// The credentials' answer, set before the handler joins the pipeline.
     var identification: Result<EventListener, EventListener.Refusal>?
-    /// Events published before the handler joined the pipeline.
-    private var early: [PublishedEvent] = []
+    /// What the state decided before the handler joined the pipeline, done once it has.
+    private var deferred: [EventStreamState.Action] = []
     private var context: ChannelHandlerContext?
     private var pingTimer: Scheduled<Void>?
     private var closeTimer: Scheduled<Void>?
@@ -47,17 +47,18 @@ final class EventStreamHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// Events from the bus, on the event loop.
     func published(_ events: [PublishedEvent]) {
-        guard let context else { return early.append(contentsOf: events) }
+        guard let context else {
+            // Still identifying: the state holds the events (bounded) until the credentials pass.
+            return deferred.append(contentsOf: state.handle(.published(events, writable: true)))
+        }
         run(.published(events, writable: context.channel.isWritable), context)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         schedulePing(context)
-        if !early.isEmpty {
-            run(.published(early, writable: true), context)
-            early = []
-        }
+        for action in deferred { perform(action, context) }
+        deferred = []
         if let identification { run(.identified(identification), context) }
     }
 

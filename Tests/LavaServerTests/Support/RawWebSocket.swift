@@ -35,7 +35,7 @@ enum RawWebSocket {
                 // A masked close frame with code 1000, as a client must answer.
                 let mask: [UInt8] = [1, 2, 3, 4]
                 let code: [UInt8] = [0x03, 0xE8]
-                connection.send([0x88, 0x82] + mask + code.enumerated().map { $0.element ^ mask[$0.offset] })
+                _ = connection.send([0x88, 0x82] + mask + code.enumerated().map { $0.element ^ mask[$0.offset] })
                 continuation.resume(returning: Refusal(
                     status: head,
                     texts: frames.filter { $0.opcode == 1 }.map { String(decoding: $0.payload, as: UTF8.self) },
