@@ -56,6 +56,14 @@ import Testing
         #expect(state.handle(.identified(.success(.anonymous))) == [])
     }
 
+    @Test("deliveries piling up on the event loop drop the listener, as its backlog does")
+    func fellBehind() {
+        var state = EventStreamState(queueLimit: 4)
+        _ = state.handle(.identified(.success(.anonymous)))
+        #expect(state.handle(.fellBehind) == [.leaveBus, .logDropped, .sendClose(.policyViolation, reason: "too slow: more than 4 events behind")])
+        #expect(state.handle(.fellBehind) == [])
+    }
+
     @Test("pings: answered; ours unanswered for a whole period closes the connection")
     func pings() {
         var state = EventStreamState(queueLimit: 8)

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypesHTTP1
+import Synchronization
 
 /// `GET /ws/`: LAVA's lava-publisher WebSocket. As LAVA's, it upgrades first and refuses bad
 /// credentials after, with one `{"error": ...}` frame; then it sends every event the listener
@@ -37,8 +38,22 @@ struct EventSocket: Sendable {
         let handler = NIOLoopBound(EventStreamHandler(queueLimit: bus.queueLimit, timing: timing, logger: logger, leave: leave),
                                    eventLoop: channel.eventLoop)
         let eventLoop = channel.eventLoop
+        // Deliveries wait on the event loop before the handler sees them: bounded too, so a
+        // flood the loop cannot keep up with drops the listener instead of growing the queue.
+        let inFlight = DeliveriesInFlight()
+        let limit = bus.queueLimit
         membership.value = bus.join(EventBus.Member { events in
-            eventLoop.execute { handler.value.published(events) }
+            guard inFlight.count.add(1, ordering: .relaxed).newValue <= limit else {
+                inFlight.count.subtract(1, ordering: .relaxed)
+                if !inFlight.overflowed.exchange(true, ordering: .relaxed) {
+                    eventLoop.execute { handler.value.fellBehind() }
+                }
+                return
+            }
+            eventLoop.execute {
+                inFlight.count.subtract(1, ordering: .relaxed)
+                handler.value.published(events)
+            }
         })
         // Whatever becomes of the upgrade, a closed connection is off the bus.
         channel.closeFuture.whenComplete { _ in leave() }
@@ -56,4 +71,10 @@ struct EventSocket: Sendable {
         let identified = promise.futureResult.map { result in handler.value.identification = result }
         return (handler, identified)
     }
+}
+
+/// One listener's deliveries queued on its event loop.
+private final class DeliveriesInFlight: Sendable {
+    let count = Atomic<Int>(0)
+    let overflowed = Atomic<Bool>(false)
 }

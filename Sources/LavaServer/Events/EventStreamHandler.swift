@@ -54,6 +54,12 @@ final class EventStreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         run(.published(events, writable: context.channel.isWritable), context)
     }
 
+    /// More deliveries waited on the event loop than the queue limit: dropped as too slow.
+    func fellBehind() {
+        guard let context else { return deferred.append(contentsOf: state.handle(.fellBehind)) }
+        run(.fellBehind, context)
+    }
+
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         schedulePing(context)

@@ -19,6 +19,8 @@ struct EventStreamState {
         /// Events from the bus; `writable` says whether the connection takes more now.
         case published([PublishedEvent], writable: Bool)
         case becameWritable
+        /// More deliveries are queued for the connection than `queueLimit`.
+        case fellBehind
         case receivedPing
         case receivedPong
         case receivedClose
@@ -98,6 +100,8 @@ struct EventStreamState {
             phase = .listening(listener, backlog: [])
             return [.send(backlog.map(\.message))]
 
+        case (.identifying, .fellBehind), (.listening, .fellBehind):
+            return drop()
         case (.closing, .receivedClose):
             phase = .closed
             return [.closeConnection]
