@@ -86,14 +86,11 @@ import Testing
         }
     }
 
-    /// Runs scripts/images.sh on its own thread: it takes minutes, and blocking one of the few
-    /// threads of Swift's cooperative pool that long would stall the tests running beside it.
+    /// Runs scripts/images.sh (for minutes, on a thread of its own as BuiltProgram runs programs).
     private func runImagesScript(_ arguments: [String], socket: String) async throws -> (status: Int32, output: String, error: String) {
         let script = PackageFiles.url("scripts/images.sh")
         let environment = ["DOCKER_HOST": "unix://\(socket)", "LAVA_IMAGE_CONFIGURATION": "debug"]
-        return try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try BuiltProgram.run(script, arguments, environment: environment) }) }.start()
-        }
+        return try await BuiltProgram.run(script, arguments, environment: environment)
     }
 
     /// Waits, for at most 60 s, until `url` answers 200; fails at once if the container stops.

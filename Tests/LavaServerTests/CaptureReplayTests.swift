@@ -22,10 +22,10 @@ import Testing
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? NSDictionary)
     }
 
-    func replay(_ name: String, port: Int) throws -> (capture: Capture, status: Int, body: String) {
+    func replay(_ name: String, port: Int) async throws -> (capture: Capture, status: Int, body: String) {
         let capture = try Capture(name)
         #expect(capture.declaredLengthMatches, "\(name): rebuilt body must match Content-Length")
-        let (status, body) = try RawHTTP.exchange(port: port, capture.request)
+        let (status, body) = try await RawHTTP.exchange(port: port, capture.request)
         #expect(status == capture.status, "\(name): \(body)")
         return (capture, status, body)
     }
@@ -51,25 +51,25 @@ import Testing
                 }
 
                 try await setState(server, job: 1, .scheduled)
-                var exchange = try replay("GET-workers-w1-ping-start.txt", port: port)
+                var exchange = try await replay("GET-workers-w1-ping-start.txt", port: port)
                 #expect(try json(exchange.body) == (try json(exchange.capture.responseBody)))
                 #expect(try await server.worker("w1")?.state == .online)
 
                 try await setState(server, job: 2, .scheduled)
-                exchange = try replay("POST-jobs-ID-RUNNING.txt", port: port)
+                exchange = try await replay("POST-jobs-ID-RUNNING.txt", port: port)
                 #expect(exchange.body == exchange.capture.responseBody)
                 #expect(try await server.job(2)?.state == .running)
 
                 let filler = (0..<173).map { #"{"dt": "2026-11-24T22:46:00.0", "lvl": "target", "msg": "line \#($0)"}"# }
                 #expect(try await client.uploadLogs(2, token: Self.jobTokens[2]!, lines: filler, index: 0).status == .ok)
-                exchange = try replay("POST-jobs-ID-logs-chunk2.txt", port: port)
+                exchange = try await replay("POST-jobs-ID-logs-chunk2.txt", port: port)
                 #expect(try json(exchange.body) == (try json(exchange.capture.responseBody)))
                 let job2 = try #require(try await server.job(2))
                 #expect(server.server.logs.lineCount(jobID: 2, submitTime: job2.submitTime) == 193)
-                exchange = try replay("POST-jobs-ID-logs-chunk2.txt", port: port)
+                exchange = try await replay("POST-jobs-ID-logs-chunk2.txt", port: port)
                 #expect(server.server.logs.lineCount(jobID: 2, submitTime: job2.submitTime) == 193, "the resent chunk adds nothing")
 
-                exchange = try replay("POST-jobs-ID-FINISHED-pass.txt", port: port)
+                exchange = try await replay("POST-jobs-ID-FINISHED-pass.txt", port: port)
                 #expect(exchange.body == exchange.capture.responseBody)
                 #expect(try await server.job(2)?.health == .complete)
                 let description = server.server.logs.directory(jobID: 2, submitTime: job2.submitTime).appendingPathComponent("description.yaml")
@@ -81,10 +81,10 @@ import Testing
                 try await setState(server, job: 3, .running)
                 let cancel = try await client.rest(.get, "/api/v0.2/jobs/3/cancel/", token: adminToken)
                 #expect(cancel.status == .ok)
-                exchange = try replay("GET-workers-w1-ping-cancel.txt", port: port)
+                exchange = try await replay("GET-workers-w1-ping-cancel.txt", port: port)
                 #expect(try json(exchange.body) == (try json(exchange.capture.responseBody)))
 
-                exchange = try replay("POST-jobs-ID-FINISHED-canceled.txt", port: port)
+                exchange = try await replay("POST-jobs-ID-FINISHED-canceled.txt", port: port)
                 #expect(exchange.body == exchange.capture.responseBody)
                 let canceled = try #require(try await server.job(3))
                 #expect(canceled.state == .finished)

@@ -18,8 +18,8 @@ import Yams
     }
 
     /// `haproxy -c` on server/haproxy/haproxy.cfg with `environment`.
-    static func checkHAProxy(_ environment: [String: String]) throws -> (status: Int32, output: String) {
-        let (status, output, error) = try BuiltProgram.run(URL(fileURLWithPath: "/usr/sbin/haproxy"),
+    static func checkHAProxy(_ environment: [String: String]) async throws -> (status: Int32, output: String) {
+        let (status, output, error) = try await BuiltProgram.run(URL(fileURLWithPath: "/usr/sbin/haproxy"),
                                                            ["-c", "-f", haproxyConfig.path],
                                                            environment: environment)
         return (status, output + error)
@@ -65,9 +65,9 @@ import Yams
     }
 
     @Test("haproxy accepts haproxy.cfg with the compose file's settings, and with HTTPS on; a missing certificate is refused")
-    func haproxyConfiguration() throws {
+    func haproxyConfiguration() async throws {
         let environment = try #require(try Self.services()["haproxy"]?["environment"] as? [String: String])
-        let plain = try Self.checkHAProxy(environment)
+        let plain = try await Self.checkHAProxy(environment)
         #expect(plain.status == 0, "\(plain.output)")
 
         let files = try TemporaryDirectory()
@@ -76,9 +76,9 @@ import Yams
         let pem = files.url.appendingPathComponent("lava.pem")
         try Data((try String(contentsOfFile: certificate.certificateFile, encoding: .utf8)
                   + String(contentsOfFile: certificate.keyFile, encoding: .utf8)).utf8).write(to: pem)
-        let tls = try Self.checkHAProxy(environment.merging(["LAVA_LB_TLS_CERT": pem.path, "LAVA_LB_TLS_BIND": ":8443"]) { $1 })
+        let tls = try await Self.checkHAProxy(environment.merging(["LAVA_LB_TLS_CERT": pem.path, "LAVA_LB_TLS_BIND": ":8443"]) { $1 })
         #expect(tls.status == 0, "\(tls.output)")
-        let missing = try Self.checkHAProxy(environment.merging(["LAVA_LB_TLS_CERT": files.url.appendingPathComponent("none.pem").path]) { $1 })
+        let missing = try await Self.checkHAProxy(environment.merging(["LAVA_LB_TLS_CERT": files.url.appendingPathComponent("none.pem").path]) { $1 })
         #expect(missing.status != 0)
         #expect(missing.output.contains("none.pem"))
     }

@@ -30,7 +30,7 @@ import Testing
                 scheduler.terminate()
                 scheduler.waitUntilExit()
 
-                let maintenance = try ServerProcess.run(["workers", "maintenance", lab.worker] + storage)
+                let maintenance = try await ServerProcess.run(["workers", "maintenance", lab.worker] + storage)
                 #expect(maintenance.status == 0, "\(maintenance.error)")
                 let changed = try await events.next(1)
                 #expect(changed.map(\.summary) == ["worker Online"] && changed.first?.health == "Maintenance")

@@ -3,6 +3,7 @@ import LavaTestSupport
 import HTTPTypes
 import HummingbirdTesting
 @testable import LavaServer
+import NIOPosix
 import Testing
 
 /// `/ws/`: LAVA's lava-publisher stream, through real WebSocket clients of a real server.
@@ -170,6 +171,34 @@ import Testing
                 // The reader goes on receiving.
                 server.server.events.publish([ServerEvent(kind: .event, time: 0, username: "lavaserver", data: ["n": .int(0)], audience: .everyone)])
                 #expect(try await reader.next(1).first?.data["n"] as? Int == 0)
+            }
+        }
+    }
+
+    @Test("events published faster than a listener's event loop runs drop it past the queue limit, instead of piling up")
+    func flooded() async throws {
+        let limit = 8
+        try await withServer(.sqlite, configure: { $0.eventQueueLimit = limit }) { server in
+            try await server.live { client in
+                // Upgraded, so its credentials are checked and it listens.
+                let listener = try await RawWebSocket.upgrade(port: try #require(client.port))
+                // Every event loop held while the events are published: the deliveries wait on
+                // the listener's loop as they would behind a flood it cannot keep up with.
+                let group = MultiThreadedEventLoopGroup.singleton
+                let loops = Array(group.makeIterator())
+                let gate = DispatchSemaphore(value: 0)
+                for loop in loops { loop.execute { gate.wait() } }
+                let published = 3 * limit
+                for n in 1...published {
+                    server.server.events.publish([ServerEvent(kind: .event, time: 0, username: "lavaserver", data: ["n": .int(n)], audience: .everyone)])
+                }
+                for _ in loops { gate.signal() }
+
+                let ending = await RawWebSocket.untilClosed(listener)
+                #expect(ending.status == "HTTP/1.1 101 Switching Protocols")
+                #expect(ending.closeCode == 1008 && ending.closeReason == "too slow: more than \(limit) events behind", "\(ending)")
+                #expect((limit...limit + 1).contains(ending.texts.count), "\(ending.texts.count) of \(published) events sent before the drop")
+                #expect(server.server.events.listenerCount == 0)
             }
         }
     }

@@ -96,8 +96,8 @@ import Testing
         ]
         for request in requests {
             let answer = request.method == "GET"
-                ? try ServerProcess.get(port: balancer, request.path)
-                : try ServerProcess.post(port: balancer, request.path, json: "{}")
+                ? try await ServerProcess.get(port: balancer, request.path)
+                : try await ServerProcess.post(port: balancer, request.path, json: "{}")
             #expect(answer.status == 502, "\(request.method) \(request.path)")
         }
         let lines = try String(contentsOf: seen, encoding: .utf8).split(separator: "\n")

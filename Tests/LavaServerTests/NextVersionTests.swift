@@ -53,16 +53,16 @@ import Testing
     }
 
     @Test("lava-server version-policy --next/--next-digest/--digest: set, shown, refused with a reason and nothing stored, withdrawn")
-    func commandLine() throws {
+    func commandLine() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lava-cli-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let storage = ["--data-dir", directory.path, "--config-dir", directory.appendingPathComponent("etc").path]
         let environment = ["LAVA_VERSION": "2026.11"]
-        func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-            try ServerProcess.run(["version-policy"] + arguments + storage, environment: environment)
+        func run(_ arguments: [String]) async throws -> (status: Int32, output: String, error: String) {
+            try await ServerProcess.run(["version-policy"] + arguments + storage, environment: environment)
         }
-        #expect(try run([]).output == "exact\n")
-        let set = try run(["--next", "2027.01", "--next-digest", Self.nextDigest, "--digest", Self.digest])
+        #expect(try await run([]).output == "exact\n")
+        let set = try await run(["--next", "2027.01", "--next-digest", Self.nextDigest, "--digest", Self.digest])
         #expect(set.status == 0, "\(set.error)")
         #expect(set.output == """
             exact
@@ -71,7 +71,7 @@ import Testing
             image digest of 2026.11: \(Self.digest)
 
             """)
-        #expect(try run([]).output == set.output)
+        #expect(try await run([]).output == set.output)
 
         for (arguments, message) in [
             (["2026.10", "--next", "2027 01"], "--next '2027 01' is not a LAVA version"),
@@ -80,17 +80,17 @@ import Testing
             (["--no-next", "--next-digest", Self.digest], "--next-digest with --no-next"),
             (["--next", "2027.04", "--no-next"], "--next and --no-next contradict each other"),
         ] {
-            let refused = try run(arguments)
+            let refused = try await run(arguments)
             #expect(refused.status != 0, "\(arguments)")
             #expect(refused.error.contains(message), "\(arguments): \(refused.error)")
         }
-        #expect(try run([]).output == set.output, "a refused change stored something")
+        #expect(try await run([]).output == set.output, "a refused change stored something")
 
-        let withdrawn = try run(["--no-next", "2026.10"])
+        let withdrawn = try await run(["--no-next", "2026.10"])
         #expect(withdrawn.output == "2026.10\nimage digest of 2026.11: \(Self.digest)\n", "\(withdrawn.error)")
-        #expect(try run(["--no-digest"]).output == "2026.10\n")
-        #expect(try run(["--no-next-digest"]).output == "2026.10\n")
-        let help = try ServerProcess.run(["version-policy", "--help"])
+        #expect(try await run(["--no-digest"]).output == "2026.10\n")
+        #expect(try await run(["--no-next-digest"]).output == "2026.10\n")
+        let help = try await ServerProcess.run(["version-policy", "--help"])
         for option in ["--next <version>", "--no-next", "--next-digest <sha256:hex>", "--no-next-digest", "--digest <sha256:hex>", "--no-digest"] {
             #expect(help.output.contains(option), "\(option): \(help.output)")
         }

@@ -11,9 +11,7 @@ import Testing
 @Suite struct ScaledOutTests {
     @Test("pings landing on either instance: an instance writing its older ping times last does not move them back", arguments: Backend.all)
     func pingTimesOnlyMoveForward(_ backend: Backend) async throws {
-        try await withScratch(backend) { scratch in
-            let first = try await TestServer.make(scratch)
-            let second = try await TestServer.make(scratch)
+        try await withInstances(backend) { first, second in
             let lab = try await Lab.make(first)
             try await first.live { a async throws in
                 try await second.live { b async throws in
@@ -32,17 +30,13 @@ import Testing
             #expect(worker.state == .online)
             #expect(worker.lastPing == second.clock.now)
             #expect(worker.lastContact == second.clock.now)
-            await first.close()
-            await second.close()
         }
     }
 
     @Test("a job fetched, reported and logged through both instances, each request also replayed on the other, is stored once",
           arguments: Backend.all)
     func jobSplitAcrossInstances(_ backend: Backend) async throws {
-        try await withScratch(backend) { scratch in
-            let first = try await TestServer.make(scratch)
-            let second = try await TestServer.make(scratch)
+        try await withInstances(backend) { first, second in
             let lab = try await Lab.make(first)
             let id = try await first.live { a async throws -> Int in
                 try await second.live { b async throws -> Int in
@@ -95,8 +89,6 @@ import Testing
             let job = try #require(try await second.job(id))
             #expect(job.state == .finished)
             #expect(job.health == .complete)
-            await first.close()
-            await second.close()
         }
     }
 }
@@ -106,9 +98,7 @@ import Testing
     @Test("through haproxy, LAVA's aiohttp client gets the events of both instances, and a quiet stream outlives haproxy's 15 s server timeout",
           .enabled(if: Backend.all.contains(.postgres), "needs PostgreSQL (scripts/test.sh starts it; CI always has it)"))
     func behindHaproxy() async throws {
-        try await withScratch(.postgres) { scratch in
-            let first = try await TestServer.make(scratch)
-            let second = try await TestServer.make(scratch)
+        try await withInstances(.postgres) { first, second in
             let lab = try await Lab.make(first)
             // The servers are closed whatever happens: a pool left open traps in its deinit.
             async let outcome: Void = first.live { a async throws in
@@ -145,8 +135,6 @@ import Testing
                 await second.close()
                 throw error
             }
-            await first.close()
-            await second.close()
         }
     }
 }

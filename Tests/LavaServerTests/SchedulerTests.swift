@@ -129,9 +129,7 @@ import Testing
     @Test("two schedulers and their servers on one PostgreSQL never assign a device twice")
     func concurrentSchedulersOnPostgres() async throws {
         guard Backend.all.contains(.postgres) else { return }
-        try await withScratch(.postgres) { scratch in
-            let first = try await TestServer.make(scratch)
-            let second = try await TestServer.make(scratch)
+        try await withInstances(.postgres) { first, second in
             let devices = (0..<8).map { "docker-\($0)" }
             let lab = try await Lab.make(first, devices: devices)
             try await first.live { client in
@@ -151,8 +149,6 @@ import Testing
             let active = try await first.server.database.read { try await JobStore.active($0) }
             #expect(active.count == devices.count)
             #expect(Set(active.compactMap(\.device)).count == devices.count)
-            await first.close()
-            await second.close()
         }
     }
 }

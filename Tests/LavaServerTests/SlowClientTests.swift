@@ -120,10 +120,10 @@ import Testing
             // The server counts a connection out once the client has closed its end too, which
             // reaches it a moment later: a client waits as Retry-After says and asks again.
             held.removeAll()
-            var after = try ServerProcess.get(port: port, "/health")
+            var after = try await ServerProcess.get(port: port, "/health")
             for _ in 0..<5 where after.status == 503 {
                 try await Task.sleep(for: .seconds(1))
-                after = try ServerProcess.get(port: port, "/health")
+                after = try await ServerProcess.get(port: port, "/health")
             }
             #expect(after.status == 200, "\(after.body)")
         }

@@ -18,7 +18,7 @@ import Testing
 
         #expect(try Self.next(socket) == "READY=1\nSTATUS=listening on 127.0.0.1:\(port)")
         // No retry: what READY=1 promises is that a request is answered now.
-        #expect(try ServerProcess.get(port: port, "/health").status == 200)
+        #expect(try await ServerProcess.get(port: port, "/health").status == 200)
 
         serve.terminate()
         #expect(try Self.next(socket) == "STOPPING=1")

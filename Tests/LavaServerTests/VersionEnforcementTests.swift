@@ -73,22 +73,23 @@ import Testing
     @Test("the server restarts at a new version: the old worker is refused, the new one accepted", arguments: Backend.all)
     func upgradeAcrossRestart(_ backend: Backend) async throws {
         try await withScratch(backend) { scratch in
-            let before = try await TestServer.make(scratch, version: "2026.11")
-            let lab = try await Lab.make(before)
-            let first = try await before.live { try await $0.ping("w1", token: lab.workerToken, version: "2026.11") }
-            #expect(first.status == .ok)
-            await before.close()
+            let lab = try await withServer(on: scratch, version: "2026.11") { before in
+                let lab = try await Lab.make(before)
+                let first = try await before.live { try await $0.ping("w1", token: lab.workerToken, version: "2026.11") }
+                #expect(first.status == .ok)
+                return lab
+            }
 
-            let after = try await TestServer.make(scratch, version: "2026.12")
-            let version = try await after.live { try await $0.rest(.get, "/api/v0.2/system/version/", token: nil) }
-            #expect(version.text == #"{"version":"2026.12"}"#)
-            let old = try await after.live { try await $0.ping("w1", token: lab.workerToken, version: "2026.11") }
-            #expect(old.status == .conflict)
-            #expect(old.text == #"{"error":"Version mismatch '2026.11' vs '2026.12'"}"#)
-            let new = try await after.live { try await $0.ping("w1", token: lab.workerToken, version: "2026.12") }
-            #expect(new.status == .ok)
-            #expect(try await after.worker("w1")?.state == .online)
-            await after.close()
+            try await withServer(on: scratch, version: "2026.12") { after in
+                let version = try await after.live { try await $0.rest(.get, "/api/v0.2/system/version/", token: nil) }
+                #expect(version.text == #"{"version":"2026.12"}"#)
+                let old = try await after.live { try await $0.ping("w1", token: lab.workerToken, version: "2026.11") }
+                #expect(old.status == .conflict)
+                #expect(old.text == #"{"error":"Version mismatch '2026.11' vs '2026.12'"}"#)
+                let new = try await after.live { try await $0.ping("w1", token: lab.workerToken, version: "2026.12") }
+                #expect(new.status == .ok)
+                #expect(try await after.worker("w1")?.state == .online)
+            }
         }
     }
 

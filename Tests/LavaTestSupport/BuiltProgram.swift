@@ -12,9 +12,15 @@ public enum BuiltProgram {
         return directory.appendingPathComponent(name)
     }
 
-    /// Runs `executable` to its end: exit status, standard output and standard error.
-    public static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws
+    /// Runs `executable` to its end: exit status, standard output and standard error. Waited
+    /// for on a thread of its own (`onOwnThread`).
+    public static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) async throws
         -> (status: Int32, output: String, error: String) {
+        try await onOwnThread { try runBlocking(executable, arguments, environment: environment) }
+    }
+
+    private static func runBlocking(_ executable: URL, _ arguments: [String], environment: [String: String])
+        throws -> (status: Int32, output: String, error: String) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

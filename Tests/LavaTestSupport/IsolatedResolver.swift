@@ -24,8 +24,8 @@ public struct IsolatedResolver: Sendable {
     }
 
     /// Runs `executable` so, to its end.
-    public func run(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+    public func run(_ executable: URL, _ arguments: [String]) async throws -> (status: Int32, output: String, error: String) {
         let command = launcher + [executable.path] + arguments
-        return try BuiltProgram.run(URL(fileURLWithPath: command[0]), Array(command.dropFirst()))
+        return try await BuiltProgram.run(URL(fileURLWithPath: command[0]), Array(command.dropFirst()))
     }
 }

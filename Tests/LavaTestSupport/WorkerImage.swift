@@ -30,7 +30,7 @@ public enum WorkerImage {
         for name in ["lava-worker", "lava-run"] {
             try FileManager.default.copyItem(at: binaries.appendingPathComponent(name), to: context.url.appendingPathComponent(name))
         }
-        let options = try workerOptions(of: context.url.appendingPathComponent("lava-worker"))
+        let options = try await workerOptions(of: context.url.appendingPathComponent("lava-worker"))
 
         try await TestDocker.buildImage(contextDirectory: context.url, tag: tag,
                                         buildArgs: ["LAVA_VERSION": version, "LAVA_WORKER_OPTIONS": options])
@@ -57,9 +57,9 @@ public enum WorkerImage {
 
     /// The option list for the image's label, from docker/lava-dispatcher/lava-worker-options.sh:
     /// the same parser the Dockerfile checks the label with.
-    static func workerOptions(of binary: URL) throws -> String {
+    static func workerOptions(of binary: URL) async throws -> String {
         let script = imageDirectory.appendingPathComponent("lava-worker-options.sh")
-        let run = try BuiltProgram.run(URL(fileURLWithPath: "/bin/sh"), [script.path, binary.path])
+        let run = try await BuiltProgram.run(URL(fileURLWithPath: "/bin/sh"), [script.path, binary.path])
         guard run.status == 0 else {
             throw TestFailure("lava-worker-options.sh \(binary.path) failed (\(run.status)): \(run.error)")
         }

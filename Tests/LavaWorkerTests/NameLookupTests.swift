@@ -46,12 +46,12 @@ import Glibc
     }
 
     @Test("--help looks up no name", arguments: ["lava-worker", "lava-run", "lava-docker-worker"])
-    func help(program: String) throws {
+    func help(program: String) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lava-lookup-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let nameServer = try SilentNameServer()
         let isolation = try IsolatedResolver(resolvConf: nameServer.resolvConf, hostname: Self.unresolvableHostname(), directory: directory)
-        let run = try isolation.run(BuiltProgram.path(program), ["--help"])
+        let run = try await isolation.run(BuiltProgram.path(program), ["--help"])
         #expect(run.status == 0, "\(run.error)")
         #expect(run.output.contains("USAGE"))
         #expect(nameServer.takeQueries() == [], "\(program) --help looked these up")

@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test(arguments: files.keys.sorted())
-    func fileMatchesUnitAndProgram(_ unitName: String) throws {
+    func fileMatchesUnitAndProgram(_ unitName: String) async throws {
         let unit = try ParsedUnit(read(unitName))
         let documented = Self.commentedAssignments(try read(try #require(Self.files[unitName])))
         #expect(Set(documented.map(\.name)) == Set(unit.variables), "listed in the file ≠ passed by ExecStart=")
@@ -30,7 +30,7 @@ import Testing
             #expect(unit.defaults[name] != nil, "\(option) $\(name) needs a default in Environment=, or the option goes without its value")
         }
 
-        let options = try ProgramOptions(command: unit.command)
+        let options = try await ProgramOptions(command: unit.command)
         for (name, value) in documented {
             let words = UnitCommandLine.words(value)
             for word in words where word.hasPrefix("--") && !options.accepts(word) {
@@ -112,8 +112,8 @@ private struct ProgramOptions {
 
     private let arguments: [Dump.Argument]
 
-    init(command: [String]) throws {
-        let run = try BuiltProgram.run(BuiltProgram.path(command[0]), Array(command.dropFirst()) + ["--experimental-dump-help"])
+    init(command: [String]) async throws {
+        let run = try await BuiltProgram.run(BuiltProgram.path(command[0]), Array(command.dropFirst()) + ["--experimental-dump-help"])
         arguments = try JSONDecoder().decode(Dump.self, from: Data(run.output.utf8)).command.arguments
     }
 

@@ -21,24 +21,24 @@ import Testing
     }
 
     @Test(arguments: units)
-    func unitPassesVerify(_ unit: String) throws {
+    func unitPassesVerify(_ unit: String) async throws {
         var contents: [String: String] = [:]
         for file in Self.files {
             contents[file] = try String(contentsOf: Self.directory.appendingPathComponent(file), encoding: .utf8)
         }
         let verifier = try UnitVerifier(units: contents)
         defer { verifier.remove() }
-        let result = try verifier.verify(unit)
+        let result = try await verifier.verify(unit)
         #expect(result.status == 0, "\(result.output)")
         #expect(result.problems.isEmpty, "\(result.output)")
     }
 
     /// The check above is only as good as its reading of verify's output.
-    @Test func warningsAreProblems() throws {
+    @Test func warningsAreProblems() async throws {
         let broken = "[Service]\nExecStart=/usr/local/bin/lava-server serve\nTimeoutStopSec=soon\nNoSuchKey=yes\n"
         let verifier = try UnitVerifier(units: ["broken@.service": broken])
         defer { verifier.remove() }
-        let result = try verifier.verify("broken@lab1.service")
+        let result = try await verifier.verify("broken@lab1.service")
         #expect(result.problems.contains { $0.contains("soon") }, "\(result.output)")
         #expect(result.problems.contains { $0.contains("NoSuchKey") }, "\(result.output)")
     }

@@ -27,8 +27,8 @@ struct UnitVerifier {
     }
 
     /// Verifies `unit`, a file name or an instance (`name@instance.service`) of a template.
-    func verify(_ unit: String) throws -> Result {
-        let run = try BuiltProgram.run(URL(fileURLWithPath: "/usr/bin/systemd-analyze"),
+    func verify(_ unit: String) async throws -> Result {
+        let run = try await BuiltProgram.run(URL(fileURLWithPath: "/usr/bin/systemd-analyze"),
                                        ["verify", directory.url.appendingPathComponent(unit).path])
         let output = run.output + run.error
         var names = [directory.url.path, unit]

@@ -11,19 +11,19 @@ import Testing
 @Suite struct DeviceTypeDifferentialTests {
     @Test("every Debian device-type template renders as Python's Jinja2 renders it",
           .enabled(if: LavaTemplates.isAvailable, "needs \(LavaTemplates.variable): run the tests through scripts/test.sh"))
-    func debianTemplates() throws {
+    func debianTemplates() async throws {
         let directory = try #require(try LavaTemplates.directory())
-        #expect(try Self.compare(directory.path) > 300 * 5)
+        #expect(try await Self.compare(directory.path) > 300 * 5)
     }
 
     @Test("server/etc's device-type templates render as Python's Jinja2 renders them")
-    func ourTemplates() throws {
-        #expect(try Self.compare(PackageFiles.url("server/etc/device-types").path) == 2 * 5)
+    func ourTemplates() async throws {
+        #expect(try await Self.compare(PackageFiles.url("server/etc/device-types").path) == 2 * 5)
     }
 
     /// Compares every template of `directory` with every sample; returns how many renders matched.
-    static func compare(_ directory: String) throws -> Int {
-        let expected = try Self.pythonRenders(directory)
+    static func compare(_ directory: String) async throws -> Int {
+        let expected = try await Self.pythonRenders(directory)
         let renderer = DeviceTemplateRenderer(directories: [URL(fileURLWithPath: directory)])
         let templates = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".jinja2") }.sorted()
         var matched = 0
@@ -89,9 +89,9 @@ import Testing
         let results: [String: Expected]
     }
 
-    static func pythonRenders(_ directory: String) throws -> PythonRenders {
+    static func pythonRenders(_ directory: String) async throws -> PythonRenders {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("render_device_types.py")
-        let python = try BuiltProgram.run(URL(fileURLWithPath: "/usr/bin/python3"), [script.path, directory])
+        let python = try await BuiltProgram.run(URL(fileURLWithPath: "/usr/bin/python3"), [script.path, directory])
         guard python.status == 0 else {
             throw TestFailure("render_device_types.py failed (status \(python.status)); is python3-jinja2 installed? \(python.error)")
         }

@@ -47,11 +47,12 @@ struct CaptureError: Error, CustomStringConvertible {
 }
 
 /// Sends raw request bytes over TCP and reads one HTTP/1.1 response: the captures replayed
-/// exactly as LAVA's worker sent them.
+/// exactly as LAVA's worker sent them. On a thread of its own (`onOwnThread`): the server may
+/// be in this process.
 enum RawHTTP {
-    static func exchange(port: Int, _ request: [UInt8]) throws -> (status: Int, body: String) {
+    static func exchange(port: Int, _ request: [UInt8]) async throws -> (status: Int, body: String) {
         let connection = try RawConnection(port: port)
         guard connection.send(request) else { throw CaptureError("send failed") }
-        return try connection.response()
+        return try await connection.nextResponse()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LavaTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -61,16 +62,12 @@ final class RawConnection: @unchecked Sendable {
     /// `waitForClose` on a thread of its own: a blocked read must not hold one of the few threads
     /// Swift concurrency runs tests and the server's handlers on.
     func closed() async -> Bool {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(returning: self.waitForClose()) }
-        }
+        await onOwnThread { self.waitForClose() }
     }
 
     /// `response` on a thread of its own, as `closed`.
     func nextResponse() async throws -> (status: Int, body: String) {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(with: Result { try self.response() }) }
-        }
+        try await onOwnThread { try self.response() }
     }
 
     /// Waits until the server closes the connection (true) or `readTimeout` passes (false).

@@ -98,15 +98,28 @@ func withScratch<R>(_ backend: Backend, _ body: (Scratch) async throws -> R) asy
 
 /// Runs `body` with a server over a fresh database.
 func withServer<R>(_ backend: Backend, version: String = "2026.11", configure: (inout ServerConfiguration) -> Void = { _ in }, _ body: (TestServer) async throws -> R) async throws -> R {
+    try await withScratch(backend) { scratch in try await withServer(on: scratch, version: version, configure: configure, body) }
+}
+
+/// Runs `body` with a server over `scratch`'s database, closing it whatever happens (a
+/// PostgreSQL pool left open stops the test process).
+func withServer<R>(on scratch: Scratch, version: String = "2026.11", configure: (inout ServerConfiguration) -> Void = { _ in }, _ body: (TestServer) async throws -> R) async throws -> R {
+    let server = try await TestServer.make(scratch, version: version, configure: configure)
+    do {
+        let result = try await body(server)
+        await server.close()
+        return result
+    } catch {
+        await server.close()
+        throw error
+    }
+}
+
+/// Runs `body` with two instances on one fresh database, as behind the load balancer.
+func withInstances<R>(_ backend: Backend, _ body: (TestServer, TestServer) async throws -> R) async throws -> R {
     try await withScratch(backend) { scratch in
-        let server = try await TestServer.make(scratch, version: version, configure: configure)
-        do {
-            let result = try await body(server)
-            await server.close()
-            return result
-        } catch {
-            await server.close()
-            throw error
+        try await withServer(on: scratch) { first in
+            try await withServer(on: scratch) { second in try await body(first, second) }
         }
     }
 }

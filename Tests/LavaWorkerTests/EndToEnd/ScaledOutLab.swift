@@ -73,19 +73,19 @@ final class ScaledOutLab: Sendable {
                                                                  atomically: true, encoding: .utf8)
 
         let storage = ["--database", database, "--data-dir", directory.appendingPathComponent("data").path, "--config-dir", config.path]
-        func command(_ arguments: [String]) throws -> String {
-            let (status, output, error) = try BuiltProgram.run(BuiltProgram.path("lava-server"), arguments + storage)
+        func command(_ arguments: [String]) async throws -> String {
+            let (status, output, error) = try await BuiltProgram.run(BuiltProgram.path("lava-server"), arguments + storage)
             guard status == 0 else { throw TestFailure("lava-server \(arguments.joined(separator: " ")) failed (\(status)): \(error)") }
             return output.trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        admin = try command(["users", "add", "admin", "--admin"])
-        let added = try command(["workers", "add", "lab-1", "--url", "https://127.0.0.1:\(tlsPort)/"])
+        admin = try await command(["users", "add", "admin", "--admin"])
+        let added = try await command(["workers", "add", "lab-1", "--url", "https://127.0.0.1:\(tlsPort)/"])
         guard let line = added.split(separator: "\n").first(where: { $0.hasPrefix("token: ") }) else {
             throw TestFailure("`workers add` printed no token: \(added)")
         }
         workerToken = String(line.dropFirst("token: ".count))
-        _ = try command(["device-types", "add", "docker"])
-        _ = try command(["devices", "add", "docker-01", "--type", "docker", "--worker", "lab-1"])
+        _ = try await command(["device-types", "add", "docker"])
+        _ = try await command(["devices", "add", "docker-01", "--type", "docker", "--worker", "lab-1"])
         self.storage = storage
     }
 

@@ -9,19 +9,19 @@ import Glibc
 /// `uninstall` into a staging root (no systemd runs here).
 @Suite struct SupervisorCommandLineTests {
     /// Runs the built lava-docker-worker to its end: status, standard output and error.
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-        try BuiltProgram.run(BuiltProgram.path("lava-docker-worker"), arguments)
+    static func run(_ arguments: [String]) async throws -> (status: Int32, output: String, error: String) {
+        try await BuiltProgram.run(BuiltProgram.path("lava-docker-worker"), arguments)
     }
 
-    static func runWorker(_ extra: [String], directory: TemporaryDirectory) throws -> (status: Int32, output: String, error: String) {
-        try run(["run", "--token", "t", "--worker-dir", directory.url.appendingPathComponent("w").path, "--log-file", "-"] + extra)
+    static func runWorker(_ extra: [String], directory: TemporaryDirectory) async throws -> (status: Int32, output: String, error: String) {
+        try await run(["run", "--token", "t", "--worker-dir", directory.url.appendingPathComponent("w").path, "--log-file", "-"] + extra)
     }
 
     @Test("no Docker socket: exit 69 with one line that names the socket")
-    func noSocket() throws {
+    func noSocket() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let result = try Self.runWorker(["--url", "http://127.0.0.1:1/", "--docker-socket", "/nonexistent/docker.sock"], directory: directory)
+        let result = try await Self.runWorker(["--url", "http://127.0.0.1:1/", "--docker-socket", "/nonexistent/docker.sock"], directory: directory)
         #expect(result.status == 69)
         #expect(result.output.contains("no Docker engine at /nonexistent/docker.sock: is dockerd running? (--docker-socket)"))
     }
@@ -50,10 +50,10 @@ import Glibc
     }
 
     @Test("an invalid URL: exit 64")
-    func invalidURL() throws {
+    func invalidURL() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let result = try Self.runWorker(["--url", "lava.example", "--docker-socket", try TestDocker.socketPath()], directory: directory)
+        let result = try await Self.runWorker(["--url", "lava.example", "--docker-socket", try TestDocker.socketPath()], directory: directory)
         #expect(result.status == 64)
         #expect(result.output.contains("'lava.example' is not an http:// or https:// URL of a LAVA server (--url)"))
     }
@@ -63,7 +63,7 @@ import Glibc
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try await FileServer.run(files: ["index.html": Data("hello".utf8)]) { base in
-            let result = try Self.runWorker(["--url", base, "--docker-socket", try TestDocker.socketPath()], directory: directory)
+            let result = try await Self.runWorker(["--url", base, "--docker-socket", try TestDocker.socketPath()], directory: directory)
             #expect(result.status == 64)
             #expect(result.output.contains("is not a LAVA server"))
         }
@@ -84,11 +84,11 @@ import Glibc
     }
 
     @Test("install writes the environment file, the token file (0600) and the unit; again is harmless; uninstall removes them")
-    func install() throws {
+    func install() async throws {
         let root = try TemporaryDirectory()
         defer { root.remove() }
         let arguments = ["install", "--url", "http://lava.example:8000/", "--name", "lab-1", "--token", "s3cr3t-token", "--root", root.url.path]
-        let first = try Self.run(arguments)
+        let first = try await Self.run(arguments)
         #expect(first.status == 0, "\(first.error)")
         #expect(first.output.contains("systemd is not running: start it by hand with:"))
         let environment = try String(contentsOf: root.url.appendingPathComponent("etc/lava-dispatcher-host/lava-docker-worker"), encoding: .utf8)
@@ -99,21 +99,21 @@ import Glibc
         #expect((try FileManager.default.attributesOfItem(atPath: token.path)[.posixPermissions] as? Int) == 0o600)
         #expect(FileManager.default.fileExists(atPath: root.url.appendingPathComponent("etc/systemd/system/lava-docker-worker.service").path))
 
-        let again = try Self.run(arguments)
+        let again = try await Self.run(arguments)
         #expect(again.status == 0)
         #expect(again.output.contains("already installed"))
 
-        let removed = try Self.run(["uninstall", "--root", root.url.path])
+        let removed = try await Self.run(["uninstall", "--root", root.url.path])
         #expect(removed.status == 0)
         #expect(!FileManager.default.fileExists(atPath: token.path))
-        #expect(try Self.run(["uninstall", "--root", root.url.path]).output.contains("not installed"))
+        #expect(try await Self.run(["uninstall", "--root", root.url.path]).output.contains("not installed"))
     }
 
     @Test("install --instance writes the instance's own files and the template unit; uninstall --instance removes its own")
-    func installInstance() throws {
+    func installInstance() async throws {
         let root = try TemporaryDirectory()
         defer { root.remove() }
-        let installed = try Self.run(["install", "--instance", "lab2", "--url", "http://lava.example:8000/", "--name", "lab-2",
+        let installed = try await Self.run(["install", "--instance", "lab2", "--url", "http://lava.example:8000/", "--name", "lab-2",
                                       "--token", "s3cr3t-token", "--image", "registry.lab/lava-dispatcher:{version}", "--root", root.url.path])
         #expect(installed.status == 0, "\(installed.error)")
         #expect(installed.output.contains(" --worker-dir /var/lib/lava/dispatcher/docker-worker/lab2 --build-dir /etc/lava-dispatcher-host/build/lab2 "))
@@ -124,50 +124,50 @@ import Glibc
         let template = root.url.appendingPathComponent("etc/systemd/system/lava-docker-worker@.service")
         #expect(FileManager.default.fileExists(atPath: template.path))
 
-        let removed = try Self.run(["uninstall", "--instance", "lab2", "--root", root.url.path])
+        let removed = try await Self.run(["uninstall", "--instance", "lab2", "--root", root.url.path])
         #expect(removed.status == 0, "\(removed.error)")
         #expect(!FileManager.default.fileExists(atPath: token.path))
         #expect(FileManager.default.fileExists(atPath: template.path))
     }
 
     @Test("install --image writes IMAGE into the environment file; another --image replaces it, none removes it")
-    func installImage() throws {
+    func installImage() async throws {
         let root = try TemporaryDirectory()
         defer { root.remove() }
         let arguments = ["install", "--url", "http://lava.example:8000/", "--name", "lab-1", "--token", "s3cr3t-token", "--root", root.url.path]
         let environment = root.url.appendingPathComponent("etc/lava-dispatcher-host/lava-docker-worker")
 
-        let first = try Self.run(arguments + ["--image", "registry.lab/lava-dispatcher:{version}"])
+        let first = try await Self.run(arguments + ["--image", "registry.lab/lava-dispatcher:{version}"])
         #expect(first.status == 0, "\(first.error)")
         #expect(try String(contentsOf: environment, encoding: .utf8).hasSuffix("\nIMAGE=\"--image registry.lab/lava-dispatcher:{version}\"\n"))
         #expect(first.output.contains(" --image 'registry.lab/lava-dispatcher:{version}' --log-file -"))
 
-        let other = try Self.run(arguments + ["--image", "127.0.0.1:5000/lava-dispatcher:{version}"])
+        let other = try await Self.run(arguments + ["--image", "127.0.0.1:5000/lava-dispatcher:{version}"])
         #expect(other.status == 0, "\(other.error)")
         #expect(other.output.contains("wrote /etc/lava-dispatcher-host/lava-docker-worker"))
         let replaced = try String(contentsOf: environment, encoding: .utf8)
         #expect(replaced.hasSuffix("\nIMAGE=\"--image 127.0.0.1:5000/lava-dispatcher:{version}\"\n"))
         #expect(!replaced.contains("registry.lab"))
 
-        let none = try Self.run(arguments)
+        let none = try await Self.run(arguments)
         #expect(none.status == 0, "\(none.error)")
         #expect(!(try String(contentsOf: environment, encoding: .utf8)).contains("\nIMAGE="))
         #expect(!none.output.contains("--image"))
     }
 
     @Test("a bad --image: install refuses it with run's message, exit 64, and writes nothing")
-    func badImage() throws {
+    func badImage() async throws {
         let root = try TemporaryDirectory()
         defer { root.remove() }
         for image in ["lavasoftware/lava-dispatcher:latest", #"registry.lab/lava:{version}" --privileged"#] {
-            let installed = try Self.run(["install", "--url", "http://lava.example:8000/", "--name", "lab-1", "--token", "s3cr3t-token",
+            let installed = try await Self.run(["install", "--url", "http://lava.example:8000/", "--name", "lab-1", "--token", "s3cr3t-token",
                                           "--image", image, "--root", root.url.path])
             #expect(installed.status == 64)
             #expect(installed.error.hasPrefix("Error: --image '\(image)' is not a Docker image name with {version}"), "\(installed.error)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: root.url.path).isEmpty)
 
             // No socket: were the image taken, run would stop there with 69 rather than wait for the server.
-            let ran = try Self.runWorker(["--url", "http://127.0.0.1:1/", "--docker-socket", "/nonexistent/docker.sock", "--image", image],
+            let ran = try await Self.runWorker(["--url", "http://127.0.0.1:1/", "--docker-socket", "/nonexistent/docker.sock", "--image", image],
                                          directory: root)
             #expect(ran.status == 64)
             #expect(ran.error.split(separator: "\n").first == installed.error.split(separator: "\n").first)

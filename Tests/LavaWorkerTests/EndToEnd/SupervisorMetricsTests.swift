@@ -21,8 +21,8 @@ extension EndToEnd.SupervisorTests {
         return samples
     }
 
-    static func status(_ address: String) throws -> (status: Int32, output: String, error: String) {
-        try BuiltProgram.run(BuiltProgram.path("lava-docker-worker"), ["status", "--metrics-address", address])
+    static func status(_ address: String) async throws -> (status: Int32, output: String, error: String) {
+        try await BuiltProgram.run(BuiltProgram.path("lava-docker-worker"), ["status", "--metrics-address", address])
     }
 
     @Test("--metrics-address: phase, versions, starts, the pull and its duration, last contact, jobs running; status prints them")
@@ -54,7 +54,7 @@ extension EndToEnd.SupervisorTests {
                 #expect(contact >= started && contact <= Date().timeIntervalSince1970)
                 #expect(samples["lava_docker_worker_jobs_running"] == 0)
 
-                let idle = try Self.status(address)
+                let idle = try await Self.status(address)
                 #expect(idle.status == 0, "\(idle.error)")
                 for line in ["phase", "running", "worker container", "server version", "1 (0 restarts)", "image pulls",
                              "last server contact", " ago)", "jobs running"] {
@@ -66,7 +66,7 @@ extension EndToEnd.SupervisorTests {
                 try await lab.wait(for: id, on: live, logContaining: "tick 2")
                 samples = try await Self.scrape(address)
                 #expect(samples["lava_docker_worker_jobs_running"] == 1, "\(samples)")
-                let busy = try Self.status(address)
+                let busy = try await Self.status(address)
                 #expect(busy.output.split(separator: "\n").contains { $0.hasPrefix("jobs running") && $0.hasSuffix(" 1") }, "\(busy.output)")
                 // To its end, so that its lava-run removes the job's container.
                 let done = try await lab.wait(for: id, on: live, worker: supervisor) { $0.state == .finished }
@@ -76,9 +76,9 @@ extension EndToEnd.SupervisorTests {
     }
 
     @Test("status with nothing listening: exits 69 and says to start with --metrics-address")
-    func statusWithoutListener() throws {
+    func statusWithoutListener() async throws {
         let address = "127.0.0.1:\(try FreePort.next())"
-        let result = try Self.status(address)
+        let result = try await Self.status(address)
         #expect(result.status == 69)
         #expect(result.error.contains("nothing answers at http://\(address)/metrics"), "\(result.error)")
         #expect(result.error.contains("--metrics-address"))
