@@ -70,6 +70,13 @@ let package = Package(
             name: "Systemd",
             dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]
         ),
+        // libseccomp, for the filters that keep a privileged worker's processes off the host.
+        .systemLibrary(
+            name: "CSeccomp",
+            pkgConfig: "libseccomp",
+            providers: [.apt(["libseccomp-dev"])]
+        ),
+        .target(name: "Seccomp", dependencies: ["CSeccomp"]),
         // The worker side of LAVA's HTTP protocol: what lava-worker, lava-run and lava-docker-worker
         // ask the server, and the exit statuses between a worker and its supervisor.
         .target(name: "LavaClient", dependencies: ["LavaCore", "Curl", .product(name: "Logging", package: "swift-log")]),
@@ -170,6 +177,7 @@ let package = Package(
         // bench/README.md: DockerClient.exec timed against a real engine.
         .executableTarget(name: "lava-bench-exec", dependencies: ["DockerEngine"], path: "bench/exec-latency"),
         .testTarget(name: "LavaCoreTests", dependencies: ["LavaCore", "LavaTestSupport"]),
+        .testTarget(name: "SeccompTests", dependencies: ["Seccomp", "LavaTestSupport"]),
         // The WebSocket client's tests run a Hummingbird WebSocket server on loopback (NIO in a
         // test target is fine; the client itself stays NIO-free).
         .testTarget(

@@ -1,0 +1,32 @@
+/// `--seccomp default|off|FILE`: the built-in profile, none, or the built-in profile changed by
+/// an admin's file (`ProfileFile`).
+public enum SeccompSetting: Sendable, Equatable, CustomStringConvertible {
+    case standard
+    case off
+    case file(String)
+
+    public init(_ argument: String) {
+        switch argument {
+        case "default": self = .standard
+        case "off": self = .off
+        default: self = .file(argument)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .standard: "default"
+        case .off: "off"
+        case .file(let path): path
+        }
+    }
+
+    /// The filter to load over `profile`, nil when off; a bad file fails here, before anything runs.
+    public func filter(over profile: SyscallFilter) throws(SeccompError) -> SyscallFilter? {
+        switch self {
+        case .standard: profile
+        case .off: nil
+        case .file(let path): try ProfileFile.read(path).applied(to: profile)
+        }
+    }
+}
