@@ -76,7 +76,7 @@ let package = Package(
             pkgConfig: "libseccomp",
             providers: [.apt(["libseccomp-dev"])]
         ),
-        .target(name: "Seccomp", dependencies: ["CSeccomp"]),
+        .target(name: "Seccomp", dependencies: ["CSeccomp", .product(name: "Logging", package: "swift-log")]),
         // The worker side of LAVA's HTTP protocol: what lava-worker, lava-run and lava-docker-worker
         // ask the server, and the exit statuses between a worker and its supervisor.
         .target(name: "LavaClient", dependencies: ["LavaCore", "Curl", .product(name: "Logging", package: "swift-log")]),
@@ -104,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "lava-worker",
             dependencies: [
-                "LavaWorker", "LavaClient", "Curl",
+                "LavaWorker", "LavaClient", "Curl", "Seccomp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

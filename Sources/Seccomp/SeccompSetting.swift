@@ -1,3 +1,5 @@
+import Logging
+
 /// `--seccomp default|off|FILE`: the built-in profile, none, or the built-in profile changed by
 /// an admin's file (`ProfileFile`).
 public enum SeccompSetting: Sendable, Equatable, CustomStringConvertible {
@@ -28,5 +30,20 @@ public enum SeccompSetting: Sendable, Equatable, CustomStringConvertible {
         case .off: nil
         case .file(let path): try ProfileFile.read(path).applied(to: profile)
         }
+    }
+}
+
+extension SeccompSetting {
+    /// Builds and loads the filter over `profile` into this process (and so into every process it
+    /// starts), first thing at start; off is said as a warning. The filter loaded, nil when off.
+    @discardableResult
+    public func load(over profile: SyscallFilter, logger: Logger) throws(SeccompError) -> SyscallFilter? {
+        guard let filter = try filter(over: profile) else {
+            logger.warning("seccomp is off (--seccomp off): processes of jobs may make any system call the container allows, the host's too")
+            return nil
+        }
+        try SeccompContext(filter).load()
+        logger.info("seccomp (\(self)): \(filter.syscalls.count) system calls fail with EPERM, \(filter.syscalls.joined(separator: " "))")
+        return filter
     }
 }

@@ -6,6 +6,7 @@ import LavaClient
 import LavaCore
 import LavaWorker
 import Logging
+import Seccomp
 import ServiceLifecycle
 
 @main
@@ -21,6 +22,11 @@ struct LavaWorkerCommand: AsyncParsableCommand {
             It also listens to the server's event stream (--ws-url) and pings at once when a job is scheduled on this \
             worker or canceled, and when the stream comes back after a drop; without the stream (an older server, a \
             proxy that blocks WebSocket) jobs start at the next ping.
+
+            Before anything else it loads a seccomp filter (--seccomp), which lava-run and everything it starts \
+            inherit: loading kernel modules, kexec, reboot, swap, mounts, the clock, keyrings, raw I/O ports, bpf and \
+            the other calls of docs/security.md fail with EPERM, so that a job in the privileged worker container \
+            cannot take the lab host down. --print-seccomp shows the filter.
 
             SIGTERM or SIGINT stops the worker. Without --wait-jobs it ends at once, abandoning any request in \
             flight; with it, it takes no new job and ends once the running ones are reported, or at once at a \
@@ -38,8 +44,8 @@ struct LavaWorkerCommand: AsyncParsableCommand {
 
     @OptionGroup var identity: IdentityOptions
 
-    @Option(help: "The server's URL, e.g. https://lava.example.org/.")
-    var url: String
+    @Option(help: "The server's URL, e.g. https://lava.example.org/ (required).")
+    var url: String?
 
     @Option(name: .customLong("ws-url"), help: "The server's event stream (WebSocket), which makes the worker ping at once when a job is scheduled on it or canceled (default: <url>/ws/).")
     var wsURL: String?
@@ -83,20 +89,44 @@ struct LavaWorkerCommand: AsyncParsableCommand {
     @Option(name: .customLong("lava-run"), help: "The lava-run program (default: the one next to lava-worker, else from PATH).")
     var lavaRun: String?
 
+    @Option(help: ArgumentHelp(
+        "default, off, or a JSON file of system calls to allow or deny on top of the default.",
+        discussion: #"FILE: {"syscalls": [{"names": ["mount", "umount2"], "action": "SCMP_ACT_ALLOW"}]} (Docker's format; SCMP_ACT_ERRNO with "errnoRet" denies). off is logged as a warning."#,
+        valueName: "default|off|FILE"))
+    var seccomp: String = "default"
+
+    @Flag(name: .customLong("print-seccomp"), help: "Print the effective seccomp filter (libseccomp's PFC) and exit.")
+    var printSeccomp = false
+
     func validate() throws {
+        guard url != nil || printSeccomp else { throw ValidationError("Missing expected argument '--url <url>'") }
         guard pingInterval > 0, jobLogInterval > 0, httpTimeout > 0 else {
             throw ValidationError("--ping-interval, --job-log-interval and --http-timeout must be positive")
         }
         if let stopTimeout, stopTimeout < 0 { throw ValidationError("--stop-timeout must not be negative") }
         guard logLevel != nil else { throw ValidationError("--level must be DEBUG, INFO, WARN or ERROR") }
+        // A bad --seccomp FILE stops the worker here, before it starts anything.
+        do {
+            _ = try SeccompSetting(seccomp).filter(over: HostProtection.worker)
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     private var logLevel: Logger.Level? { WorkerLogHandler.level(named: level) }
 
     func run() async throws {
+        let setting = SeccompSetting(seccomp)
+        if printSeccomp { return try printFilter(setting) }
         let sink = try LogSink.open(logFile)
         let level = logLevel ?? .info
         let logger = Logger(label: "lava-worker") { _ in WorkerLogHandler(level: level, sink: sink) }
+        do {
+            try setting.load(over: HostProtection.worker, logger: logger)
+        } catch {
+            logger.critical("\(error)")
+            throw ExitCode(WorkerExit.fatal.rawValue)
+        }
         do {
             let exit = try await serve(logger: logger)
             throw ExitCode(exit.rawValue)
@@ -112,8 +142,15 @@ struct LavaWorkerCommand: AsyncParsableCommand {
         }
     }
 
+    /// `--print-seccomp`: the filter lava-worker would load, or that none would.
+    private func printFilter(_ setting: SeccompSetting) throws {
+        guard let filter = try setting.filter(over: HostProtection.worker) else { return print("# seccomp: off") }
+        print(try SeccompContext(filter).pfc(), terminator: "")
+    }
+
     private func serve(logger: Logger) async throws -> WorkerExit {
         let name = try identity.workerName()
+        guard let url else { throw ValidationError("Missing expected argument '--url <url>'") }
         let workerDirectory = URL(fileURLWithPath: workerDir, isDirectory: true)
         let interval = Duration.seconds(pingInterval)
         let client = try LavaServerClient(url: url, agent: "lava-worker") { configuration in

@@ -37,6 +37,38 @@ import Glibc
         #expect(try await worker.exitStatus(within: 60) == 64, "\(worker.log)")
     }
 
+    @Test("--print-seccomp prints the effective filter without a server; --seccomp off prints that there is none")
+    func printSeccomp() async throws {
+        let filter = try await BuiltProgram.run(BuiltProgram.path("lava-worker"), ["--print-seccomp"])
+        #expect(filter.status == 0, "\(filter.error)")
+        for text in ["# filter for arch x86_64", "# filter for arch x86 ", "# filter for arch x32", "if ($syscall == 165)", "action ERRNO(1);", "action ALLOW;"] {
+            #expect(filter.output.contains(text), "\(text)")
+        }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write(#"{"syscalls": [{"names": ["mount"], "action": "SCMP_ACT_ALLOW"}]}"#, to: "allow-mount.json")
+        let changed = try await BuiltProgram.run(BuiltProgram.path("lava-worker"), ["--print-seccomp", "--seccomp", directory.url.appendingPathComponent("allow-mount.json").path])
+        #expect(changed.status == 0 && !changed.output.contains("if ($syscall == 165)") && changed.output.contains("if ($syscall == 166)"), "\(changed)")
+        #expect(try await BuiltProgram.run(BuiltProgram.path("lava-worker"), ["--print-seccomp", "--seccomp", "off"]).output == "# seccomp: off\n")
+    }
+
+    @Test("a bad --seccomp FILE exits with status 64 and says what is wrong, before the worker starts anything", arguments: [
+        ("unknown.json", #"{"syscalls": [{"names": ["mountt"], "action": "SCMP_ACT_ALLOW"}]}"#, "syscalls[0]: unknown system call 'mountt'"),
+        ("broken.json", "{", "not JSON"),
+        ("missing.json", nil, "cannot read it"),
+    ])
+    func badSeccompFile(_ name: String, _ text: String?, _ reason: String) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        if let text { try directory.write(text, to: name) }
+        let workerDirectory = directory.url.appendingPathComponent("worker")
+        let run = try await BuiltProgram.run(BuiltProgram.path("lava-worker"), ["--url", "http://127.0.0.1:1/", "--token", "x", "--worker-dir", workerDirectory.path,
+                                                                             "--log-file", "-", "--seccomp", directory.url.appendingPathComponent(name).path])
+        #expect(run.status == 64)
+        #expect(run.error.contains("Error: --seccomp \(directory.url.appendingPathComponent(name).path): \(reason)"), "\(run.error)")
+        #expect(!FileManager.default.fileExists(atPath: workerDirectory.path), "the worker started before refusing its filter")
+    }
+
     @Test("a worker directory that cannot be created exits with status 1")
     func unusableWorkerDirectory() async throws {
         let directory = try TemporaryDirectory()
