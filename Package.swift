@@ -122,7 +122,7 @@ let package = Package(
         .executableTarget(
             name: "lava-docker-worker",
             dependencies: [
-                "DockerWorker", "LavaClient", "LavaWorker", "Systemd", "Curl",
+                "DockerWorker", "LavaClient", "LavaWorker", "Systemd", "Curl", "Seccomp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "FlyingFox", package: "FlyingFox"),

@@ -7,6 +7,7 @@ import LavaClient
 import LavaCore
 import LavaWorker
 import Logging
+import Seccomp
 import ServiceLifecycle
 import Systemd
 
@@ -117,10 +118,22 @@ struct Run: AsyncParsableCommand {
     @Option(name: .customLong("stop-timeout"), help: "Seconds the worker may take to finish its jobs after SIGTERM before it is killed (default: wait; a second SIGTERM kills at once).")
     var stopTimeout: Int?
 
+    @Option(help: ArgumentHelp(
+        "The worker's seccomp filter: default, off, or a JSON file of system calls to allow or deny on top of the default (see lava-worker --help); passed to the worker, the file mounted read-only.",
+        discussion: "This program loads its own, tighter filter at start; off turns both off, with a warning.",
+        valueName: "default|off|FILE"))
+    var seccomp: String = "default"
+
     func validate() throws {
         guard url != nil || devel else { throw ValidationError("--url option not provided") }
         for entry in mount where WorkerMount(entry) == nil {
             throw ValidationError("--mount '\(entry)' is not SOURCE[:DESTINATION[:ro|rw]] with absolute paths")
+        }
+        // A bad file stops here, not in the worker container.
+        do {
+            _ = try SeccompSetting(seccomp).filter(over: HostProtection.worker)
+        } catch {
+            throw ValidationError(error.description)
         }
     }
 
@@ -163,6 +176,12 @@ struct Run: AsyncParsableCommand {
     }
 
     private func supervise(logger: Logger) async throws(SupervisorError) {
+        do {
+            // Its own filter, before it talks to anyone; the file is the worker's business.
+            try (seccomp == "off" ? SeccompSetting.off : .standard).load(over: HostProtection.supervisor, logger: logger)
+        } catch {
+            throw .setup(error.description)
+        }
         let url = url ?? "http://localhost:8000/"
         let directory = URL(fileURLWithPath: workerDir).standardizedFileURL.path
         // One lookup of this host's FQDN, for the container's hostname and the default name.
@@ -183,6 +202,7 @@ struct Run: AsyncParsableCommand {
         settings.httpTimeout = httpTimeout
         settings.level = level
         settings.wsURL = wsURL
+        settings.seccomp = seccomp == "default" || seccomp == "off" ? seccomp : URL(fileURLWithPath: seccomp).standardizedFileURL.path
         settings.image = ImageName(template: workerImage.image)
         settings.dockerSocket = dockerSocket
         settings.versionCheckInterval = .seconds(versionCheckInterval)

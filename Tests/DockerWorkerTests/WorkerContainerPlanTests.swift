@@ -64,6 +64,21 @@ import Testing
         #expect(plan.command(acceptedOptions: ["--level"]).suffix(2) == ["--level", "DEBUG"])
     }
 
+    @Test("--seccomp reaches a worker that takes it; a file is mounted read-only at its path, default and off are not files")
+    func seccomp() {
+        var settings = Self.settings()
+        #expect(WorkerContainerPlan(settings: settings).command(acceptedOptions: ["--seccomp"]).suffix(2) == ["--seccomp", "default"])
+        #expect(!WorkerContainerPlan(settings: settings).command(acceptedOptions: []).contains("--seccomp"), "LAVA's images do not take it")
+        settings.seccomp = "/etc/lava-dispatcher/seccomp.json"
+        let plan = WorkerContainerPlan(settings: settings)
+        #expect(plan.command(acceptedOptions: ["--seccomp"]).suffix(2) == ["--seccomp", "/etc/lava-dispatcher/seccomp.json"])
+        #expect(plan.spec(image: "i", version: "v", acceptedOptions: []).binds.contains("/etc/lava-dispatcher/seccomp.json:/etc/lava-dispatcher/seccomp.json:ro"))
+        for setting in ["default", "off"] {
+            settings.seccomp = setting
+            #expect(WorkerContainerPlan(settings: settings).seccompFile == nil)
+        }
+    }
+
     @Test("a token file outside the worker directory is mounted read-only")
     func tokenFileElsewhere() {
         var settings = Self.settings()

@@ -44,6 +44,7 @@ public struct WorkerContainerPlan: Sendable {
                        "--ping-interval", String(settings.pingInterval), "--job-log-interval", String(settings.jobLogInterval)]
         if let wsURL = settings.wsURL, acceptedOptions.contains("--ws-url") { command += ["--ws-url", wsURL] }
         if let level = settings.level, acceptedOptions.contains("--level") { command += ["--level", level] }
+        if acceptedOptions.contains("--seccomp") { command += ["--seccomp", settings.seccomp] }
         return command
     }
 
@@ -66,7 +67,13 @@ public struct WorkerContainerPlan: Sendable {
         for path in ["/usr/share/lava-docker-worker", "/usr/local/share/lava-docker-worker"] where exists(path) {
             mounts.append(WorkerMount(source: path))
         }
+        if let file = seccompFile { mounts.append(WorkerMount(source: file, readOnly: true)) }
         return mounts + settings.mounts
+    }
+
+    /// The `--seccomp` file, when it is one.
+    var seccompFile: String? {
+        ["default", "off"].contains(settings.seccomp) ? nil : settings.seccomp
     }
 
     /// The options an image's lava-worker takes, from its label; nil when the image has none.

@@ -1,5 +1,6 @@
 import DockerEngine
 import Foundation
+import Logging
 
 /// Creates and starts the worker container of a version from its image (spec §8.5): the
 /// options its lava-worker takes come from the image's label, or else from its `--help`.
@@ -7,12 +8,16 @@ struct WorkerLauncher: Sendable {
     let engine: any WorkerEngine
     let settings: SupervisorSettings
     let plan: WorkerContainerPlan
+    let logger: Logger
 
     func start(version: String, image: String) async throws(SupervisorError) -> WorkerContainer {
         do {
             let info = try await engine.inspectImage(image)
             var options = WorkerContainerPlan.acceptedOptions(labels: info?.labels ?? [:])
             if options == nil { options = try await helpOptions(image) }
+            if settings.seccomp != "off", options?.contains("--seccomp") != true {
+                logger.warning("\(image)'s lava-worker takes no --seccomp (as LAVA's own images): its jobs run without the host-protection filter")
+            }
             try FileManager.default.createDirectory(atPath: settings.workerDirectory, withIntermediateDirectories: true)
             let name = plan.containerName(version: version)
             let id = try await engine.createContainer(name: name, plan.spec(image: image, version: version, acceptedOptions: options ?? []))

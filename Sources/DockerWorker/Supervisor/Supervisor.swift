@@ -32,7 +32,7 @@ public struct Supervisor: Service {
         self.status = status
         self.metrics = metrics
         images = ImageProvider(engine: engine, settings: settings, logger: logger, status: status, metrics: metrics)
-        launcher = WorkerLauncher(engine: engine, settings: settings, plan: WorkerContainerPlan(settings: settings))
+        launcher = WorkerLauncher(engine: engine, settings: settings, plan: WorkerContainerPlan(settings: settings), logger: logger)
     }
 
     /// Runs until stopped (graceful shutdown: the worker finishes its jobs; cancellation: it is

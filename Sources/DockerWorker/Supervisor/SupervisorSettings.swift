@@ -22,6 +22,8 @@ public struct SupervisorSettings: Sendable {
     /// `--level`, forwarded when the image's worker accepts it.
     public var level: String?
     public var wsURL: String?
+    /// `--seccomp` for the worker: default, off, or a file, mounted read-only at its own path.
+    public var seccomp = "default"
     public var image = ImageName()
     public var dockerSocket = "/var/run/docker.sock"
     /// How often the server's version is asked while the worker runs, to pre-pull a new image.
