@@ -76,7 +76,9 @@ let package = Package(
             pkgConfig: "libseccomp",
             providers: [.apt(["libseccomp-dev"])]
         ),
-        .target(name: "Seccomp", dependencies: ["CSeccomp", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Seccomp", dependencies: [
+            "CSeccomp", .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         // The worker side of LAVA's HTTP protocol: what lava-worker, lava-run and lava-docker-worker
         // ask the server, and the exit statuses between a worker and its supervisor.
         .target(name: "LavaClient", dependencies: ["LavaCore", "Curl", .product(name: "Logging", package: "swift-log")]),

@@ -75,6 +75,13 @@ public final class SeccompContext {
         seccomp_syscall_resolve_name(name) != __NR_SCMP_ERROR
     }
 
+    /// The name of call `number` on audit architecture `architecture` (a kernel log's `arch=`).
+    public static func name(architecture: UInt32, number: Int32) -> String? {
+        guard let name = seccomp_syscall_resolve_num_arch(architecture, number) else { return nil }
+        defer { free(name) }
+        return String(cString: name)
+    }
+
     private func set(_ attribute: scmp_filter_attr, _ value: UInt32) throws(SeccompError) {
         let rc = seccomp_attr_set(context, attribute, value)
         guard rc == 0 else { throw .libseccomp(operation: "seccomp_attr_set(\(attribute.rawValue))", errno: -rc) }

@@ -121,14 +121,15 @@ struct LavaWorkerCommand: AsyncParsableCommand {
         let sink = try LogSink.open(logFile)
         let level = logLevel ?? .info
         let logger = Logger(label: "lava-worker") { _ in WorkerLogHandler(level: level, sink: sink) }
+        let filter: SyscallFilter?
         do {
-            try setting.load(over: HostProtection.worker, logger: logger)
+            filter = try setting.load(over: HostProtection.worker, logger: logger)
         } catch {
             logger.critical("\(error)")
             throw ExitCode(WorkerExit.fatal.rawValue)
         }
         do {
-            let exit = try await serve(logger: logger)
+            let exit = try await serve(logger: logger, filter: filter)
             throw ExitCode(exit.rawValue)
         } catch let error as WorkerSetupError {
             logger.critical("\(error)")
@@ -148,7 +149,7 @@ struct LavaWorkerCommand: AsyncParsableCommand {
         print(try SeccompContext(filter).pfc(), terminator: "")
     }
 
-    private func serve(logger: Logger) async throws -> WorkerExit {
+    private func serve(logger: Logger, filter: SyscallFilter?) async throws -> WorkerExit {
         let name = try identity.workerName()
         guard let url else { throw ValidationError("Missing expected argument '--url <url>'") }
         let workerDirectory = URL(fileURLWithPath: workerDir, isDirectory: true)
@@ -173,6 +174,7 @@ struct LavaWorkerCommand: AsyncParsableCommand {
         var configuration = ServiceGroupConfiguration(
             services: [
                 .init(service: signals),
+            ] + (filter.map { [.init(service: DenialWatch(filter: $0, logger: logger), successTerminationBehavior: .ignore)] } ?? []) + [
                 .init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup),
             ],
             logger: logger)

@@ -57,3 +57,32 @@ import Testing
         #expect(SeccompContext.knows("clock_settime64"), "known on x86, so accepted on x86_64 too")
     }
 }
+
+/// The kernel's seccomp records in /dev/kmsg, as the worker reads them.
+@Suite struct SeccompDenialTests {
+    static let record = #"5,356,3744384023,-;audit: type=1326 audit(1796307250.906:11): auid=4294967295 uid=0 gid=0 ses=4294967295 pid=24879 comm="mount" exe="/usr/bin/mount" sig=0 arch=c000003e syscall=165 compat=0 ip=0x7f7ddcfb0e5a code=0x50000"#
+
+    @Test("an errno denial: the call named for its architecture, the program, the host pid")
+    func denial() throws {
+        let denial = try #require(SeccompDenial(record: Self.record + "\n", name: SeccompContext.name), "as read from /dev/kmsg")
+        #expect(denial == SeccompDenial(syscall: "mount", command: "mount", executable: "/usr/bin/mount", hostPID: 24879))
+        let i386 = Self.record.replacingOccurrences(of: "arch=c000003e syscall=165", with: "arch=40000003 syscall=21")
+        #expect(SeccompDenial(record: i386, name: SeccompContext.name)?.syscall == "mount", "i386's mount is 21")
+    }
+
+    @Test("anything else is not one: other records, kills and logs, unknown numbers, garbage, a record too long")
+    func notDenials() {
+        for record in [
+            "6,357,3744384100,-;usb 1-1: new high-speed USB device number 2",
+            Self.record.replacingOccurrences(of: "code=0x50000", with: "code=0x0"),
+            Self.record.replacingOccurrences(of: "code=0x50000", with: "code=0x7ffc0000"),
+            Self.record.replacingOccurrences(of: "syscall=165", with: "syscall=99999"),
+            Self.record.replacingOccurrences(of: "arch=c000003e", with: "arch=zz"),
+            Self.record.replacingOccurrences(of: " pid=24879", with: ""),
+            "type=1326 ;;;===",
+            Self.record + String(repeating: " x=y", count: 2000),
+        ] {
+            #expect(SeccompDenial(record: record, name: SeccompContext.name) == nil, "\(record.prefix(200))")
+        }
+    }
+}
