@@ -133,7 +133,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "lava-run",
-            dependencies: ["LavaDispatcher", "LavaClient", "LavaWorker", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["LavaDispatcher", "LavaClient", "LavaWorker", "Seccomp", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(
             name: "LavaServer",
@@ -179,7 +179,7 @@ let package = Package(
         // bench/README.md: DockerClient.exec timed against a real engine.
         .executableTarget(name: "lava-bench-exec", dependencies: ["DockerEngine"], path: "bench/exec-latency"),
         .testTarget(name: "LavaCoreTests", dependencies: ["LavaCore", "LavaTestSupport"]),
-        .testTarget(name: "SeccompTests", dependencies: ["Seccomp", "LavaTestSupport"]),
+        .testTarget(name: "SeccompTests", dependencies: ["Seccomp", "DockerEngine", "LavaTestSupport"]),
         // The WebSocket client's tests run a Hummingbird WebSocket server on loopback (NIO in a
         // test target is fine; the client itself stays NIO-free).
         .testTarget(

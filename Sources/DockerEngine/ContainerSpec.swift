@@ -33,6 +33,8 @@ public struct ContainerSpec: Sendable, Equatable {
     /// `private`: its own cgroup as the root. nil for the engine's default (host on cgroup v1,
     /// private on v2).
     public var cgroupnsMode: String?
+    /// `HostConfig.SecurityOpt`, e.g. `seccomp=<profile JSON>`; a privileged container ignores seccomp ones.
+    public var securityOptions: [String] = []
 
     public init(
         image: String,
@@ -115,11 +117,12 @@ extension ContainerSpec: Encodable {
         var memory: Int64?
         var nanoCpus: Int64?
         var cgroupnsMode: String?
+        var securityOptions: [String]?
 
         enum CodingKeys: String, CodingKey {
             case binds = "Binds", privileged = "Privileged", networkMode = "NetworkMode", initProcess = "Init"
             case autoRemove = "AutoRemove", devices = "Devices", capAdd = "CapAdd", memory = "Memory", nanoCpus = "NanoCpus"
-            case cgroupnsMode = "CgroupnsMode"
+            case cgroupnsMode = "CgroupnsMode", securityOptions = "SecurityOpt"
         }
     }
 
@@ -138,7 +141,8 @@ extension ContainerSpec: Encodable {
         try container.encode(HostConfig(
             binds: binds, privileged: privileged, networkMode: networkMode, initProcess: initProcess,
             autoRemove: autoRemove, devices: devices, capAdd: capAdd, memory: memory,
-            nanoCpus: cpus.map { Int64($0 * 1_000_000_000) }, cgroupnsMode: cgroupnsMode
+            nanoCpus: cpus.map { Int64($0 * 1_000_000_000) }, cgroupnsMode: cgroupnsMode,
+            securityOptions: securityOptions.isEmpty ? nil : securityOptions
         ), forKey: .hostConfig)
     }
 }

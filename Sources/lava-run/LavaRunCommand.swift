@@ -4,6 +4,7 @@ import LavaClient
 import LavaCore
 import LavaDispatcher
 import LavaWorker
+import Seccomp
 
 @main
 struct LavaRunCommand: AsyncParsableCommand {
@@ -55,10 +56,24 @@ struct LavaRunCommand: AsyncParsableCommand {
     @Flag(name: .customLong("skip-sudo-warning"), help: "Accepted for compatibility.")
     var skipSudoWarning = false
 
+    @Option(help: ArgumentHelp(
+        "The seccomp profile of device-under-test containers that are not privileged: default (Docker's default without the worker's denied calls), off (the engine's default), or a JSON file of changes (see lava-worker --help). lava-worker passes its own --seccomp.",
+        valueName: "default|off|FILE"))
+    var seccomp: String = "default"
+
     @Argument(help: "The job definition (job.yaml).")
     var definition: String
 
+    func validate() throws {
+        do {
+            _ = try DeviceProfile.securityOption(SeccompSetting(seccomp))
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
     func run() async throws {
+        let securityOption = try DeviceProfile.securityOption(SeccompSetting(seccomp))
         let output = URL(fileURLWithPath: outputDir, isDirectory: true)
         let files = JobOutputFiles(directory: output)
         let text = { (path: String) -> String in (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
@@ -73,7 +88,8 @@ struct LavaRunCommand: AsyncParsableCommand {
         let secrets = [token ?? ""] + ((try? job.get())?.secrets.map(\.value) ?? [])
         let log = JobLog(uploader.map { .server($0) } ?? .standardOutput, secrets: secrets, echo: debug)
         let session = LavaRunSession(jobID: jobID, outputDirectory: output, files: files, log: log, uploader: uploader,
-                                     dockerSocket: Self.dockerSocket(), dispatcher: dispatcher.map(text) ?? "")
+                                     dockerSocket: Self.dockerSocket(), dispatcher: dispatcher.map(text) ?? "",
+                                     securityOptions: securityOption.map { [$0] } ?? [])
         let passed = await session.run(job: job, deviceYAML: text(device))
         throw ExitCode(passed ? 0 : 1)
     }

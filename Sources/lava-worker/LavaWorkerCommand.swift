@@ -161,9 +161,10 @@ struct LavaWorkerCommand: AsyncParsableCommand {
         }
         let store = try LocalJobStore(workerDirectory: workerDirectory)
         let token = try await resolveToken(name: name, client: client, workerDirectory: workerDirectory, logger: logger)
-        let settings = WorkerSettings(name: name, workerDirectory: workerDirectory, pingInterval: interval,
+        var settings = WorkerSettings(name: name, workerDirectory: workerDirectory, pingInterval: interval,
                                       jobLogInterval: jobLogInterval, exitOnVersionMismatch: exitOnVersionMismatch,
                                       waitJobs: waitJobs, debug: debug, lavaRun: try lavaRunPath(), caFile: caFile)
+        settings.seccomp = seccomp
         var events = CurlConfiguration(userAgent: "lava-worker \(client.version)")
         events.caFile = caFile
         let watch = EventWatch(url: wsURL ?? client.baseURL + "/ws/", name: name, token: token, configuration: events, logger: logger)

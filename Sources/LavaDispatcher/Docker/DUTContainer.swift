@@ -20,8 +20,11 @@ struct DUTContainer: Sendable {
         prefix.isEmpty ? "lava-\(jobID)-\(level)" : "lava-\(prefix)-\(jobID)-\(level)"
     }
 
+    /// `securityOptions`: the engine's `SecurityOpt` (lava-run's seccomp profile), for a device
+    /// that is not privileged: the engine gives a privileged container no seccomp at all.
     static func boot(docker: DockerClient, image: String, command: [String], name: String, jobID: Int, device: DockerDevice,
-                     overlay: (hostPath: String, containerPath: String)?, log: JobLog) async throws(JobError) -> DUTContainer {
+                     overlay: (hostPath: String, containerPath: String)?, securityOptions: [String],
+                     log: JobLog) async throws(JobError) -> DUTContainer {
         var binds = device.volumes
         if let overlay { binds.append("\(overlay.hostPath):\(overlay.containerPath)") }
         var spec = ContainerSpec(image: image, command: command)
@@ -37,6 +40,7 @@ struct DUTContainer: Sendable {
         spec.networkMode = device.networks.first
         if device.memory > 0 { spec.memory = Int64(device.memory) }
         if device.cpus > 0 { spec.cpus = device.cpus }
+        if !device.privileged { spec.securityOptions = securityOptions }
         log.info("Starting container \(name) from \(image): \(command.joined(separator: " "))")
         do throws(DockerError) {
             // A container of that name is left over from a lava-run that was killed.

@@ -14,6 +14,8 @@ struct JobRunner: Sendable {
     let prefix: String
     let dispatcherIP: String?
     let fetcher: TestDefinitionFetcher
+    /// For the device-under-test containers (`DeviceProfile`).
+    let securityOptions: [String]
     /// Why the job is being cancelled, asked when an action sees the cancellation.
     let cancelReason: @Sendable () -> JobError
 
@@ -87,7 +89,7 @@ struct JobRunner: Sendable {
         let container = try await DUTContainer.boot(
             docker: docker, image: image, command: command,
             name: DUTContainer.name(jobID: job.id, prefix: prefix, level: action.level), jobID: job.id, device: device,
-            overlay: overlay.map { ($0.overlay.directory.path, $0.overlay.root) }, log: log)
+            overlay: overlay.map { ($0.overlay.directory.path, $0.overlay.root) }, securityOptions: securityOptions, log: log)
         log.info("Container \(container.name) is running")
         let console = Task { [log] in await container.followConsole(log) }
         state.update {

@@ -19,9 +19,11 @@ public struct LavaRunSession: Sendable {
     let dockerSocket: String
     /// The dispatcher configuration (YAML), for the `prefix` of the job's names.
     let dispatcher: String
+    /// The engine's `SecurityOpt` for device-under-test containers (`DeviceProfile`).
+    let securityOptions: [String]
 
     public init(jobID: Int, outputDirectory: URL, files: JobOutputFiles, log: JobLog, uploader: LogUploader?,
-                dockerSocket: String, dispatcher: String) {
+                dockerSocket: String, dispatcher: String, securityOptions: [String] = []) {
         self.jobID = jobID
         self.outputDirectory = outputDirectory
         self.files = files
@@ -29,6 +31,7 @@ public struct LavaRunSession: Sendable {
         self.uploader = uploader
         self.dockerSocket = dockerSocket
         self.dispatcher = dispatcher
+        self.securityOptions = securityOptions
     }
 
     /// True when the job passed. `job` is the job definition as read (the caller needs its
@@ -92,7 +95,8 @@ public struct LavaRunSession: Sendable {
         let runner = JobRunner(job: job, device: device, docker: docker, log: log, outputDirectory: outputDirectory,
                                prefix: DispatcherConfiguration.prefix(dispatcher),
                                dispatcherIP: DispatcherConfiguration.dispatcherIP(dispatcher),
-                               fetcher: TestDefinitionFetcher(userAgent: "lava-run \(LavaVersion.current)"), cancelReason: cancelReason)
+                               fetcher: TestDefinitionFetcher(userAgent: "lava-run \(LavaVersion.current)"),
+                               securityOptions: securityOptions, cancelReason: cancelReason)
         return await runner.run()
     }
 }

@@ -30,14 +30,16 @@ public struct JobDirectory: Sendable {
         }
     }
 
-    /// lava-run's command line, as LAVA's worker builds it (plus `--ca-file` when the worker has one).
+    /// lava-run's command line, as LAVA's worker builds it (plus `--ca-file` when the worker has
+    /// one, and the worker's `--seccomp` for the device containers).
     public func lavaRunArguments(lavaRun: String, url server: String, token: String, jobLogInterval: Int, debug: Bool,
-                                 caFile: String? = nil) -> [String] {
+                                 caFile: String? = nil, seccomp: String? = nil) -> [String] {
         var arguments = [lavaRun, "--device=\(file("device.yaml").path)", "--dispatcher=\(file("dispatcher.yaml").path)",
                          "--output-dir=\(url.path)", "--job-id=\(id)", "--url=\(server)", "--token=\(token)",
                          "--job-log-interval=\(jobLogInterval)"]
         if debug { arguments.append("--debug") }
         if let caFile { arguments.append("--ca-file=\(caFile)") }
+        if let seccomp { arguments.append("--seccomp=\(seccomp)") }
         arguments.append(file("job.yaml").path)
         if FileManager.default.fileExists(atPath: file("env-dut.yaml").path) {
             arguments.append("--env-dut=\(file("env-dut.yaml").path)")

@@ -162,7 +162,7 @@ public actor Worker: Service {
             let environment = try JobEnvironment.make(from: job.env, inheriting: ProcessInfo.processInfo.environment)
             let arguments = directory.lavaRunArguments(lavaRun: settings.lavaRun, url: client.baseURL, token: ticket.token,
                                                        jobLogInterval: settings.jobLogInterval, debug: settings.debug,
-                                                       caFile: settings.caFile)
+                                                       caFile: settings.caFile, seccomp: settings.seccomp)
             record.pid = try LavaRunProcess.spawn(arguments, environment: environment,
                                                   stdout: settings.debug ? nil : directory.file("stdout"),
                                                   stderr: settings.debug ? nil : directory.file("stderr"))

@@ -15,6 +15,8 @@ public struct WorkerSettings: Sendable {
     public var lavaRun: String
     /// A CA bundle to trust for the server instead of the system's; passed on to lava-run.
     public var caFile: String?
+    /// `--seccomp`, passed on to lava-run for the device containers.
+    public var seccomp: String?
     /// A canceled lava-run gets a second SIGTERM after this, and its process group SIGKILL
     /// after `cancelKillAfter` (LAVA: 60 s and 120 s).
     public var cancelRepeatAfter: Int = 60
