@@ -26,7 +26,7 @@ WatchdogSec=120
 TimeoutStartSec=15min
 Environment=URL=http://localhost/ LOGLEVEL=INFO WORKER_DIR="/var/lib/lava/dispatcher/docker-worker" BUILD_DIR="/etc/lava-dispatcher-host/build" LOG_FILE="-"
 EnvironmentFile=-/etc/lava-dispatcher-host/lava-docker-worker
-ExecStart=/usr/local/bin/lava-docker-worker --level $LOGLEVEL --url $URL $TOKEN $WORKER_NAME $WS_URL $HTTP_TIMEOUT $JOB_LOG_INTERVAL --worker-dir $WORKER_DIR --build-dir $BUILD_DIR $BUILD_OPTIONS $MOUNTS $IMAGE $DOCKER_SOCKET $METRICS_ADDRESS --log-file $LOG_FILE $SENTRY_DSN
+ExecStart=/usr/local/bin/lava-docker-worker --level $LOGLEVEL --url $URL $TOKEN $WORKER_NAME $WS_URL $HTTP_TIMEOUT $JOB_LOG_INTERVAL --worker-dir $WORKER_DIR --build-dir $BUILD_DIR $BUILD_OPTIONS $MOUNTS $IMAGE $DOCKER_SOCKET $METRICS_ADDRESS $SECCOMP --log-file $LOG_FILE $SENTRY_DSN
 # On SIGTERM the supervisor has the worker take no new job and exit once its jobs have ended,
 # however long they take; a second SIGTERM (systemctl kill lava-docker-worker) kills the worker.
 # KillMode=process, as LAVA's: systemd signals the supervisor alone, which stops the worker.
@@ -86,6 +86,11 @@ WantedBy=multi-user.target
 # By default '--no-cache' forces a clean build; "--use-cache" uses the build cache.
 # BUILD_OPTIONS="--use-cache"
 
+# The seccomp filters (default: on; docs/security.md): a JSON file of system calls the worker's
+# processes may make or not on top of them, e.g. mount for a board job that loop-mounts an image,
+# mounted read-only into the worker container; "off" goes without (logged as a warning).
+# SECCOMP="--seccomp <default|off|FILE>"
+
 # Sentry Data Source Name.
 # SENTRY_DSN="--sentry-dsn <sentry-dsn>"
 
@@ -109,7 +114,7 @@ WatchdogSec=120
 TimeoutStartSec=15min
 Environment=URL=http://localhost/ LOGLEVEL=INFO WORKER_NAME="--name %i" WORKER_DIR="/var/lib/lava/dispatcher/docker-worker/%i" BUILD_DIR="/etc/lava-dispatcher-host/build/%i" LOG_FILE="-"
 EnvironmentFile=-/etc/lava-dispatcher-host/%i.conf
-ExecStart=/usr/local/bin/lava-docker-worker --level $LOGLEVEL --url $URL $TOKEN $WORKER_NAME $WS_URL $HTTP_TIMEOUT $JOB_LOG_INTERVAL --worker-dir $WORKER_DIR --build-dir $BUILD_DIR $BUILD_OPTIONS $MOUNTS $IMAGE $DOCKER_SOCKET $METRICS_ADDRESS --log-file $LOG_FILE $SENTRY_DSN
+ExecStart=/usr/local/bin/lava-docker-worker --level $LOGLEVEL --url $URL $TOKEN $WORKER_NAME $WS_URL $HTTP_TIMEOUT $JOB_LOG_INTERVAL --worker-dir $WORKER_DIR --build-dir $BUILD_DIR $BUILD_OPTIONS $MOUNTS $IMAGE $DOCKER_SOCKET $METRICS_ADDRESS $SECCOMP --log-file $LOG_FILE $SENTRY_DSN
 # See lava-docker-worker.service for why start and stop may take long and for the lack of sandboxing.
 TimeoutStopSec=infinity
 Restart=always
@@ -168,6 +173,11 @@ WantedBy=multi-user.target
 # BUILD_DIR="/etc/lava-dispatcher-host/build/NAME"
 # By default '--no-cache' forces a clean build; "--use-cache" uses the build cache.
 # BUILD_OPTIONS="--use-cache"
+
+# The seccomp filters (default: on; docs/security.md): a JSON file of system calls the worker's
+# processes may make or not on top of them, e.g. mount for a board job that loop-mounts an image,
+# mounted read-only into the worker container; "off" goes without (logged as a warning).
+# SECCOMP="--seccomp <default|off|FILE>"
 
 # Sentry Data Source Name.
 # SENTRY_DSN="--sentry-dsn <sentry-dsn>"
