@@ -6,7 +6,8 @@ import Glibc
 #endif
 
 /// Logs each call `filter` denies, as the kernel reports it in /dev/kmsg (the filter is loaded
-/// with logging on). Best effort: the kernel log is readable only with CAP_SYSLOG (root in the
+/// with logging on). The log is the host's: a denial of one of these calls by another filtered
+/// process (another worker, the supervisor) is logged too, its host pid telling them apart. Best effort: the kernel log is readable only with CAP_SYSLOG (root in the
 /// worker container has it), goes to auditd instead where one runs, and is rate-limited.
 public struct DenialWatch: Service {
     let denied: Set<String>
@@ -28,13 +29,15 @@ public struct DenialWatch: Service {
         // Only what happens from now on: the log holds the host's history.
         lseek(log, 0, SEEK_END)
         var pipe: [Int32] = [-1, -1]
-        // Close-on-exec, as the log is: nothing a program of the worker starts needs them.
-        guard Glibc.pipe(&pipe) == 0, fcntl(pipe[0], F_SETFD, FD_CLOEXEC) == 0, fcntl(pipe[1], F_SETFD, FD_CLOEXEC) == 0 else {
+        guard Glibc.pipe(&pipe) == 0 else {
             return logger.info("denied system calls are not reported: pipe: \(String(cString: strerror(errno)))")
         }
         let wake = (read: pipe[0], write: pipe[1])
         defer { close(wake.read); close(wake.write) }
-        let reader = Reader(log: log, wake: wake.read, denied: denied, logger: logger)
+        // Close-on-exec, as the log is: nothing a program of the worker starts needs them.
+        _ = fcntl(wake.read, F_SETFD, FD_CLOEXEC)
+        _ = fcntl(wake.write, F_SETFD, FD_CLOEXEC)
+        let reader = Reader(log: log, wake: wake.read, denied: denied, logger: logger, path: path)
         // A thread of its own blocks in poll(2) until the log has records or the pipe says stop.
         await cancelWhenGracefulShutdown {
             await withTaskCancellationHandler {
@@ -56,6 +59,7 @@ public struct DenialWatch: Service {
         let wake: Int32
         let denied: Set<String>
         let logger: Logger
+        let path: String
 
         func run() {
             var record = [UInt8](repeating: 0, count: 8192)
@@ -71,6 +75,8 @@ public struct DenialWatch: Service {
                         continue  // EPIPE: records were overwritten before this read; go on with the next
                     } else if count < 0, errno == EAGAIN {
                         break
+                    } else if count == 0 {
+                        return logger.info("denied system calls are no longer reported: \(path) ended")
                     } else {
                         return logger.info("denied system calls are no longer reported: \(String(cString: strerror(errno)))")
                     }

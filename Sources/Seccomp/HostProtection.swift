@@ -55,7 +55,7 @@ public enum HostProtection {
         // Kernel keyrings are not namespaced: they are the host's. Docker: denied.
         "keyctl", "add_key", "request_key",
         // Clear the host's kernel log or change its console level (reading /dev/kmsg, as the
-        // worker's DenialLog does, is a file, not this call). Docker: with CAP_SYSLOG/CAP_SYS_ADMIN.
+        // worker's DenialWatch does, is a file, not this call). Docker: with CAP_SYSLOG/CAP_SYS_ADMIN.
         "syslog",
         // Quotas of host filesystems. Docker: with CAP_SYS_ADMIN.
         "quotactl", "quotactl_fd",

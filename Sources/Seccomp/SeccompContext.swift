@@ -24,7 +24,7 @@ public final class SeccompContext {
         // Root in the worker container can load without no_new_privs, which would also stop
         // setuid programs an admin's hooks may use; `load` sets it where it is needed.
         try set(SCMP_FLTATR_CTL_NNP, 0)
-        // The kernel logs every denial then (not allowed calls), for DenialLog to report.
+        // The kernel logs every denial then (not allowed calls), for DenialWatch to report.
         if filter.rules.contains(where: { $0.action != .allow }) || filter.defaultAction != .allow {
             try set(SCMP_FLTATR_CTL_LOG, 1)
         }

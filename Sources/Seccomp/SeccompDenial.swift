@@ -22,8 +22,13 @@ extension SeccompDenial {
     /// audit architecture and a call number to the call's name.
     public init?(record: String, name: (_ architecture: UInt32, _ number: Int32) -> String?) {
         // The record's first line: continuation lines (" KEY=value") and its newline follow it.
+        // Facility 0 (prio >> 3) is the kernel's: a process writing to /dev/kmsg cannot forge it.
         guard record.utf8.count <= Self.maxRecord, let line = record.split(separator: "\n").first,
-              let text = line.split(separator: ";", maxSplits: 1).last, text.contains("type=1326 ") else { return nil }
+              let semicolon = line.firstIndex(of: ";"),
+              let prio = line[..<semicolon].split(separator: ",").first.flatMap({ Int($0) }), prio >> 3 == 0
+        else { return nil }
+        let text = line[line.index(after: semicolon)...]
+        guard text.hasPrefix("audit: type=1326 ") else { return nil }
         var fields: [Substring: Substring] = [:]
         for word in text.split(separator: " ") {
             guard let equals = word.firstIndex(of: "=") else { continue }

@@ -43,7 +43,7 @@ extension SeccompSetting {
             return nil
         }
         try SeccompContext(filter).load()
-        logger.info("seccomp (\(self)): \(filter.syscalls.count) system calls fail with EPERM, \(filter.syscalls.joined(separator: " "))")
+        logger.info("seccomp (\(self)) denies \(filter.summary)")
         return filter
     }
 }

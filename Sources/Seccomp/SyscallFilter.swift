@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A seccomp filter as a value: what happens to a system call no rule matches, and rules by
 /// system-call name. Built and loaded by `SeccompContext` through libseccomp; nothing here is
 /// BPF.
@@ -44,6 +48,21 @@ public struct SyscallFilter: Sendable, Equatable {
 
     /// The system calls some rule names, sorted.
     public var syscalls: [String] { Set(rules.map(\.syscall)).sorted() }
+
+    /// The calls its rules deny, for a log: `name`, `name(errno N)` for another errno than
+    /// EPERM, `name(some arguments)` for a rule on arguments.
+    public var summary: String {
+        syscalls.filter { name in rules.contains { $0.syscall == name && $0.action != .allow } }.map { name in
+            let named = rules.filter { $0.syscall == name }
+            var notes: [String] = []
+            if named.contains(where: { !$0.conditions.isEmpty }) { notes.append("some arguments") }
+            let errnos = Set(named.compactMap { rule -> Int32? in
+                if case .fail(let errno) = rule.action { errno } else { nil }
+            })
+            for errno in errnos.sorted() where errno != EPERM { notes.append("errno \(errno)") }
+            return notes.isEmpty ? name : "\(name)(\(notes.joined(separator: ", ")))"
+        }.joined(separator: " ")
+    }
 
     /// With every rule about `names` replaced by one that does `action` to all their calls. A
     /// rule doing what the default does is left out: it would change nothing (and libseccomp

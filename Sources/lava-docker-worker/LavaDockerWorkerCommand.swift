@@ -131,7 +131,7 @@ struct Run: AsyncParsableCommand {
         }
         // A bad file stops here, not in the worker container.
         do {
-            _ = try SeccompSetting(seccomp).filter(over: HostProtection.worker)
+            if let filter = try SeccompSetting(seccomp).filter(over: HostProtection.worker) { _ = try SeccompContext(filter) }
         } catch {
             throw ValidationError(error.description)
         }

@@ -107,7 +107,8 @@ struct LavaWorkerCommand: AsyncParsableCommand {
         guard logLevel != nil else { throw ValidationError("--level must be DEBUG, INFO, WARN or ERROR") }
         // A bad --seccomp FILE stops the worker here, before it starts anything.
         do {
-            _ = try SeccompSetting(seccomp).filter(over: HostProtection.worker)
+            // Built, not loaded: libseccomp's refusals too come before anything starts.
+            if let filter = try SeccompSetting(seccomp).filter(over: HostProtection.worker) { _ = try SeccompContext(filter) }
         } catch {
             throw ValidationError(error.description)
         }
@@ -164,7 +165,8 @@ struct LavaWorkerCommand: AsyncParsableCommand {
         var settings = WorkerSettings(name: name, workerDirectory: workerDirectory, pingInterval: interval,
                                       jobLogInterval: jobLogInterval, exitOnVersionMismatch: exitOnVersionMismatch,
                                       waitJobs: waitJobs, debug: debug, lavaRun: try lavaRunPath(), caFile: caFile)
-        settings.seccomp = seccomp
+        // Only when not the default: another lava-run (--lava-run) may not take the option.
+        settings.seccomp = seccomp == "default" ? nil : seccomp
         var events = CurlConfiguration(userAgent: "lava-worker \(client.version)")
         events.caFile = caFile
         let watch = EventWatch(url: wsURL ?? client.baseURL + "/ws/", name: name, token: token, configuration: events, logger: logger)

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A small C program, built by the toolchain's clang, that makes harmless calls of system calls a
 /// seccomp filter denies and prints each one's errno (0 for success), and its own `Seccomp:`
@@ -24,6 +27,7 @@ public struct SyscallProbe: Sendable {
 
         int main(void) {
             char line[256];
+            printf("pid %d\n", getpid());
             FILE *status = fopen("/proc/self/status", "r");
             while (status && fgets(line, sizeof line, status)) {
                 if (strncmp(line, "Seccomp:", 8) == 0) printf("seccomp %d\n", atoi(line + 8));
@@ -59,24 +63,66 @@ public struct SyscallProbe: Sendable {
     /// What a run printed: each call's errno by name, and the `Seccomp:` mode (2: a filter).
     public struct Report: Sendable, Equatable {
         public let seccompMode: Int?
+        public let pid: Int?
         public let errnos: [String: Int32]
 
         public init(_ output: String) {
             var mode: Int?
+            var pid: Int?
             var errnos: [String: Int32] = [:]
             for line in output.split(separator: "\n") {
                 let words = line.split(separator: " ")
                 guard words.count == 2, let value = Int32(words[1]) else { continue }
-                if words[0] == "seccomp" { mode = Int(value) } else { errnos[String(words[0])] = value }
+                switch words[0] {
+                case "seccomp": mode = Int(value)
+                case "pid": pid = Int(value)
+                default: errnos[String(words[0])] = value
+                }
             }
             seccompMode = mode
+            self.pid = pid
             self.errnos = errnos
+        }
+    }
+
+    /// Whether the kernel log (readable by root) holds a seccomp record of process `pid`: the
+    /// kernel rate-limits them (10 in 5 s, host-wide), so a denial may go unrecorded.
+    public static func kernelLogged(pid: Int) -> Bool {
+        let log = open("/dev/kmsg", O_RDONLY | O_NONBLOCK)
+        guard log >= 0 else { return false }
+        defer { close(log) }
+        var record = [UInt8](repeating: 0, count: 8192)
+        while true {
+            let count = read(log, &record, record.count)
+            if count < 0, errno == EPIPE { continue }
+            guard count > 0 else { return false }
+            let text = String(decoding: record[..<count], as: UTF8.self)
+            if text.contains("type=1326 "), text.contains(" pid=\(pid) ") { return true }
         }
     }
 
     /// The calls a host-protection filter denies, and the control that it must not.
     public static let denied = ["adjtimex", "kcmp", "personality-no-aslr", "init_module", "kexec_load", "swapoff", "mount", "open_by_handle_at"]
     public static let allowed = ["personality-query"]
-    /// Those that succeed for anyone without a filter (the others need capabilities).
+    /// Those that succeed for anyone without a filter.
     public static let unprivileged = ["adjtimex", "kcmp", "personality-no-aslr", "personality-query"]
+    /// The capability (its bit) each other call needs to get past the kernel's EPERM without a
+    /// filter: only then does it fail for its arguments instead.
+    public static let capability = ["init_module": 16 /* CAP_SYS_MODULE */, "kexec_load": 22 /* CAP_SYS_BOOT */,
+                                    "swapoff": 21 /* CAP_SYS_ADMIN */, "mount": 21, "open_by_handle_at": 2 /* CAP_DAC_READ_SEARCH */]
+
+    /// Whether this process has capability `bit` (a privileged container started by the same
+    /// engine has the same ones).
+    public static func hasCapability(_ bit: Int) -> Bool {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("CapEff:") }),
+              let effective = UInt64(line.dropFirst(7).trimmingCharacters(in: .whitespaces), radix: 16)
+        else { return false }
+        return effective >> bit & 1 == 1
+    }
+
+    /// The denied calls that, without a filter, should fail for anything but EPERM here.
+    public static var deniedOnlyByFilter: [String] {
+        denied.filter { capability[$0].map(hasCapability) ?? true }
+    }
 }

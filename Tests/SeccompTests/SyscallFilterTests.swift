@@ -48,6 +48,13 @@ import Testing
         #expect(filter.setting(["ptrace"], to: .fail(errno: EXDEV)).rules.filter { $0.syscall == "ptrace" }.count == 1)
     }
 
+    @Test("the summary for the log names what is denied, on which arguments and with which errno")
+    func summary() {
+        let filter = SyscallFilter(rules: [.init(syscall: "mount", action: .fail(errno: EPERM)), .init(syscall: "ptrace", action: .fail(errno: EXDEV))]
+            + HostProtection.personalityWithoutASLR)
+        #expect(filter.summary == "mount personality(some arguments) ptrace(errno 18)")
+    }
+
     @Test("a rule for a name libseccomp does not know is refused when the filter is built")
     func unknownName() {
         #expect(throws: SeccompError.unknownSyscall("no_such_call")) {
@@ -80,6 +87,9 @@ import Testing
             Self.record.replacingOccurrences(of: "arch=c000003e", with: "arch=zz"),
             Self.record.replacingOccurrences(of: " pid=24879", with: ""),
             "type=1326 ;;;===",
+            // Written to /dev/kmsg by a process (facility 1, user): not the kernel's.
+            "12" + Self.record.drop { $0 != "," },
+            Self.record.replacingOccurrences(of: ";audit: type=1326", with: ";forged audit: type=1326"),
             Self.record + String(repeating: " x=y", count: 2000),
         ] {
             #expect(SeccompDenial(record: record, name: SeccompContext.name) == nil, "\(record.prefix(200))")

@@ -46,7 +46,7 @@ struct TestServer: Sendable {
     }
 
     /// Runs `body` against the server listening on an ephemeral loopback port, under `limits`.
-    func live<R: Sendable>(limits: HTTPLimits = .defaults, _ body: @Sendable (any TestClientProtocol) async throws -> R) async throws -> R {
+    func live<R: Sendable>(limits: HTTPLimits = .tests, _ body: @Sendable (any TestClientProtocol) async throws -> R) async throws -> R {
         var logger = Logger(label: "lava-server-test")
         logger.logLevel = .warning
         var app = Application(
@@ -122,4 +122,13 @@ func withInstances<R>(_ backend: Backend, _ body: (TestServer, TestServer) async
             try await withServer(on: scratch) { second in try await body(first, second) }
         }
     }
+}
+
+extension HTTPLimits {
+    /// The defaults with a header timeout of minutes: HummingbirdTesting's client opens its
+    /// connection when `live` starts, and a test may do seconds of work (a second instance, its
+    /// LISTEN) before its first request, longer than the 10 s a slow client gets, on a loaded
+    /// 2-core machine. SlowClientTests test the timeouts with limits of their own.
+    static let tests = HTTPLimits(headerTimeout: .seconds(300), bodyTimeout: HTTPLimits.defaults.bodyTimeout,
+                                  idleTimeout: .seconds(300), maxConnections: HTTPLimits.defaults.maxConnections)
 }
