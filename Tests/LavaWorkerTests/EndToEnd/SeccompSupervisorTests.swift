@@ -10,14 +10,12 @@ import Testing
 /// still complete.
 extension EndToEnd { @Suite struct SeccompSupervisorTests {
     /// The wrapper: its parent's (lava-worker's) and its own `Seccomp:` mode and the probe's
-    /// report in the job's output directory, then the real lava-run.
+    /// report in /probe (a --mount of the test's), then the real lava-run.
     static let wrapper = #"""
         #!/bin/sh
         mode() { sed -n 's/^Seccomp:[[:space:]]*//p' "/proc/$1/status"; }
-        for argument; do case $argument in --output-dir=*) out=${argument#--output-dir=};; esac; done
-        mkdir -p "$out"
-        { echo "lava-worker $(mode $PPID)"; echo "lava-run $(mode $$)"; /usr/local/bin/syscall-probe; } > "$out/probe.partial"
-        mv "$out/probe.partial" "$out/probe.out"
+        { echo "lava-worker $(mode $PPID)"; echo "lava-run $(mode $$)"; /usr/local/bin/syscall-probe; } > /probe/probe.partial
+        mv /probe/probe.partial /probe/probe.out
         exec /usr/local/bin/lava-run.real "$@"
         """#
 
@@ -47,13 +45,15 @@ extension EndToEnd { @Suite struct SeccompSupervisorTests {
                 RUN mv /usr/local/bin/lava-run /usr/local/bin/lava-run.real && mv /usr/local/bin/lava-run-probing /usr/local/bin/lava-run \\
                     && chmod 755 /usr/local/bin/lava-run /usr/local/bin/syscall-probe
                 """.write(to: build.appendingPathComponent("Dockerfile"), atomically: true, encoding: .utf8)
-            let supervisor = try SupervisorTests.supervisor(lab, repository: repository, arguments: arguments)
+            let reports = lab.directory.appendingPathComponent("probe")
+            try FileManager.default.createDirectory(at: reports, withIntermediateDirectories: true)
+            let supervisor = try SupervisorTests.supervisor(lab, repository: repository, arguments: ["--mount", "\(reports.path):/probe"] + arguments)
             try await lab.serve(version: SupervisorTests.old) { live in
                 try await SupervisorTests.online(SupervisorTests.old, on: live, diagnosis: supervisor.diagnosis)
                 let id = try await lab.submit(JobLifecycleTests.ticking(3), to: live)
                 let done = try await lab.wait(for: id, on: live, worker: supervisor) { $0.state == .finished }
                 #expect(done.health == .complete, "a normal docker job completes under the filter")
-                let report = try Self.probeReport(under: supervisor.directory)
+                let report = try String(contentsOf: reports.appendingPathComponent("probe.out"), encoding: .utf8)
                 let status = try String(contentsOfFile: "/proc/\(supervisor.process.processIdentifier)/status", encoding: .utf8)
                 outcome.withLock {
                     $0 = Outcome(lavaWorker: Self.mode(report, "lava-worker "), lavaRun: Self.mode(report, "lava-run "),
@@ -62,15 +62,6 @@ extension EndToEnd { @Suite struct SeccompSupervisorTests {
             }
         }
         return try #require(outcome.withLock { $0 })
-    }
-
-    /// The probe's report, somewhere in the worker directory (mounted at its own path).
-    static func probeReport(under directory: URL) throws -> String {
-        let files = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)
-        while let file = files?.nextObject() as? URL {
-            if file.lastPathComponent == "probe.out" { return try String(contentsOf: file, encoding: .utf8) }
-        }
-        throw TestFailure("no probe.out under \(directory.path)")
     }
 
     @Test("in the privileged worker container, lava-worker, lava-run and its child are filtered and each call gets EPERM; with --seccomp off they run; the job completes either way")
