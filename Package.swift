@@ -178,6 +178,8 @@ let package = Package(
         ),
         // bench/README.md: DockerClient.exec timed against a real engine.
         .executableTarget(name: "lava-bench-exec", dependencies: ["DockerEngine"], path: "bench/exec-latency"),
+        // bench/README.md: a system call's cost under lava-worker's seccomp filter.
+        .executableTarget(name: "lava-bench-seccomp", dependencies: ["Seccomp"], path: "bench/seccomp-cost"),
         .testTarget(name: "LavaCoreTests", dependencies: ["LavaCore", "LavaTestSupport"]),
         .testTarget(name: "SeccompTests", dependencies: ["Seccomp", "DockerEngine", "LavaTestSupport"]),
         // The WebSocket client's tests run a Hummingbird WebSocket server on loopback (NIO in a

@@ -10,7 +10,8 @@
 # Environment: PORT (8101), PING_INTERVAL (lava-worker --ping-interval, 5), LINES (100000),
 # IDLE_PINGS (pings before the idle RSS is read, 5), PERF=1 to run lava-run under `perf record -g`
 # (the profile goes to perf.data.lava-run-<interval> in the repository's directory; perf slows
-# lava-run down, so the rates of such a run are not the benchmark's).
+# lava-run down, so the rates of such a run are not the benchmark's), SECCOMP (lava-worker --seccomp,
+# default: the filter's cost is this against SECCOMP=off).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 intervals=("$@")
@@ -130,7 +131,8 @@ for interval in "${intervals[@]}"; do
     lava_run=(--lava-run "$data/lava-run-perf")
   fi
   $BIN/lava-worker "${lava_run[@]}" --name bench-worker --url "$URL" --token "$token" --worker-dir "$data/worker" \
-    --log-file "$data/worker-$interval.log" --ping-interval "$PING_INTERVAL" --job-log-interval "$interval" &
+    --log-file "$data/worker-$interval.log" --ping-interval "$PING_INTERVAL" --job-log-interval "$interval" \
+    --seccomp "${SECCOMP:-default}" &
   worker=$!
   pids+=("$worker")
   sleep $((PING_INTERVAL * IDLE_PINGS + 1))
