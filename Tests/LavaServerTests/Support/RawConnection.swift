@@ -28,10 +28,10 @@ final class RawConnection: @unchecked Sendable {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else {
-            close(fd)
-            throw CaptureError("connect to 127.0.0.1:\(port) failed")
-        }
+        // No close here: every stored property is set, so deinit runs and closes it. A second
+        // close could hit whatever another thread opened under the same number meanwhile (a
+        // SQLite file: "disk I/O error").
+        guard connected == 0 else { throw CaptureError("connect to 127.0.0.1:\(port) failed") }
     }
 
     deinit {
