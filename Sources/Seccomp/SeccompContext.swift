@@ -24,9 +24,6 @@ public final class SeccompContext {
         // Root in the worker container can load without no_new_privs, which would also stop
         // setuid programs an admin's hooks may use; `load` sets it where it is needed.
         try set(SCMP_FLTATR_CTL_NNP, 0)
-        // A binary tree of the call numbers rather than a list: each call allowed (nearly all of
-        // them) is found in a few comparisons (BENCHMARKS.md).
-        try set(SCMP_FLTATR_CTL_OPTIMIZE, 2)
         // The kernel logs every denial then (not allowed calls), for DenialWatch to report.
         if filter.rules.contains(where: { $0.action != .allow }) || filter.defaultAction != .allow {
             try set(SCMP_FLTATR_CTL_LOG, 1)
