@@ -23,6 +23,13 @@ public enum SeccompSetting: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Reads the file and builds the filter over `profile` without loading it: what a command
+    /// line's check does, so that a bad file or a filter libseccomp refuses stops a program
+    /// before it starts anything.
+    public func check(over profile: SyscallFilter) throws(SeccompError) {
+        if let filter = try filter(over: profile) { _ = try SeccompContext(filter) }
+    }
+
     /// The filter to load over `profile`, nil when off; a bad file fails here, before anything runs.
     public func filter(over profile: SyscallFilter) throws(SeccompError) -> SyscallFilter? {
         switch self {

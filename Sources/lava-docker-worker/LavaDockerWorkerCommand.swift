@@ -131,7 +131,7 @@ struct Run: AsyncParsableCommand {
         }
         // A bad file stops here, not in the worker container.
         do {
-            if let filter = try SeccompSetting(seccomp).filter(over: HostProtection.worker) { _ = try SeccompContext(filter) }
+            try SeccompSetting(seccomp).check(over: HostProtection.worker)
         } catch {
             throw ValidationError(error.description)
         }
@@ -178,7 +178,7 @@ struct Run: AsyncParsableCommand {
     private func supervise(logger: Logger) async throws(SupervisorError) {
         do {
             // Its own filter, before it talks to anyone; the file is the worker's business.
-            try (seccomp == "off" ? SeccompSetting.off : .standard).load(over: HostProtection.supervisor, logger: logger)
+            try (SeccompSetting(seccomp) == .off ? SeccompSetting.off : .standard).load(over: HostProtection.supervisor, logger: logger)
         } catch {
             throw .setup(error.description)
         }
@@ -202,7 +202,11 @@ struct Run: AsyncParsableCommand {
         settings.httpTimeout = httpTimeout
         settings.level = level
         settings.wsURL = wsURL
-        settings.seccomp = seccomp == "default" || seccomp == "off" ? seccomp : URL(fileURLWithPath: seccomp).standardizedFileURL.path
+        if case .file(let path) = SeccompSetting(seccomp) {
+            settings.seccomp = URL(fileURLWithPath: path).standardizedFileURL.path
+        } else {
+            settings.seccomp = seccomp
+        }
         settings.image = ImageName(template: workerImage.image)
         settings.dockerSocket = dockerSocket
         settings.versionCheckInterval = .seconds(versionCheckInterval)

@@ -64,16 +64,14 @@ struct LavaRunCommand: AsyncParsableCommand {
     @Argument(help: "The job definition (job.yaml).")
     var definition: String
 
-    func validate() throws {
+    func run() async throws {
+        // Before anything runs; a bad file is a command-line error (64), as in validate().
+        let securityOption: String?
         do {
-            _ = try DeviceProfile.securityOption(SeccompSetting(seccomp))
+            securityOption = try DeviceProfile.securityOption(SeccompSetting(seccomp))
         } catch {
             throw ValidationError(error.description)
         }
-    }
-
-    func run() async throws {
-        let securityOption = try DeviceProfile.securityOption(SeccompSetting(seccomp))
         let output = URL(fileURLWithPath: outputDir, isDirectory: true)
         let files = JobOutputFiles(directory: output)
         let text = { (path: String) -> String in (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }

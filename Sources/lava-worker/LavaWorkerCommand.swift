@@ -107,8 +107,7 @@ struct LavaWorkerCommand: AsyncParsableCommand {
         guard logLevel != nil else { throw ValidationError("--level must be DEBUG, INFO, WARN or ERROR") }
         // A bad --seccomp FILE stops the worker here, before it starts anything.
         do {
-            // Built, not loaded: libseccomp's refusals too come before anything starts.
-            if let filter = try SeccompSetting(seccomp).filter(over: HostProtection.worker) { _ = try SeccompContext(filter) }
+            try SeccompSetting(seccomp).check(over: HostProtection.worker)
         } catch {
             throw ValidationError(error.description)
         }

@@ -85,6 +85,12 @@ public struct SyscallProbe: Sendable {
         }
     }
 
+    /// The number after `prefix` on the first line of `text` that starts with it: a `Seccomp:`
+    /// line of /proc/PID/status, or the stand-ins' `lava-run N` lines.
+    public static func number(in text: String, after prefix: String) -> Int? {
+        text.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap { Int($0.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces)) }
+    }
+
     /// Whether the kernel log (readable by root) holds a seccomp record of process `pid`: the
     /// kernel rate-limits them (10 in 5 s, host-wide), so a denial may go unrecorded.
     public static func kernelLogged(pid: Int) -> Bool {

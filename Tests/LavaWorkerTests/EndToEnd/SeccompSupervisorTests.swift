@@ -27,10 +27,6 @@ extension EndToEnd { @Suite struct SeccompSupervisorTests {
         let log: String
     }
 
-    static func mode(_ text: String, _ prefix: String) -> Int? {
-        text.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap { Int($0.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces)) }
-    }
-
     /// A job through a supervisor started with `arguments`; what the probe saw, and the job's health.
     static func run(_ arguments: [String]) async throws -> Outcome {
         let outcome = Mutex<Outcome?>(nil)
@@ -56,8 +52,8 @@ extension EndToEnd { @Suite struct SeccompSupervisorTests {
                 let report = try String(contentsOf: reports.appendingPathComponent("probe.out"), encoding: .utf8)
                 let status = try String(contentsOfFile: "/proc/\(supervisor.process.processIdentifier)/status", encoding: .utf8)
                 outcome.withLock {
-                    $0 = Outcome(lavaWorker: Self.mode(report, "lava-worker "), lavaRun: Self.mode(report, "lava-run "),
-                                 probe: SyscallProbe.Report(report), supervisor: Self.mode(status, "Seccomp:"), log: supervisor.log)
+                    $0 = Outcome(lavaWorker: SyscallProbe.number(in: report, after: "lava-worker "), lavaRun: SyscallProbe.number(in: report, after: "lava-run "),
+                                 probe: SyscallProbe.Report(report), supervisor: SyscallProbe.number(in: status, after: "Seccomp:"), log: supervisor.log)
                 }
             }
         }

@@ -38,8 +38,8 @@ extension EndToEnd { @Suite struct SeccompWorkerTests {
                 throw TestFailure("\(error); job \(try await lab.job(id, on: live)); \(worker.diagnosis)")
             }
             let status = try String(contentsOfFile: "/proc/\(worker.process.processIdentifier)/status", encoding: .utf8)
-            let mode = status.split(separator: "\n").first { $0.hasPrefix("Seccomp:") }.flatMap { Int($0.dropFirst(8).trimmingCharacters(in: .whitespaces)) }
-            let lavaRun = text.split(separator: "\n").first { $0.hasPrefix("lava-run ") }.flatMap { Int($0.dropFirst(9)) }
+            let mode = SyscallProbe.number(in: status, after: "Seccomp:")
+            let lavaRun = SyscallProbe.number(in: text, after: "lava-run ")
             // The kernel's records of the denials reach the worker's log a moment later.
             if setting != "off", let pid = SyscallProbe.Report(text).pid, SyscallProbe.kernelLogged(pid: pid) {
                 _ = try? await within(10, "the worker to log a denial") {
