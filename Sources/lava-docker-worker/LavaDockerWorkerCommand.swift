@@ -30,7 +30,7 @@ struct Run: AsyncParsableCommand {
             host-networked container started through the Docker engine's socket. When the server is upgraded the \
             worker finishes its jobs and exits, and the image of the new version is started: the upgrade needs no \
             one on the host. A running worker container of a version the server accepts is adopted after a restart of \
-            this program; one of a version it refuses finishes its jobs first. The image of the version the server \
+            this program; one of a version it refuses finishes its jobs first, and so do all when more than one runs. The image of the version the server \
             announces as its next (lava-server version-policy --next) is pulled ahead while the worker runs. When \
             the server names the digest an image must have (version-policy --digest/--next-digest), an image whose \
             registry digest differs, or a local build that has none, is refused and not started. A server that \

@@ -5,7 +5,8 @@ import Synchronization
 
 /// An engine in memory for the supervisor's driver: it has the images it is given, creates and
 /// starts containers at once, and a started container runs until it is sent a signal, then
-/// exits with `exitStatus`. It records each call, in order.
+/// exits with `exitStatus`. It records each call, in order. With `startHangs`, a start returns
+/// only when its caller is cancelled, and the container runs all the same (the engine got it).
 final class FakeEngine: WorkerEngine {
     private struct Container {
         var summary: ContainerSummary
@@ -22,18 +23,22 @@ final class FakeEngine: WorkerEngine {
 
     private let state: Mutex<State>
     private let exitStatus: Int
+    private let startHangs: Bool
     /// Each call, as it is made (`create lava-worker-2026.11-…`, `kill TERM`, …).
     let calls: AsyncStream<String>
     private let callsInput: AsyncStream<String>.Continuation
 
     /// `repoDigests`: each image's `RepoDigests` (none by default, as for a local build).
-    init(images: Set<String>, exitStatus: Int = 0, repoDigests: [String: [String]] = [:]) {
+    init(images: Set<String>, exitStatus: Int = 0, repoDigests: [String: [String]] = [:], startHangs: Bool = false) {
         state = Mutex(State(images: images, repoDigests: repoDigests))
         self.exitStatus = exitStatus
+        self.startHangs = startHangs
         (calls, callsInput) = AsyncStream.makeStream()
     }
 
     var recorded: [String] { state.withLock { $0.calls } }
+    /// The containers it has, by id.
+    var containerIDs: [String] { state.withLock { $0.containers.keys.sorted() } }
 
     private func record(_ call: String) {
         state.withLock { $0.calls.append(call) }
@@ -62,6 +67,12 @@ final class FakeEngine: WorkerEngine {
 
     func startContainer(_ id: String) async throws(DockerError) {
         record("start \(id)")
+        if startHangs {
+            // Until the caller is cancelled: a stream nobody writes to ends only then.
+            let (never, keeper) = AsyncStream<Never>.makeStream()
+            for await _ in never {}
+            keeper.finish()
+        }
         state.withLock { $0.containers[id]?.summary.state = "running" }
     }
 

@@ -77,4 +77,28 @@ import Testing
         #expect(refusal.contains("w:2026.11 has the digest \(found), not the \(expected) the server expects for 2026.11"), "\(refusal)")
         #expect(!said.contains("READY"))
     }
+
+    @Test("cancelled (a second SIGTERM) while the container's start is in flight: the container the engine made is removed")
+    func killWhileStarting() async throws {
+        let engine = FakeEngine(images: ["w:2026.11"], startHangs: true)
+        try await FileServer.run(files: ["api/v0.2/system/version/": Data(#"{"version": "2026.11"}"#.utf8)]) { base in
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            var settings = SupervisorSettings(url: base + "/", name: "lab-1", hostName: "lab.example", workerDirectory: directory.url.path)
+            settings.image = ImageName(template: "w:{version}")
+            var logger = Logger(label: "supervisor-driver")
+            logger.logLevel = .critical
+            let monitor = ServerVersionMonitor(client: try LavaServerClient(url: settings.url, agent: "test"), interval: .seconds(60),
+                                               retryPause: .seconds(5), maximumRetryPause: .seconds(5), logger: logger)
+            let supervisor = Supervisor(settings: settings, engine: engine, monitor: monitor, logger: logger, status: Heard())
+            let group = ServiceGroup(configuration: .init(services: [.init(service: monitor), .init(service: supervisor)], logger: logger))
+            let running = Task { try await group.run() }
+            for await call in engine.calls where call.hasPrefix("start ") { break }
+            running.cancel()
+            _ = await running.result
+        }
+        let calls = engine.recorded
+        #expect(calls.suffix(2) == ["list", "remove c0"], "\(calls)")
+        #expect(engine.containerIDs.isEmpty, "left on the engine: \(engine.containerIDs)")
+    }
 }

@@ -102,14 +102,27 @@ import Testing
         #expect(machine.crashes == 0)
     }
 
-    @Test("with both an accepted and the server's own version running, the server's own is adopted")
-    func prefersOwnVersion() {
+    @Test("two running workers, both accepted: both drain (two of one name would take each other's jobs for lost), then one starts")
+    func drainsSeveral() {
         var machine = Self.asking()
         _ = machine.handle(.serverAnswered(VersionResponse(version: Self.new, acceptedWorkerVersions: [Self.old])))
         var own = Self.newWorker
         own.startedHere = false
-        _ = machine.handle(.containersFound([Self.oldWorker, own]))
-        #expect(machine.phase == .running(own))
+        let actions = machine.handle(.containersFound([Self.oldWorker, own]))
+        #expect(actions.contains(.follow(Self.oldWorker)) && actions.contains(.follow(own)))
+        #expect(actions.contains(.signal(id: Self.oldWorker.id, .terminate)) && actions.contains(.signal(id: own.id, .terminate)))
+        #expect(!actions.contains(.report(.ready)))
+        #expect(machine.phase == .draining([Self.oldWorker, own], next: Self.new))
+        // One exit is not enough: the other still works.
+        #expect(machine.handle(.containerExited(id: own.id, status: 0)) == [
+            .remove(id: own.id),
+            .report(.status("the worker container \(own.name) exited (0) after its jobs; waiting for \(Self.oldWorker.name)")),
+        ])
+        #expect(machine.phase == .draining([Self.oldWorker], next: Self.new))
+        #expect(machine.handle(.containerExited(id: Self.oldWorker.id, status: 0)).last == .askServer)
+        #expect(machine.phase == .askingVersion)
+        _ = machine.handle(.serverAnswered(VersionResponse(version: Self.new)))
+        #expect(machine.handle(.containersFound([])) == [.getImage(version: Self.new)])
     }
 
     @Test("a running worker of a version the server refuses drains first; the new image is pulled meanwhile; then the version is asked again")
@@ -121,7 +134,7 @@ import Testing
         #expect(actions.contains(.signal(id: Self.oldWorker.id, .terminate)))
         #expect(actions.contains(.prefetch(version: Self.new)))
         #expect(!actions.contains(.report(.ready)))
-        #expect(machine.phase == .draining(Self.oldWorker, next: Self.new))
+        #expect(machine.phase == .draining([Self.oldWorker], next: Self.new))
         // The same news again pulls nothing more.
         #expect(machine.handle(.serverAnswered(VersionResponse(version: Self.new))) == [.report(.serverContact)])
         #expect(machine.handle(.containerExited(id: Self.oldWorker.id, status: 75)) == [
@@ -138,7 +151,7 @@ import Testing
         _ = machine.handle(.containersFound([Self.oldWorker]))
         let actions = machine.handle(.serverAnswered(VersionResponse(version: "2027.01")))
         #expect(actions.contains(.prefetch(version: "2027.01")))
-        #expect(machine.phase == .draining(Self.oldWorker, next: "2027.01"))
+        #expect(machine.phase == .draining([Self.oldWorker], next: "2027.01"))
     }
 
     @Test("while running, a server that no longer accepts the worker: SIGTERM now (it finishes its jobs), the new image pulled meanwhile, then the version asked again")
@@ -148,7 +161,7 @@ import Testing
         let actions = machine.handle(.serverAnswered(VersionResponse(version: "2027.01")))
         #expect(actions.contains(.signal(id: Self.newWorker.id, .terminate)))
         #expect(actions.contains(.prefetch(version: "2027.01")))
-        #expect(machine.phase == .draining(Self.newWorker, next: "2027.01"))
+        #expect(machine.phase == .draining([Self.newWorker], next: "2027.01"))
         #expect(machine.handle(.serverAnswered(VersionResponse(version: "2027.01"))) == [.report(.serverContact)],
                 "told once, pulled once")
         #expect(machine.handle(.containerExited(id: Self.newWorker.id, status: 0)) == [
@@ -279,7 +292,7 @@ import Testing
         let worker = Self.newWorker
         #expect(running.handle(.serverUnreachable(since: "x", failures: 1, nextTry: .seconds(5)))
             == [.report(.status("running lava-worker \(worker.version) in \(worker.name); server unreachable since x; next try in 5 s"))])
-        #expect(running.phase == .running(worker))
+        #expect(running.phase == .running(worker, serverUnreachable: true))
         let answered = running.handle(.serverAnswered(VersionResponse(version: worker.version)))
         #expect(answered == [.report(.serverContact), .report(.status("running lava-worker \(worker.version) in \(worker.name)"))])
         #expect(running.handle(.serverAnswered(VersionResponse(version: worker.version))) == [.report(.serverContact)],
@@ -292,12 +305,13 @@ import Testing
         let stop = machine.handle(.stopRequested)
         #expect(stop.first == .report(.stopping))
         #expect(stop.last == .signal(id: Self.newWorker.id, .terminate))
-        #expect(machine.phase == .stopping(Self.newWorker))
+        #expect(machine.phase == .stopping([Self.newWorker]))
         // The server's news changes nothing now.
         #expect(machine.handle(.serverAnswered(VersionResponse(version: "2027.01"))) == [.report(.serverContact)])
         #expect(machine.handle(.containerExited(id: Self.newWorker.id, status: 0)).last == .finish)
         #expect(machine.phase == .stopped)
         #expect(machine.handle(.killRequested) == [])
+        #expect(machine.handle(.serverAnswered(VersionResponse(version: Self.new))) == [], "nothing after the end")
 
         var killed = Self.running()
         _ = killed.handle(.stopRequested)
@@ -314,7 +328,7 @@ import Testing
         _ = machine.handle(.containersFound([Self.oldWorker]))
         let actions = machine.handle(.stopRequested)
         #expect(!actions.contains { if case .signal = $0 { true } else { false } }, "\(actions)")
-        #expect(machine.phase == .stopping(Self.oldWorker))
+        #expect(machine.phase == .stopping([Self.oldWorker]))
         #expect(machine.handle(.containerExited(id: Self.oldWorker.id, status: 0)).contains(.finish))
     }
 
@@ -323,9 +337,10 @@ import Testing
         var machine = Self.asking()
         Self.prepare(&machine, version: Self.new, image: "w")
         _ = machine.handle(.stopRequested)
-        #expect(machine.phase == .stopping(nil))
+        #expect(machine.phase == .stopping([], creating: Self.new))
         #expect(machine.handle(.containerStarted(Self.newWorker)) == [.follow(Self.newWorker), .signal(id: Self.newWorker.id, .terminate)])
-        #expect(machine.phase == .stopping(Self.newWorker))
+        #expect(machine.phase == .stopping([Self.newWorker]))
+        #expect(machine.handle(.containerExited(id: Self.newWorker.id, status: 0)).last == .finish)
 
         var failing = Self.asking()
         Self.prepare(&failing, version: Self.new, image: "w")
@@ -339,7 +354,7 @@ import Testing
         var asking = Self.asking()
         #expect(asking.handle(.stopRequested) == [.report(.stopping), .report(.status("stopped")), .finish])
         #expect(asking.phase == .stopped)
-        #expect(asking.handle(.serverAnswered(VersionResponse(version: Self.new))) == [.report(.serverContact)])
+        #expect(asking.handle(.serverAnswered(VersionResponse(version: Self.new))) == [])
         #expect(asking.phase == .stopped)
 
         var pulling = Self.asking()
@@ -364,5 +379,57 @@ import Testing
         #expect(machine.handle(.containersFound([])) == [])
         #expect(machine.handle(.retryTimerFired) == [])
         #expect(machine.phase == .running(Self.newWorker))
+    }
+}
+
+/// Transitions of less travelled paths: news that does not fit the phase.
+@Suite struct SupervisorMachineOddEventTests {
+    typealias T = SupervisorMachineTests
+
+    @Test("what no retry mends ends the supervisor in any phase, a running worker's too (systemd restarts it; it adopts)")
+    func unusableEverywhere() {
+        var running = T.running()
+        #expect(running.handle(.unusable(.docker(.socketMissing(path: "/x")))) == [.finish])
+        #expect(running.phase == .failed(.docker(.socketMissing(path: "/x"))))
+        var inspecting = T.asking()
+        _ = inspecting.handle(.serverAnswered(VersionResponse(version: T.new)))
+        #expect(inspecting.handle(.unusable(.docker(.socketMissing(path: "/x")))) == [.finish])
+        #expect(inspecting.isFinished)
+    }
+
+    @Test("the server unreachable while pulling, building or draining: nothing to say or do (the monitor retries)")
+    func unreachableElsewhere() {
+        let lost = SupervisorEvent.serverUnreachable(since: "x", failures: 1, nextTry: .seconds(5))
+        var pulling = T.asking()
+        _ = pulling.handle(.serverAnswered(VersionResponse(version: T.new)))
+        _ = pulling.handle(.containersFound([]))
+        #expect(pulling.handle(lost) == [])
+        #expect(pulling.phase == .gettingImage(version: T.new))
+        var draining = T.asking()
+        _ = draining.handle(.serverAnswered(VersionResponse(version: T.new)))
+        _ = draining.handle(.containersFound([T.oldWorker]))
+        #expect(draining.handle(lost) == [])
+        #expect(draining.phase == .draining([T.oldWorker], next: T.new))
+    }
+
+    @Test("after exit 75 the server's version is confirmed: unreachable is said, a server that is not LAVA ends it, a stop ends it")
+    func confirmingUpgrade() {
+        var machine = T.running(T.oldWorker)
+        #expect(machine.handle(.containerExited(id: T.oldWorker.id, status: 75)) == [
+            .remove(id: T.oldWorker.id), .report(.status("the worker exited (75): asking the server's version again")), .askServer,
+        ])
+        #expect(machine.phase == .confirmingUpgrade(from: T.oldWorker))
+        #expect(machine.handle(.serverUnreachable(since: "x", failures: 1, nextTry: .seconds(5)))
+            == [.report(.status("server unreachable since x; next try in 5 s"))])
+        #expect(machine.phase == .confirmingUpgrade(from: T.oldWorker))
+        var notLAVA = machine
+        #expect(notLAVA.handle(.serverNotLAVA(url: "http://x")) == [.finish])
+        #expect(notLAVA.phase == .failed(.notLAVA(url: "http://x")))
+        var stopped = machine
+        #expect(stopped.handle(.stopRequested).last == .finish)
+        #expect(stopped.phase == .stopped)
+        // The answer of a server that moved on: an upgrade, so no crash is counted.
+        #expect(machine.handle(.serverAnswered(VersionResponse(version: T.new))) == [.report(.serverContact), .listContainers])
+        #expect(machine.crashes == 0)
     }
 }

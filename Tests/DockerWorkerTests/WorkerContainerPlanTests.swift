@@ -52,6 +52,25 @@ import Testing
         #expect(spec.environment.isEmpty)
     }
 
+    @Test("LAVA's host paths: /dev and /run/udev read-write, /boot and /lib/modules read-only, each only where the host has it")
+    func hostPaths() {
+        let plan = WorkerContainerPlan(settings: Self.settings())
+        let hostPaths = ["/var/lib/lava/dispatcher/tmp", "/srv/tftp", "/run/udev", "/dev", "/boot", "/lib/modules"]
+        let everything = plan.mounts { _ in true }.map(\.bind)
+        for (path, options) in [("/var/lib/lava/dispatcher/tmp", ""), ("/srv/tftp", ""), ("/run/udev", ""), ("/dev", ""),
+                                ("/boot", ":ro"), ("/lib/modules", ":ro"),
+                                ("/usr/share/lava-docker-worker", ""), ("/usr/local/share/lava-docker-worker", "")] {
+            #expect(everything.contains("\(path):\(path)\(options)"), "\(path): \(everything)")
+        }
+        let bare = plan.mounts { _ in false }.map(\.bind)
+        for path in hostPaths { #expect(!bare.contains { $0.hasPrefix(path + ":") }, "\(path) mounted on a host without it: \(bare)") }
+        // The worker directory, the engine's socket and --mount, whatever the host has.
+        #expect(bare == ["/var/lib/lava/dispatcher/docker-worker:/var/lib/lava/dispatcher/docker-worker",
+                         "/var/run/docker.sock:/var/run/docker.sock", "/srv/images:/images:ro"])
+        let onlyUdev = plan.mounts { $0 == "/run/udev" }.map(\.bind)
+        #expect(onlyUdev.contains("/run/udev:/run/udev") && !onlyUdev.contains("/dev:/dev"))
+    }
+
     @Test("the worker's command: LAVA's forced options, the token as a file, optional ones only when the image takes them")
     func command() {
         let plan = WorkerContainerPlan(settings: Self.settings())

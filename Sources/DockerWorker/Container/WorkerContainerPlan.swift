@@ -49,8 +49,8 @@ public struct WorkerContainerPlan: Sendable {
     }
 
     /// LAVA's list (spec §8.5), the paths that do not exist on this host left out, then `--mount`s.
-    func mounts() -> [WorkerMount] {
-        let exists = { (path: String) in FileManager.default.fileExists(atPath: path) }
+    /// `exists` answers for the host (a test gives another host).
+    func mounts(exists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }) -> [WorkerMount] {
         var mounts = [WorkerMount(source: settings.workerDirectory)]
         let tokenDirectory = URL(fileURLWithPath: settings.tokenFile).deletingLastPathComponent().path
         if !settings.tokenFile.hasPrefix(settings.workerDirectory + "/") {

@@ -51,6 +51,15 @@ struct WorkerLauncher: Sendable {
         return WorkerContainerPlan.acceptedOptions(help: help)
     }
 
+    /// This supervisor's containers of `version`, and its throwaway ones (no version label),
+    /// removed: what a start cut short may have left.
+    func discard(version: String) async {
+        guard let containers = try? await containers() else { return }
+        for container in containers where container.version == version || container.version.isEmpty {
+            try? await engine.removeContainer(container.id, force: true)
+        }
+    }
+
     /// This supervisor's containers, found by its label.
     func containers() async throws(DockerError) -> [WorkerContainer] {
         try await engine.listContainers(all: true, labels: [WorkerContainerPlan.supervisorLabel: settings.name]).map { summary in

@@ -155,6 +155,8 @@ public struct Supervisor: Service {
             try? await engine.killContainer(id, signal: signal.rawValue)
         case .remove(let id):
             try? await engine.removeContainer(id, force: true)
+        case .discardCreated(let version):
+            await launcher.discard(version: version)
         case .prefetch(let version, let digest, let announced):
             guard let image = try? settings.image.image(for: version) else { return nil }
             let why = announced ? "ahead: the server announces \(version) as its next version" : "while the worker finishes its jobs"

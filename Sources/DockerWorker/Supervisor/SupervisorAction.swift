@@ -16,6 +16,9 @@ public enum SupervisorAction: Sendable, Equatable {
     case follow(WorkerContainer)
     case signal(id: String, WorkerSignal)
     case remove(id: String)
+    /// After a kill cut a start short: this supervisor's containers of `version` (and its
+    /// throwaway ones), removed whether or not the engine finished making them.
+    case discardCreated(version: String)
     /// The image of a version the worker will need, pulled ahead while the current one works
     /// (`announced`: the server's next version) → `imagePulledAhead`, or `imageAheadRefused`
     /// when it has not `digest`; nothing when it cannot be pulled.

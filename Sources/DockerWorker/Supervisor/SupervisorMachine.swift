@@ -18,6 +18,8 @@ public struct SupervisorMachine: Sendable {
     }
 
     public private(set) var phase: SupervisorPhase = .checkingEngine
+    // What outlives a phase: the server's last answer, counts for the status and metrics, and
+    // the images already pulled or refused.
     /// The server's last answer.
     public private(set) var server: VersionResponse?
     /// Worker exits that were failures, in a row (a crash loop backs off).
@@ -43,11 +45,6 @@ public struct SupervisorMachine: Sendable {
     public private(set) var refusals = 0
     /// The announced next version whose image was pulled ahead (and passed its digest check).
     public private(set) var readyAhead: String?
-    /// After a worker's exit 75: whose version it was, to tell a real upgrade from an image
-    /// whose lava-worker is not the version of its tag.
-    private var mismatchOf: (version: String, image: String)?
-    /// The server stopped answering while a worker runs (said in `systemctl status` until it answers).
-    private var serverUnreachable = false
     private let policy: Policy
 
     public init(policy: Policy = Policy()) {
@@ -65,6 +62,8 @@ public struct SupervisorMachine: Sendable {
     }
 
     public mutating func handle(_ event: SupervisorEvent) -> [SupervisorAction] {
+        // After the end nothing is done; the service is on its way out.
+        guard !isFinished else { return [] }
         if case .stopRequested = event { return stop() }
         if case .killRequested = event { return kill() }
         switch (phase, event) {
@@ -77,18 +76,21 @@ public struct SupervisorMachine: Sendable {
             server = answer
             if let refused = refusal, answer.expectedDigest(of: refused.version) != refused.expected { refusal = nil }
             var actions: [SupervisorAction] = [.report(.serverContact)]
-            if serverUnreachable, case .running(let container) = phase { actions.append(.report(.status(Self.running(container)))) }
-            serverUnreachable = false
+            if case .running(let container, true) = phase {
+                phase = .running(container)
+                actions.append(.report(.status(Self.running(container))))
+            }
             return actions + serverAnswered(answer)
-        case (.askingVersion, .serverUnreachable(let since, _, let next)):
+        case (.askingVersion, .serverUnreachable(let since, _, let next)),
+             (.confirmingUpgrade, .serverUnreachable(let since, _, let next)):
             return [.report(.status("server unreachable since \(since); next try in \(next.components.seconds) s"))]
-        case (.running(let container), .serverUnreachable(let since, _, let next)):
+        case (.running(let container, _), .serverUnreachable(let since, _, let next)):
             // The worker goes on (it retries on its own); the admin should still see it.
-            serverUnreachable = true
+            phase = .running(container, serverUnreachable: true)
             return [.report(.status("\(Self.running(container)); server unreachable since \(since); next try in \(next.components.seconds) s"))]
         case (_, .serverUnreachable):
             return []
-        case (.askingVersion, .serverNotLAVA(let url)):
+        case (.askingVersion, .serverNotLAVA(let url)), (.confirmingUpgrade, .serverNotLAVA(let url)):
             return fail(.notLAVA(url: url))
         case (_, .serverNotLAVA):
             return []
@@ -136,26 +138,36 @@ public struct SupervisorMachine: Sendable {
         case (.starting, .startFailed(let error)):
             return fail(error)
 
-        case (.running(let container), .containerExited(let id, let status)) where id == container.id:
+        case (.running(let container, _), .containerExited(let id, let status)) where id == container.id:
             return exited(container, status: status)
-        case (.draining(let container, _), .containerExited(let id, let status)) where id == container.id:
+        case (.draining(let containers, let next), .containerExited(let id, let status)):
+            guard let container = containers.first(where: { $0.id == id }) else { return [] }
+            let left = containers.filter { $0.id != id }
+            guard left.isEmpty else {
+                phase = .draining(left, next: next)
+                return [.remove(id: id), .report(.status("the worker container \(container.name) exited (\(status)) after its jobs; "
+                            + "waiting for \(Self.names(left))"))]
+            }
             return [.remove(id: id), .report(.status("the worker of \(container.version) exited (\(status)) after its jobs: "
                         + "asking the server's version again"))] + ask()
 
-        case (_, .unusable(let error)) where !isFinished:
+        case (_, .unusable(let error)):
             return fail(error)
 
         case (.pausing, .retryTimerFired):
             return ask()
 
-        case (.stopping(nil), .containerStarted(let container)):
+        case (.stopping(let containers, _?), .containerStarted(let container)):
             // A stop that came while the container was being created reaches it now.
-            phase = .stopping(container)
+            phase = .stopping(containers + [container])
             return [.follow(container), .signal(id: container.id, .terminate)]
-        case (.stopping(nil), .startFailed):
-            return finish()
-        case (.stopping(let container?), .containerExited(let id, _)) where id == container.id:
-            return [.remove(id: id)] + finish()
+        case (.stopping(let containers, _?), .startFailed):
+            phase = .stopping(containers)
+            return containers.isEmpty ? finish() : []
+        case (.stopping(let containers, let creating), .containerExited(let id, _)) where containers.contains(where: { $0.id == id }):
+            let left = containers.filter { $0.id != id }
+            phase = .stopping(left, creating: creating)
+            return [.remove(id: id)] + (left.isEmpty && creating == nil ? finish() : [])
 
         default:
             // An answer to an action of an earlier phase (a stop cut it short): nothing to do.
@@ -172,60 +184,61 @@ public struct SupervisorMachine: Sendable {
 
     private mutating func serverAnswered(_ answer: VersionResponse) -> [SupervisorAction] {
         switch phase {
-        case .askingVersion:
-            if let mismatch = mismatchOf {
-                mismatchOf = nil
-                if answer.accepts(worker: mismatch.version) {
-                    // The server still takes that version, yet its worker said "mismatch".
-                    crashes += 1
-                    return pause("the worker of \(mismatch.version) exits for a version mismatch (\(crashes) in a row): does "
-                        + "\(mismatch.image) really hold lava-worker \(mismatch.version)? (--image)", failures: crashes)
-                }
-            }
+        case .confirmingUpgrade(let worker) where answer.accepts(worker: worker.version):
+            // The server still takes that version, yet its worker said "mismatch".
+            crashes += 1
+            return pause("the worker of \(worker.version) exits for a version mismatch (\(crashes) in a row): does "
+                + "\(worker.image) really hold lava-worker \(worker.version)? (--image)", failures: crashes)
+        case .askingVersion, .confirmingUpgrade:
             phase = .inspecting(answer)
             return [.listContainers]
-        case .running(let container) where !answer.accepts(worker: container.version):
+        case .running(let container, _) where !answer.accepts(worker: container.version):
             // The worker would hear it at its next ping (409); told now, it makes way without
             // waiting for that ping.
-            return drain(container, for: answer.version, "the server runs \(answer.version) now, which does not accept "
+            return drain([container], for: answer.version, "the server runs \(answer.version) now, which does not accept "
                 + "\(container.version): the worker finishes its jobs, then \(answer.version) starts")
-        case .running(let container), .draining(let container, _):
-            // While a worker works (or one the server accepts): its replacement's image is pulled ahead.
-            if case .draining(let draining, let next) = phase, answer.version != container.version, answer.version != next {
-                phase = .draining(draining, next: answer.version)
-            }
+        case .running(let container, _):
+            // While a worker works (one the server accepts): its replacement's image is pulled ahead.
             return pullAhead(for: container)
+        case .draining(let containers, let next):
+            if answer.version != next, !containers.contains(where: { $0.version == answer.version }) {
+                phase = .draining(containers, next: answer.version)
+            }
+            return containers.first.map { pullAhead(for: $0) } ?? []
         default:
             return []
         }
     }
 
-    /// What this supervisor left running: one the server accepts is adopted (its jobs go on),
-    /// one it does not drains first, since two workers of one name would each take the other's
-    /// jobs for lost. Stopped ones are removed.
+    /// What this supervisor left running: one container the server accepts is adopted (its jobs
+    /// go on). Any other running one drains first (SIGTERM), the adopted one with it: two workers
+    /// of one name would each take the other's jobs for lost. Stopped ones are removed.
     private mutating func inspect(_ containers: [WorkerContainer], server answer: VersionResponse) -> [SupervisorAction] {
-        var actions = containers.filter { !$0.isRunning }.map { SupervisorAction.remove(id: $0.id) }
+        let removals = containers.filter { !$0.isRunning }.map { SupervisorAction.remove(id: $0.id) }
         let running = containers.filter(\.isRunning)
-        if let stale = running.first(where: { !answer.accepts(worker: $0.version) }) {
-            return actions + [.follow(stale)] + drain(stale, for: answer.version, "the worker container \(stale.name) runs "
-                + "\(stale.version), which the server no longer accepts: letting it finish its jobs before \(answer.version) starts")
+        if running.count == 1, let adopted = running.first, answer.accepts(worker: adopted.version) {
+            return removals + [.report(.status("adopting the running worker container \(adopted.name) (\(adopted.version))"))]
+                + run(adopted)
         }
-        let adopted = running.first { $0.version == answer.version } ?? running.first
-        if let adopted {
-            actions.append(.report(.status("adopting the running worker container \(adopted.name) (\(adopted.version))")))
-            return actions + run(adopted)
+        if !running.isEmpty {
+            let why = running.count == 1
+                ? "the worker container \(running[0].name) runs \(running[0].version), which the server no longer accepts: "
+                    + "letting it finish its jobs before \(answer.version) starts"
+                : "\(running.count) worker containers run (\(Self.names(running))), where one worker may run: "
+                    + "letting them finish their jobs before \(answer.version) starts"
+            return removals + running.map { .follow($0) } + drain(running, for: answer.version, why)
         }
         phase = .gettingImage(version: answer.version)
-        return actions + [.getImage(version: answer.version, digest: answer.digest)]
+        return removals + [.getImage(version: answer.version, digest: answer.digest)]
     }
 
-    /// A worker the server no longer accepts: SIGTERM, so it finishes its jobs and exits
-    /// (`--wait-jobs`), while the image of `version` is pulled (once).
-    private mutating func drain(_ container: WorkerContainer, for version: String, _ why: String) -> [SupervisorAction] {
-        phase = .draining(container, next: version)
+    /// Workers that must make way: SIGTERM, so each finishes its jobs and exits (`--wait-jobs`),
+    /// while the image of `version` is pulled (once).
+    private mutating func drain(_ containers: [WorkerContainer], for version: String, _ why: String) -> [SupervisorAction] {
+        phase = .draining(containers, next: version)
         let digest = server?.expectedDigest(of: version)
         let pull: [SupervisorAction] = note(version, digest) ? [.prefetch(version: version, digest: digest)] : []
-        return [.report(.status(why)), .signal(id: container.id, .terminate)] + pull
+        return [.report(.status(why))] + containers.map { .signal(id: $0.id, .terminate) } + pull
     }
 
     /// The images `container`'s successors need, by the server's last answer, pulled while it
@@ -263,10 +276,12 @@ public struct SupervisorMachine: Sendable {
         return [.follow(container), .report(.ready), .report(.status(Self.running(container)))] + pullAhead(for: container)
     }
 
-    /// The version of the worker container this supervisor runs, if one runs.
+    /// The version of the worker container this supervisor runs (the first, while several
+    /// drain), if one runs.
     public static func runningVersion(_ phase: SupervisorPhase) -> String? {
         switch phase {
-        case .running(let container), .draining(let container, _), .stopping(let container?): container.version
+        case .running(let container, _): container.version
+        case .draining(let containers, _), .stopping(let containers, _): containers.first?.version
         default: nil
         }
     }
@@ -275,13 +290,17 @@ public struct SupervisorMachine: Sendable {
         "running lava-worker \(container.version) in \(container.name)"
     }
 
+    private static func names(_ containers: [WorkerContainer]) -> String {
+        containers.map(\.name).joined(separator: ", ")
+    }
+
     private mutating func exited(_ container: WorkerContainer, status: Int32) -> [SupervisorAction] {
         let remove = SupervisorAction.remove(id: container.id)
         switch WorkerExit(rawValue: status) {
         case .versionMismatch:
             // Ask whether the server really changed before starting again.
-            mismatchOf = (container.version, container.image)
-            return [remove, .report(.status("the worker exited (\(status)): asking the server's version again"))] + ask()
+            phase = .confirmingUpgrade(from: container)
+            return [remove, .report(.status("the worker exited (\(status)): asking the server's version again")), .askServer]
         case .stopped:
             crashes = 0
             return [remove, .report(.status("the worker exited (0): asking the server's version again"))] + ask()
@@ -302,20 +321,20 @@ public struct SupervisorMachine: Sendable {
     /// SIGTERM or SIGINT (graceful shutdown): the worker gets SIGTERM and finishes its jobs
     /// (`--wait-jobs`); without a worker the supervisor ends now (what is in flight is cancelled).
     private mutating func stop() -> [SupervisorAction] {
-        guard !isFinished else { return [] }
         stopRequests += 1
         let first: [SupervisorAction] = stopRequests == 1 ? [.report(.stopping)] : []
         switch phase {
-        case .running(let container):
-            phase = .stopping(container)
+        case .running(let container, _):
+            phase = .stopping([container])
             return first + [.report(.status("stopping: SIGTERM to the worker container \(container.name), which finishes its jobs")),
                             .signal(id: container.id, .terminate)]
-        case .draining(let container, _):
-            // It has SIGTERM already: a second one would make its lava-worker stop at once.
-            phase = .stopping(container)
-            return first + [.report(.status("stopping once the worker container \(container.name) has finished its jobs"))]
-        case .starting:
-            phase = .stopping(nil)
+        case .draining(let containers, _):
+            // They have SIGTERM already: a second one would make their lava-worker stop at once.
+            phase = .stopping(containers)
+            return first + [.report(.status("stopping once \(Self.names(containers)) \(containers.count == 1 ? "has" : "have") "
+                                + "finished their jobs"))]
+        case .starting(let version, _):
+            phase = .stopping([], creating: version)
             return first + [.report(.status("stopping once the worker container is created"))]
         case .stopping:
             return first
@@ -324,18 +343,27 @@ public struct SupervisorMachine: Sendable {
         }
     }
 
-    /// A second SIGTERM, or `--stop-timeout` over (cancellation): the worker is killed and the
-    /// supervisor ends without waiting.
+    /// A second SIGTERM, or `--stop-timeout` over (cancellation): the workers are killed and the
+    /// supervisor ends without waiting. A container still being created (its creation cut short)
+    /// is removed by its name, whether or not the engine made it.
     private mutating func kill() -> [SupervisorAction] {
-        guard !isFinished else { return [] }
+        var containers: [WorkerContainer] = []
+        var creating: String?
         switch phase {
-        case .running(let container), .draining(let container, _), .stopping(let container?):
-            phase = .stopped
-            return [.report(.status("killing the worker container \(container.name)")), .signal(id: container.id, .kill),
-                    .remove(id: container.id), .finish]
-        default:
-            return finish()
+        case .running(let container, _): containers = [container]
+        case .draining(let all, _): containers = all
+        case .stopping(let all, let version): (containers, creating) = (all, version)
+        case .starting(let version, _): creating = version
+        default: break
         }
+        phase = .stopped
+        var actions: [SupervisorAction] = []
+        for container in containers {
+            actions += [.report(.status("killing the worker container \(container.name)")), .signal(id: container.id, .kill),
+                        .remove(id: container.id)]
+        }
+        if let creating { actions.append(.discardCreated(version: creating)) }
+        return actions + [.report(.status("stopped")), .finish]
     }
 
     private mutating func finish() -> [SupervisorAction] {

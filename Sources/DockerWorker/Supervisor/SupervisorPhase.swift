@@ -1,11 +1,16 @@
 import LavaCore
 
 /// What the supervisor is doing: one value, changed only by `SupervisorMachine.handle(_:)`.
+/// What holds only during one phase (the worker a mismatch came from, whether the server answers
+/// while a worker runs, the containers still draining) is in that phase's case.
 public enum SupervisorPhase: Sendable, Equatable {
     /// The Docker engine is asked whether it answers.
     case checkingEngine
     /// Waiting for the server's version (the monitor asks now, then backs off while it is down).
     case askingVersion
+    /// A worker exited for a version mismatch (75): the server's version tells a real upgrade
+    /// from an image whose lava-worker is not the version of its tag.
+    case confirmingUpgrade(from: WorkerContainer)
     /// The server's version is known; the containers this supervisor left are listed.
     case inspecting(VersionResponse)
     /// The worker image of `version`: used if present, pulled otherwise.
@@ -14,15 +19,18 @@ public enum SupervisorPhase: Sendable, Equatable {
     case building(version: String, base: String)
     /// The worker container is being created and started.
     case starting(version: String, image: String)
-    /// The worker container runs a version the server accepts.
-    case running(WorkerContainer)
-    /// A container of a version the server no longer accepts has SIGTERM: it finishes its jobs
-    /// and exits (`--wait-jobs`); the server's version starts after.
-    case draining(WorkerContainer, next: String)
+    /// The worker container runs a version the server accepts; `serverUnreachable` while the
+    /// server does not answer (said in the status until it does).
+    case running(WorkerContainer, serverUnreachable: Bool = false)
+    /// Containers of versions the server no longer accepts, or more than one left running, have
+    /// SIGTERM: they finish their jobs and exit (`--wait-jobs`); the server's version starts once
+    /// all have.
+    case draining([WorkerContainer], next: String)
     /// After a failure: the pause, then the server's version is asked again.
     case pausing(reason: String)
-    /// A stop was asked for: the container (if any) has SIGTERM and finishes its jobs.
-    case stopping(WorkerContainer?)
+    /// A stop was asked for: the containers have SIGTERM and finish their jobs; `creating`, the
+    /// version whose container is being created (it gets SIGTERM once it exists).
+    case stopping([WorkerContainer], creating: String? = nil)
     case stopped
     case failed(SupervisorError)
 
@@ -31,6 +39,7 @@ public enum SupervisorPhase: Sendable, Equatable {
         switch self {
         case .checkingEngine: "checking-engine"
         case .askingVersion: "asking-version"
+        case .confirmingUpgrade: "confirming-upgrade"
         case .inspecting: "inspecting"
         case .gettingImage: "getting-image"
         case .building: "building"
@@ -44,6 +53,6 @@ public enum SupervisorPhase: Sendable, Equatable {
         }
     }
 
-    public static let names = ["checking-engine", "asking-version", "inspecting", "getting-image", "building", "starting",
-                               "running", "draining", "pausing", "stopping", "stopped", "failed"]
+    public static let names = ["checking-engine", "asking-version", "confirming-upgrade", "inspecting", "getting-image", "building",
+                               "starting", "running", "draining", "pausing", "stopping", "stopped", "failed"]
 }

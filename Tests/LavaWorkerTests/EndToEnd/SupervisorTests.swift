@@ -364,6 +364,39 @@ extension EndToEnd { @Suite struct SupervisorTests {
         }
     }
 
+    @Test("restarted with two worker containers running (both of versions the server accepts): both drain, then one worker starts")
+    func drainSeveral() async throws {
+        try await Self.run { lab, repository in
+            let docker = try DockerLab.docker()
+            let first = try Self.supervisor(lab, repository: repository)
+            try await lab.serve(version: Self.old) { live in
+                try await Self.online(Self.old, on: live, diagnosis: first.diagnosis)
+                first.signal(SIGKILL)
+                _ = try await first.exitStatus(within: 10)
+                // A second container of this worker, as a crashed or hand-started one would be:
+                // its process ends on SIGTERM, as a lava-worker without jobs does.
+                var spec = ContainerSpec(image: "\(repository):\(Self.old)", command: ["sleep", "600"], initProcess: true)
+                spec.labels = ["org.lavasoftware.lava-docker-worker.name": "lab-1", "org.lavasoftware.lava-docker-worker.version": Self.old]
+                let extra = try await docker.createContainer(name: nil, spec)
+                try await docker.startContainer(extra)
+                let before = try await Self.workerContainers().filter { $0.state == "running" }.map(\.id)
+                #expect(before.count == 2)
+
+                // Both supervisors write the same log file: the first started one container.
+                let second = try Self.supervisor(lab, repository: repository)
+                let starts = { second.log.components(separatedBy: "INFO started lava-worker-").count - 1 }
+                for _ in 0..<300 where starts() < 2 { try await Task.sleep(for: .milliseconds(200)) }
+                #expect(starts() == 2, "\(second.log)")
+                #expect(second.log.contains("2 worker containers run"), "\(second.log)")
+                #expect(!second.log.contains("adopting the running worker container"))
+                try await Self.online(Self.old, on: live, diagnosis: second.diagnosis)
+                let running = try await Self.workerContainers().filter { $0.state == "running" }.map(\.id)
+                #expect(running.count == 1 && !before.contains(running[0]), "\(running) after \(before)")
+                for id in before { #expect(try await docker.inspectContainer(id) == nil, "\(id) was not removed") }
+            }
+        }
+    }
+
     @Test("a second SIGTERM while the worker finishes its jobs kills it at once; the supervisor exits 0")
     func secondSignal() async throws {
         try await Self.run { lab, repository in
