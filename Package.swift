@@ -42,7 +42,11 @@ let package = Package(
     targets: [
         .target(
             name: "LavaCore",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
         ),
         .systemLibrary(
             name: "CCurl",
@@ -90,13 +94,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
             name: "LavaDispatcher",
             dependencies: [
-                "LavaCore", "LavaClient", "LavaWorker", "DockerEngine", "Curl",
+                "LavaCore", "LavaClient", "DockerEngine", "Curl",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "Logging", package: "swift-log"),
@@ -133,7 +136,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "lava-run",
-            dependencies: ["LavaDispatcher", "LavaClient", "LavaWorker", "Seccomp", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["LavaDispatcher", "LavaClient", "LavaCore", "Seccomp", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(
             name: "LavaServer",

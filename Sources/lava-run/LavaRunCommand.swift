@@ -3,7 +3,6 @@ import Foundation
 import LavaClient
 import LavaCore
 import LavaDispatcher
-import LavaWorker
 import Seccomp
 
 @main

@@ -172,7 +172,7 @@ struct LavaWorkerCommand: AsyncParsableCommand {
         let worker = Worker(settings: settings, client: client, token: token, store: store, events: watch, logger: logger)
         let children = SignalWatch([SIGCHLD]) { _ in worker.childExited() }
         defer { children.cancel() }
-        let signals = await StopSignals { $0 >= 2 }
+        let signals = await StopSignals(respond: StopSignals.secondStopsNow)
         var configuration = ServiceGroupConfiguration(
             services: [
                 .init(service: signals),

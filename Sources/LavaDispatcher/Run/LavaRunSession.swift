@@ -1,7 +1,6 @@
 import DockerEngine
 import Foundation
 import LavaCore
-import LavaWorker
 import Logging
 import ServiceLifecycle
 
@@ -41,10 +40,10 @@ public struct LavaRunSession: Sendable {
         let job = JobService(session: session, files: files, uploader: uploader) {
             await self.runJob(parsed, deviceYAML: deviceYAML, cancelReason: { session.cancelReason })
         }
-        let signals = await StopSignals { _ in
-            guard session.jobEnded else { return false }
+        let signals = await StopSignals { count in
+            guard session.jobEnded else { return count == 1 ? .shutDownGracefully : .none }
             FileHandle.standardError.write(Data("lava-run: signal after the job ended: stopping the log upload\n".utf8))
-            return true
+            return .escalate
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: signals)]
         if let uploader {
