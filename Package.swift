@@ -1,12 +1,14 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Worker-side modules (LavaCore, Curl, LavaClient, LavaWorker, LavaDispatcher, DockerEngine,
-// DockerWorker, Systemd) depend on Foundation, Yams, C libraries and NIO-free packages only
-// (swift-log, swift-argument-parser, swift-async-algorithms, swift-crypto, swift-service-lifecycle's
-// ServiceLifecycle and UnixSignals, swift-metrics, swift-prometheus, FlyingFox), so the worker
-// binaries stay free of SwiftNIO. The server side (LavaServer, lava-server) carries Hummingbird,
-// SwiftNIO, SQLKit and the drivers.
+// The worker side is the libraries LavaCore, Curl, LavaClient, LavaWorker, LavaDispatcher,
+// DockerEngine, DockerWorker, Systemd and Seccomp, and the executables lava-worker, lava-run and
+// lava-docker-worker built from them. Each may depend on Foundation, Yams, the C libraries declared
+// here (libcurl, SQLite, libsystemd, libseccomp) and NIO-free packages only: swift-log,
+// swift-argument-parser, swift-async-algorithms, swift-crypto, swift-service-lifecycle's
+// ServiceLifecycle and UnixSignals, swift-metrics, swift-prometheus and FlyingFox, so that the
+// worker binaries stay free of SwiftNIO. ImagesTests' NoNIOTests checks the linked binaries for it.
+// The server side (LavaServer, lava-server) carries Hummingbird, SwiftNIO, SQLKit and the drivers.
 let package = Package(
     name: "lava-swift",
     platforms: [.macOS(.v14)],
@@ -34,15 +36,20 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         // lava-docker-worker's metrics listener: BSD sockets and Swift concurrency, no NIO.
         .package(url: "https://github.com/swhitty/FlyingFox.git", from: "0.27.1"),
-        // Named because LavaServer imports NIOCore, NIOPosix and NIOHTTPTypes itself (they come
-        // with Hummingbird anyway); no worker-side target may depend on them.
+        // Named because LavaServer imports NIOCore, NIOPosix, NIOHTTP1, NIOWebSocket, NIOHTTPTypes
+        // and NIOHTTPTypesHTTP1 itself (they come with Hummingbird anyway); no worker-side target
+        // may depend on them.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
     ],
     targets: [
         .target(
             name: "LavaCore",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
         ),
         .systemLibrary(
             name: "CCurl",
@@ -90,13 +97,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
             name: "LavaDispatcher",
             dependencies: [
-                "LavaCore", "LavaClient", "LavaWorker", "DockerEngine", "Curl",
+                "LavaCore", "LavaClient", "DockerEngine", "Curl",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "Logging", package: "swift-log"),
@@ -106,8 +112,9 @@ let package = Package(
         .executableTarget(
             name: "lava-worker",
             dependencies: [
-                "LavaWorker", "LavaClient", "Curl", "Seccomp",
+                "LavaWorker", "LavaClient", "LavaCore", "Curl", "Seccomp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -124,8 +131,9 @@ let package = Package(
         .executableTarget(
             name: "lava-docker-worker",
             dependencies: [
-                "DockerWorker", "LavaClient", "LavaWorker", "Systemd", "Curl", "Seccomp",
+                "DockerWorker", "DockerEngine", "LavaClient", "LavaCore", "LavaWorker", "Systemd", "Curl", "Seccomp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "FlyingSocks", package: "FlyingFox"),
@@ -133,13 +141,14 @@ let package = Package(
         ),
         .executableTarget(
             name: "lava-run",
-            dependencies: ["LavaDispatcher", "LavaClient", "LavaWorker", "Seccomp", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["LavaDispatcher", "LavaClient", "LavaCore", "Seccomp", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(
             name: "LavaServer",
             dependencies: [
                 "LavaCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
@@ -162,10 +171,12 @@ let package = Package(
         .executableTarget(
             name: "lava-server",
             dependencies: [
-                "LavaServer",
+                "LavaServer", "LavaCore",
                 // sd_notify, so that the server's and the scheduler's units can be Type=notify.
                 "Systemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),

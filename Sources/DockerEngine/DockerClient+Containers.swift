@@ -49,14 +49,6 @@ extension DockerClient {
         )
     }
 
-    /// Sends the stop signal, then KILL after `timeout` seconds; stopping a stopped container is
-    /// not an error.
-    public func stopContainer(_ id: String, timeout: Int = 10) async throws(DockerError) {
-        var request = EngineRequest(.post, "/containers/\(EngineRequest.segment(id))/stop", query: [("t", String(timeout))])
-        request.timeout = .seconds(timeout + 60)
-        _ = try await connection.send(request, accepting: [304], notFound: .containerNotFound(id: id))
-    }
-
     /// Removes the container (and its anonymous volumes); one that is already gone is not an error.
     public func removeContainer(_ id: String, force: Bool = true) async throws(DockerError) {
         _ = try await connection.send(

@@ -26,14 +26,6 @@ public struct ServiceNotifier: Sendable {
         send(["STOPPING=1"])
     }
 
-    /// MONOTONIC_USEC lets `Type=notify-reload` units match this message to the reload request.
-    public func reloading() {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        let microseconds = UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1_000
-        send(["RELOADING=1", "MONOTONIC_USEC=\(microseconds)"])
-    }
-
     /// How often to call `watchdog()`: half of the unit's `WatchdogSec=`, as sd_watchdog_enabled(3)
     /// advises, so one late ping does not get the service killed. Nil when there is no watchdog
     /// for this process (WATCHDOG_USEC unset, or WATCHDOG_PID naming another process).

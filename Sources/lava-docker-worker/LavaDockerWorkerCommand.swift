@@ -239,7 +239,7 @@ struct Run: AsyncParsableCommand {
         } ?? []
         let announcements = ServerEventListener(url: wsURL ?? client.baseURL + "/ws/", configuration: CurlConfiguration(userAgent: "lava-docker-worker \(client.version)"),
                                                 monitor: monitor, logger: logger)
-        let signals = await StopSignals { $0 >= 2 }
+        let signals = await StopSignals(respond: StopSignals.secondStopsNow)
         var configuration = ServiceGroupConfiguration(
             services: [
                 .init(service: signals),

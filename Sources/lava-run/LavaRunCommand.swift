@@ -3,7 +3,6 @@ import Foundation
 import LavaClient
 import LavaCore
 import LavaDispatcher
-import LavaWorker
 import Seccomp
 
 @main
@@ -14,8 +13,12 @@ struct LavaRunCommand: AsyncParsableCommand {
         discussion: """
             Started by lava-worker with the job's files. Deploys the image (used if present, pulled otherwise), \
             boots the device-under-test container through the Docker engine's API, runs the test definitions in it \
-            and sends the log to the server as it goes. SIGTERM cancels the job; the container is removed in \
-            every case. Writes description.yaml and result.yaml in --output-dir.
+            and sends the log to the server as it goes. Writes description.yaml and result.yaml in --output-dir.
+
+            SIGTERM or SIGINT cancels the job: it cleans up, removes the container, writes result.yaml and sends \
+            the rest of the log. A second signal during that cleanup cuts it short ("The job was canceled again \
+            (too long to cancel)"): the container is still removed and result.yaml written. A signal once the job \
+            has ended stops the log upload. --stop-timeout bounds all of it.
 
             The Docker engine is the one at DOCKER_HOST (unix://PATH), else /var/run/docker.sock.
 
@@ -61,8 +64,15 @@ struct LavaRunCommand: AsyncParsableCommand {
         valueName: "default|off|FILE"))
     var seccomp: String = "default"
 
+    @Option(name: .customLong("stop-timeout"), help: "Seconds the job's cancellation and the rest of the log upload may take after SIGTERM or SIGINT before lava-run stops waiting: the cleanup is cut short as at a second signal, and the upload is stopped (default: wait).")
+    var stopTimeout: Int?
+
     @Argument(help: "The job definition (job.yaml).")
     var definition: String
+
+    func validate() throws {
+        if let stopTimeout, stopTimeout < 0 { throw ValidationError("--stop-timeout must not be negative") }
+    }
 
     func run() async throws {
         // Before anything runs; a bad file is a command-line error (64), as in validate().
@@ -87,7 +97,8 @@ struct LavaRunCommand: AsyncParsableCommand {
         let log = JobLog(uploader.map { .server($0) } ?? .standardOutput, secrets: secrets, echo: debug)
         let session = LavaRunSession(jobID: jobID, outputDirectory: output, files: files, log: log, uploader: uploader,
                                      dockerSocket: Self.dockerSocket(), dispatcher: dispatcher.map(text) ?? "",
-                                     securityOptions: securityOption.map { [$0] } ?? [])
+                                     securityOptions: securityOption.map { [$0] } ?? [],
+                                     stopTimeout: stopTimeout.map { .seconds($0) })
         let passed = await session.run(job: job, deviceYAML: text(device))
         throw ExitCode(passed ? 0 : 1)
     }

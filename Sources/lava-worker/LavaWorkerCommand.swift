@@ -170,9 +170,9 @@ struct LavaWorkerCommand: AsyncParsableCommand {
         events.caFile = caFile
         let watch = EventWatch(url: wsURL ?? client.baseURL + "/ws/", name: name, token: token, configuration: events, logger: logger)
         let worker = Worker(settings: settings, client: client, token: token, store: store, events: watch, logger: logger)
-        let children = SignalWatch([SIGCHLD]) { _ in worker.childExited() }
+        let children = ChildExitWatch { worker.childExited() }
         defer { children.cancel() }
-        let signals = await StopSignals { $0 >= 2 }
+        let signals = await StopSignals(respond: StopSignals.secondStopsNow)
         var configuration = ServiceGroupConfiguration(
             services: [
                 .init(service: signals),

@@ -93,4 +93,23 @@ struct DUTContainer: Sendable {
     func remove() async throws(DockerError) {
         try await docker.removeContainer(id, force: true)
     }
+
+    /// Removes the job's containers, found by label and name, when its cleanup was cut short
+    /// (the container the job knew of may be in a removal that hangs, or not yet known to it).
+    /// In a task of its own, so that no cancel stops it; the engine's request timeout bounds it.
+    static func removeAll(jobID: Int, prefix: String, docker: DockerClient, log: JobLog) async {
+        let names = name(jobID: jobID, prefix: prefix, level: "")
+        await Task {
+            do throws(DockerError) {
+                let containers = try await docker.listContainers(all: true, labels: labels(jobID: jobID).mapValues { Optional($0) })
+                for container in containers {
+                    guard let name = container.names.first(where: { $0.hasPrefix(names) }) else { continue }
+                    log.info("Removing container \(name)")
+                    try await docker.removeContainer(container.id, force: true)
+                }
+            } catch {
+                log.error("Cannot remove the containers of job \(jobID): \(error)")
+            }
+        }.value
+    }
 }

@@ -25,9 +25,6 @@ public final class JobLog: Sendable {
         self.echo = echo
     }
 
-    /// The number the next record will have: records already emitted.
-    public var nextIndex: Int { count.withLock { $0 } }
-
     public func info(_ message: String) { log("info", message) }
     public func debug(_ message: String) { log("debug", message) }
     public func warning(_ message: String) { log("warning", message) }

@@ -2,7 +2,6 @@ import AsyncAlgorithms
 import Foundation
 import LavaClient
 import LavaCore
-import LavaWorker
 import Synchronization
 
 /// Sends a job's log lines to the server as lava-run does (spec §5.2), without losing or

@@ -27,5 +27,7 @@ public struct JobError: Error, Sendable, CustomStringConvertible {
     public var description: String { message }
 
     public static let canceled = JobError(.canceled, "The job was canceled")
+    /// A second signal while the job was being canceled (LAVA's words).
+    public static let canceledAgain = JobError(.canceled, "The job was canceled again (too long to cancel)")
     public static let deleted = JobError(.canceled, "The job was deleted on the lava-server")
 }

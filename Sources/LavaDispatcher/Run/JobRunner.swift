@@ -35,16 +35,7 @@ struct JobRunner: Sendable {
             failure = error.kind == .canceled ? cancelReason() : error
         }
         await finalize(state)
-        if let failure {
-            log.error("\(failure.kind.rawValue) error: \(failure.message)")
-        }
-        var message: ResultsMessage = ["definition": "lava", "case": "job", "result": failure == nil ? "pass" : "fail"]
-        message["duration"] = .string(Self.seconds(since: start))
-        if let failure {
-            message["error_msg"] = .string(failure.message)
-            message["error_type"] = .string(failure.kind.rawValue)
-        }
-        log.emit(ResultsLine(message: message).encoded())
+        log.jobEnded(failure, duration: Self.seconds(since: start))
         return failure
     }
 

@@ -1,15 +1,17 @@
 import DockerEngine
 import Foundation
 import LavaCore
-import LavaWorker
 import Logging
 import ServiceLifecycle
 
 /// One lava-run process as a service group: the job and its log upload, until the job has ended
-/// and every log line is sent (spec §4.4, §5.2). SIGTERM or SIGINT cancels the job ("The job was
-/// canceled"): it cleans up, logs its result, writes result.yaml and the upload still sends every
-/// line. A signal once the job has ended stops the upload instead (the server may be away). A
-/// server that forgets the job cancels it too.
+/// and every log line is sent (spec §4.4, §5.2). Signals follow `StopRule`: SIGTERM or SIGINT
+/// cancels the job ("The job was canceled"): it cleans up, logs its result, writes result.yaml and
+/// the upload still sends every line. A second signal during the cleanup cuts it short ("The job
+/// was canceled again (too long to cancel)"): the device-under-test container is still removed. A
+/// signal once the job has ended stops the upload (the server may be away). A server that forgets
+/// the job cancels it too. `stopTimeout` bounds the whole shutdown (the group then cancels every
+/// service, which cuts the cleanup short and stops the upload).
 public struct LavaRunSession: Sendable {
     let jobID: Int
     let outputDirectory: URL
@@ -21,9 +23,11 @@ public struct LavaRunSession: Sendable {
     let dispatcher: String
     /// The engine's `SecurityOpt` for device-under-test containers (`DeviceProfile`).
     let securityOptions: [String]
+    /// How long the shutdown after a signal may take; nil: as long as it takes.
+    let stopTimeout: Duration?
 
     public init(jobID: Int, outputDirectory: URL, files: JobOutputFiles, log: JobLog, uploader: LogUploader?,
-                dockerSocket: String, dispatcher: String, securityOptions: [String] = []) {
+                dockerSocket: String, dispatcher: String, securityOptions: [String] = [], stopTimeout: Duration? = nil) {
         self.jobID = jobID
         self.outputDirectory = outputDirectory
         self.files = files
@@ -32,19 +36,33 @@ public struct LavaRunSession: Sendable {
         self.dockerSocket = dockerSocket
         self.dispatcher = dispatcher
         self.securityOptions = securityOptions
+        self.stopTimeout = stopTimeout
     }
 
     /// True when the job passed. `job` is the job definition as read (the caller needs its
     /// secrets before the log starts), or why it cannot run.
     public func run(job parsed: Result<DockerJob, JobError>, deviceYAML: String) async -> Bool {
         let session = SessionState()
-        let job = JobService(session: session, files: files, uploader: uploader) {
+        let ending = JobEnding()
+        let job = JobService(session: session, files: files, log: log, uploader: uploader, ending: ending) {
             await self.runJob(parsed, deviceYAML: deviceYAML, cancelReason: { session.cancelReason })
+        } removeDevice: {
+            guard let docker = try? DockerClient(socketPath: dockerSocket) else { return }
+            await DUTContainer.removeAll(jobID: jobID, prefix: DispatcherConfiguration.prefix(dispatcher), docker: docker, log: log)
         }
         let signals = await StopSignals { _ in
-            guard session.jobEnded else { return false }
-            FileHandle.standardError.write(Data("lava-run: signal after the job ended: stopping the log upload\n".utf8))
-            return true
+            switch session.handle(.signal) {
+            case .cancelJob:
+                return .shutDownGracefully
+            case .cutCleanupShort:
+                ending.cutShort()
+                return .none
+            case .stopUpload:
+                FileHandle.standardError.write(Data("lava-run: signal after the job ended: stopping the log upload\n".utf8))
+                return .escalate
+            case .none:
+                return .none
+            }
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: signals)]
         if let uploader {
@@ -52,12 +70,14 @@ public struct LavaRunSession: Sendable {
                                   successTerminationBehavior: .gracefullyShutdownGroup))
         }
         services.append(.init(service: job, successTerminationBehavior: .gracefullyShutdownGroup))
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: services, logger: Logger(label: "lava-run") { _ in SwiftLogNoOpLogHandler() }))
+        var configuration = ServiceGroupConfiguration(
+            services: services, logger: Logger(label: "lava-run") { _ in SwiftLogNoOpLogHandler() })
+        configuration.maximumGracefulShutdownDuration = stopTimeout
+        let group = ServiceGroup(configuration: configuration)
         signals.stops(group)
-        // How it ended is in `session`: the group throws when a signal stops the upload, or when
-        // the server forgets the job while it is being canceled (the upload ends early), and
-        // both are accounted for there.
+        // How it ended is in `session`: the group throws when a signal stops the upload, when
+        // --stop-timeout runs out, or when the server forgets the job while it is being canceled
+        // (the upload ends early), and all are accounted for there.
         try? await group.run()
         if session.uploadOutcome == .jobDeleted {
             FileHandle.standardError.write(Data("lava-run: the server no longer knows job \(jobID); the rest of its log is dropped\n".utf8))

@@ -8,8 +8,6 @@ struct LogUploadService: Service {
     let session: SessionState
 
     func run() async {
-        let outcome = await uploader.run()
-        if outcome == .jobDeleted { session.cancelReason = .deleted }
-        session.uploadOutcome = outcome
+        session.uploadEnded(await uploader.run())
     }
 }

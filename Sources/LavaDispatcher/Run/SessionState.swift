@@ -1,23 +1,25 @@
 import Synchronization
 
-/// What the services of a lava-run session share: why the job is canceled, whether it has
-/// ended and how, and how the log upload ended.
+/// What the services of a lava-run session share: where the session is in its `StopRule`, why
+/// the job is canceled, how it ended, and how the log upload ended.
 final class SessionState: Sendable {
     private struct Values {
+        var stop = StopRule()
         var cancelReason = JobError.canceled
-        var jobEnded = false
         var failure: JobError?
         var uploadOutcome: LogUploader.Outcome?
     }
 
     private let values = Mutex(Values())
 
-    var cancelReason: JobError {
-        get { values.withLock { $0.cancelReason } }
-        set { values.withLock { $0.cancelReason = newValue } }
+    /// Feeds `event` to the stop rule; what the session must do about it.
+    func handle(_ event: StopRule.Event) -> StopRule.Action {
+        values.withLock { $0.stop.handle(event) }
     }
 
-    var jobEnded: Bool { values.withLock { $0.jobEnded } }
+    var cancelReason: JobError { values.withLock { $0.cancelReason } }
+
+    var jobEnded: Bool { values.withLock { $0.stop.state == .ended } }
 
     /// Why the job did not pass; nil when it passed (or has not ended).
     var failure: JobError? { values.withLock { $0.failure } }
@@ -25,12 +27,19 @@ final class SessionState: Sendable {
     func jobEnded(_ failure: JobError?) {
         values.withLock {
             $0.failure = failure
-            $0.jobEnded = true
+            _ = $0.stop.handle(.jobEnded)
         }
     }
 
-    var uploadOutcome: LogUploader.Outcome? {
-        get { values.withLock { $0.uploadOutcome } }
-        set { values.withLock { $0.uploadOutcome = newValue } }
+    var uploadOutcome: LogUploader.Outcome? { values.withLock { $0.uploadOutcome } }
+
+    func uploadEnded(_ outcome: LogUploader.Outcome) {
+        values.withLock {
+            $0.uploadOutcome = outcome
+            if outcome == .jobDeleted {
+                $0.cancelReason = .deleted
+                _ = $0.stop.handle(.serverForgotJob)
+            }
+        }
     }
 }
