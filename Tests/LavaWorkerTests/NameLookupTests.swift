@@ -11,7 +11,9 @@ import Glibc
 /// (`docker-<fqdn>`) resolves nowhere, so each lookup of it waits for the lab's DNS server, and
 /// one that does not answer made every start and exit wait seconds (issue 12). Each program runs
 /// with its own hostname and a resolv.conf whose nameserver never answers and keeps what it is
-/// asked (`SilentNameServer`); the server is on 127.0.0.1, which needs no lookup.
+/// asked (`SilentNameServer`); the server is on 127.0.0.1, which needs no lookup. Under strace
+/// (`NetworkTrace`), any other use of the network fails the tests too: a lookup answered
+/// elsewhere (nscd, /etc/hosts does not count), netlink, or any address but the server's.
 @Suite struct NameLookupTests {
     /// A name no resolver knows, different in every test.
     static func unresolvableHostname() -> String {
@@ -26,54 +28,68 @@ import Glibc
         throw TestFailure("\(name) is not online after \(seconds) s; its log:\n\(log())")
     }
 
-    @Test("with --name, lava-worker starts, goes online and exits on SIGTERM without a name lookup, its hostname resolving nowhere")
+    @Test("with --name, lava-worker starts, goes online and exits on SIGTERM using no network but the server's: no name lookup (its hostname resolving nowhere), no other address")
     func workerWithName() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lava-lookup-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let nameServer = try SilentNameServer()
         let isolation = try IsolatedResolver(resolvConf: nameServer.resolvConf, hostname: Self.unresolvableHostname(), directory: directory)
-        try await LiveServer.run { live in
+        let trace = try NetworkTrace(directory: directory)
+        let server = try await LiveServer.run { live in
             let token = try await live.inventory.addWorker("lab-1")
-            let worker = try WorkerProcess(launcher: isolation.launcher, url: live.url, token: token,
+            let worker = try WorkerProcess(launcher: isolation.launcher + trace.launcher, url: live.url, token: token,
                                            directory: directory.appendingPathComponent("worker"))
             defer { worker.stop() }
             try await Self.online("lab-1", on: live, log: worker.log)
             #expect(nameServer.takeQueries() == [], "lava-worker looked these up to start")
-            worker.signal(SIGTERM)
+            kill(try NetworkTrace.tracee(of: worker.process.processIdentifier), SIGTERM)
             #expect(try await worker.exitStatus(within: 30) == 0)
+            return "connect 127.0.0.1:\(live.port)"
         }
         #expect(nameServer.takeQueries() == [], "lava-worker looked these up to exit")
+        let uses = try trace.uses()
+        #expect(uses.contains(server), "the trace has no connection to the server, so it proves nothing: \(uses)")
+        #expect(uses.filter { $0 != server } == [], "lava-worker used the network beyond \(server); trace in \(trace.file.path)")
     }
 
-    @Test("--help looks up no name", arguments: ["lava-worker", "lava-run", "lava-docker-worker"])
+    @Test("--help uses no network, a name lookup included", arguments: ["lava-worker", "lava-run", "lava-docker-worker"])
     func help(program: String) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lava-lookup-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let nameServer = try SilentNameServer()
         let isolation = try IsolatedResolver(resolvConf: nameServer.resolvConf, hostname: Self.unresolvableHostname(), directory: directory)
-        let run = try await isolation.run(BuiltProgram.path(program), ["--help"])
+        let trace = try NetworkTrace(directory: directory)
+        let run = try await isolation.run(URL(fileURLWithPath: trace.launcher[0]),
+                                          Array(trace.launcher.dropFirst()) + [BuiltProgram.path(program).path, "--help"])
         #expect(run.status == 0, "\(run.error)")
         #expect(run.output.contains("USAGE"))
         #expect(nameServer.takeQueries() == [], "\(program) --help looked these up")
+        #expect(try trace.uses() == [], "\(program) --help used the network")
     }
 
     /// LAVA's default name, and the proof that the tests above would see a lookup.
-    @Test("without --name the worker is named after the host's FQDN, looked up then: the name server hears of it")
+    @Test("without --name the worker is named after the host's FQDN, looked up then: the name server hears of it, and the trace shows it")
     func workerWithoutName() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lava-lookup-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let nameServer = try SilentNameServer()
         let hostname = Self.unresolvableHostname()
         let isolation = try IsolatedResolver(resolvConf: nameServer.resolvConf, hostname: hostname, directory: directory)
+        let trace = try NetworkTrace(directory: directory)
         try await LiveServer.run { live in
             // A name that does not resolve has no FQDN: getfqdn() gives the short name back.
             let token = try await live.inventory.addWorker(hostname)
-            let worker = try WorkerProcess(launcher: isolation.launcher, name: nil, url: live.url, token: token,
+            let worker = try WorkerProcess(launcher: isolation.launcher + trace.launcher, name: nil, url: live.url, token: token,
                                            directory: directory.appendingPathComponent("worker"))
             defer { worker.stop() }
             try await Self.online(hostname, on: live, log: worker.log)
+            // An end by SIGTERM, after which strace has written the whole trace.
+            kill(try NetworkTrace.tracee(of: worker.process.processIdentifier), SIGTERM)
+            #expect(try await worker.exitStatus(within: 30) == 0)
         }
         let queries = nameServer.takeQueries()
         #expect(queries.contains("1 \(hostname)"), "\(queries)")
+        let uses = try trace.uses()
+        #expect(uses.contains("connect \(nameServer.address):53"), "\(uses)")
     }
 }
