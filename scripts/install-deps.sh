@@ -13,6 +13,7 @@ PACKAGES=(
   wrk                    # HTTP benchmarks (bench/*.lua)
   procps                 # pgrep/pkill/ps used by scripts
   util-linux             # runuser (postgres.sh runs initdb/pg_ctl as the postgres user); unshare (NameLookupTests)
+  strace                 # tests: every socket address a worker uses (NetworkTrace, NameLookupTests)
   libsqlite3-dev         # the worker's job database (system SQLite)
   git                    # lava-run fetches git test definitions
   xz-utils               # lava-run: tar.xz test definitions

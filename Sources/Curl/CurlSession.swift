@@ -22,17 +22,19 @@ public final class CurlSession: @unchecked Sendable {
         curl_easy_cleanup(handle)
     }
 
-    /// Runs `request` and collects its whole response. Cancelling the calling task aborts the
-    /// transfer within about a second (libcurl's progress callback) and throws
-    /// `CurlError.cancelled`; so does a request cancelled while it waits for the session.
+    /// Runs `request` and collects its whole response. Cancelling the calling task throws
+    /// `CurlError.cancelled` at once, whether the request runs or waits for the session; a
+    /// running transfer is aborted in the background, at libcurl's next callback (a second at
+    /// most), and the session's next request waits for that.
     public func perform(_ request: CurlRequest) async throws(CurlError) -> CurlResponse {
         let sink = ResponseSink()
         let status = try await run(request, timeout: request.timeout ?? configuration.timeout, sink: sink).get()
         return CurlResponse(status: status, headers: sink.headers, body: sink.body)
     }
 
-    /// Runs one transfer on the session's queue. The calling task's cancellation aborts a
-    /// running transfer, and ends one still waiting for the queue at once.
+    /// Runs one transfer on the session's queue. The calling task's cancellation resumes the
+    /// caller at once and aborts the transfer, running or waiting for the queue; the queue (which
+    /// keeps `self` and `sink` alive) stays busy until libcurl has let go of it.
     func run(_ request: CurlRequest, timeout: Duration, sink: TransferSink) async -> Result<Int, CurlError> {
         let waiter = TransferWaiter()
         return await withTaskCancellationHandler {
@@ -94,17 +96,21 @@ public final class CurlSession: @unchecked Sendable {
                 headerList = curl_slist_append(headerList, line)
             }
             lava_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
+            // Returning less than was given aborts the transfer: a cancelled caller, already
+            // resumed, is handed nothing more.
             lava_curl_setopt_callback(handle, CURLOPT_WRITEFUNCTION, { data, size, count, context in
                 guard let data, let context else { return 0 }
-                Unmanaged<TransferSink>.fromOpaque(context).takeUnretainedValue()
-                    .receive(UnsafeRawBufferPointer(start: data, count: size * count))
+                let sink = Unmanaged<TransferSink>.fromOpaque(context).takeUnretainedValue()
+                if sink.isAborted { return 0 }
+                sink.receive(UnsafeRawBufferPointer(start: data, count: size * count))
                 return size * count
             })
             lava_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
             lava_curl_setopt_callback(handle, CURLOPT_HEADERFUNCTION, { data, size, count, context in
                 guard let data, let context else { return 0 }
-                let line = String(decoding: UnsafeRawBufferPointer(start: data, count: size * count), as: UTF8.self)
-                Unmanaged<TransferSink>.fromOpaque(context).takeUnretainedValue().headerLine(line)
+                let sink = Unmanaged<TransferSink>.fromOpaque(context).takeUnretainedValue()
+                if sink.isAborted { return 0 }
+                sink.headerLine(String(decoding: UnsafeRawBufferPointer(start: data, count: size * count), as: UTF8.self))
                 return size * count
             })
             lava_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
@@ -118,7 +124,8 @@ public final class CurlSession: @unchecked Sendable {
             lava_curl_setopt_pointer(handle, CURLOPT_XFERINFODATA, context)
             return curl_easy_perform(handle)
         }
-        if code == CURLE_ABORTED_BY_CALLBACK { return .failure(.cancelled) }
+        // A callback that refused its data (CURLE_WRITE_ERROR) on an abort is a cancellation too.
+        if code == CURLE_ABORTED_BY_CALLBACK || sink.isAborted { return .failure(.cancelled) }
         guard code == CURLE_OK else {
             let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             return .failure(CurlError(code, detail: detail))
@@ -144,7 +151,8 @@ class TransferSink: @unchecked Sendable {
     private let lock = NSLock()
     private var aborted = false
 
-    /// The calling task was cancelled: the transfer stops at libcurl's next progress call.
+    /// The calling task was cancelled: the transfer stops at libcurl's next call of its progress,
+    /// header or write callback.
     func abort() {
         lock.withLock { aborted = true }
     }

@@ -16,8 +16,9 @@ extension CurlSession {
     /// followed logs, event streams), after `onHead` has seen the status and headers.
     ///
     /// There is no total timeout unless `request.timeout` sets one (streams may last for hours);
-    /// the connect timeout still applies. Cancelling the calling Task aborts the transfer within
-    /// about a second and throws `CurlError.cancelled`. Both handlers run on
+    /// the connect timeout still applies. Cancelling the calling Task throws `CurlError.cancelled`
+    /// at once and aborts the transfer in the background; no handler is called once the
+    /// cancellation is seen, though one under way may still finish. Both handlers run on
     /// the session's queue, one call at a time, so they must not block. Like `perform`, a session
     /// runs one request at a time: give a long stream its own session.
     @discardableResult

@@ -1,8 +1,9 @@
 import Synchronization
 
 /// The caller's side of one transfer queued on a session: resumed with the transfer's result,
-/// or with `CurlError.cancelled` as soon as the caller is cancelled while the transfer still
-/// waits behind another (a running transfer is aborted by its sink instead).
+/// or with `CurlError.cancelled` as soon as the caller is cancelled, whether the transfer still
+/// waits behind another or runs. A running one is stopped by its sink on libcurl's side
+/// meanwhile, so a caller that stops does not wait for libcurl's next callback.
 final class TransferWaiter: Sendable {
     private enum State {
         case created
@@ -51,10 +52,10 @@ final class TransferWaiter: Sendable {
             case .created:
                 state = .cancelledEarly
                 return nil
-            case .waiting(let continuation):
+            case .waiting(let continuation), .running(let continuation):
                 state = .done
                 return continuation
-            case .running, .cancelledEarly, .done:
+            case .cancelledEarly, .done:
                 return nil
             }
         }

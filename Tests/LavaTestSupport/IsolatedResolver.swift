@@ -22,10 +22,4 @@ public struct IsolatedResolver: Sendable {
         return ["/usr/bin/unshare", "--mount", "--uts", "--propagation", "private", "/bin/sh", "-c", script, "isolated",
                 resolvConf.path, hostname ?? ""]
     }
-
-    /// Runs `executable` so, to its end.
-    public func run(_ executable: URL, _ arguments: [String]) async throws -> (status: Int32, output: String, error: String) {
-        let command = launcher + [executable.path] + arguments
-        return try await BuiltProgram.run(URL(fileURLWithPath: command[0]), Array(command.dropFirst()))
-    }
 }

@@ -4,18 +4,22 @@ import Synchronization
 import Glibc
 #endif
 
-/// An HTTP server on loopback that reads each request and never answers it, as a server that
-/// hangs does: for tests of what a client does while it waits. `requests` yields each request
-/// line as it arrives, so a test waits for the request to be in flight, not for a time.
-/// Threads and blocking sockets keep it independent of the code under test.
+/// An HTTP server on loopback that reads each request and never answers it, or only begins to
+/// (`answer`, e.g. a head and part of a body), as a server that hangs does: for tests of what a
+/// client does while it waits. `requests` yields each request line as it arrives, so a test
+/// waits for the request to be in flight, not for a time. Threads and blocking sockets keep it
+/// independent of the code under test.
 public final class StallingServer: Sendable {
     public let port: Int
     public let requests: AsyncStream<String>
     private let arrived: AsyncStream<String>.Continuation
     private let listener: Int32
     private let clients = Mutex<[Int32]>([])
+    private let answer: [UInt8]
 
-    public init() throws {
+    /// `answer` is sent as it is, in one write, after each request's head.
+    public init(answer: [UInt8] = []) throws {
+        self.answer = answer
         let (fd, port) = try LoopbackListener.open(for: "the stalling server")
         listener = fd
         self.port = port
@@ -40,7 +44,7 @@ public final class StallingServer: Sendable {
         arrived.finish()
     }
 
-    /// Reads request heads and reports their first lines until the client goes away.
+    /// Reads request heads, reports their first lines and sends `answer` until the client goes away.
     private func hold(_ client: Int32) {
         defer {
             clients.withLock { $0.removeAll { $0 == client } }
@@ -56,6 +60,7 @@ public final class StallingServer: Sendable {
                 let head = String(decoding: buffer[..<end.lowerBound], as: UTF8.self)
                 buffer.removeSubrange(..<end.upperBound)
                 arrived.yield(head.components(separatedBy: "\r\n")[0])
+                if !answer.isEmpty { _ = send(client, answer, answer.count, Int32(MSG_NOSIGNAL)) }
             }
         }
     }

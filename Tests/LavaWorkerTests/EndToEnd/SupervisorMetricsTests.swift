@@ -3,9 +3,13 @@ import DockerEngine
 import Foundation
 import LavaTestSupport
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// lava-docker-worker --metrics-address on the real engine with our server: the Prometheus text
-/// and `lava-docker-worker status` once the worker is online, and while it runs a job.
+/// and `lava-docker-worker status` once the worker is online, and while it runs a job; an
+/// address it cannot bind, no listener without the option, and status's exit statuses.
 extension EndToEnd.SupervisorTests {
     /// The samples at `address`, as Prometheus would scrape them: `name{labels} value` by line.
     static func scrape(_ address: String) async throws -> [String: Double] {
@@ -38,6 +42,8 @@ extension EndToEnd.SupervisorTests {
             let supervisor = try Self.supervisor(lab, repository: repository, arguments: ["--metrics-address", address])
             try await lab.serve(version: Self.old) { live in
                 try await Self.online(Self.old, on: live, diagnosis: supervisor.diagnosis)
+                // Bound to that address only (and the proof that the test without the option would see a listener).
+                #expect(try ListeningSockets.of(supervisor.process.processIdentifier) == [address])
                 var samples = try await Self.scrape(address)
                 #expect(samples[#"lava_docker_worker_phase{phase="running"}"#] == 1, "\(samples)")
                 #expect(samples.filter { $0.key.hasPrefix("lava_docker_worker_phase{") && $0.value == 1 }.count == 1)
@@ -82,5 +88,51 @@ extension EndToEnd.SupervisorTests {
         #expect(result.status == 69)
         #expect(result.error.contains("nothing answers at http://\(address)/metrics"), "\(result.error)")
         #expect(result.error.contains("--metrics-address"))
+    }
+
+    @Test("status where something else answers, or answers 404: exits 76 and says it is not lava-docker-worker's metrics",
+          arguments: [["metrics": Data("up 1\n".utf8)], [:]])
+    func statusOfSomethingElse(files: [String: Data]) async throws {
+        try await FileServer.run(files: files) { url in
+            let address = String(url.dropFirst("http://".count))
+            let result = try await Self.status(address)
+            #expect(result.status == 76, "\(result.output)\(result.error)")
+            let answer = files.isEmpty ? 404 : 200
+            #expect(result.error.contains("\(url)/metrics answers \(answer), without lava-docker-worker's metrics"), "\(result.error)")
+            #expect(result.output.isEmpty)
+        }
+    }
+
+    @Test("--metrics-address at a port another program holds: the error is logged and the worker still goes online")
+    func metricsAddressTaken() async throws {
+        let (holder, port) = try LoopbackListener.open(for: "the port's other owner")
+        defer { close(holder) }
+        let address = "127.0.0.1:\(port)"
+        try await Self.run { lab, repository in
+            let supervisor = try Self.supervisor(lab, repository: repository, arguments: ["--metrics-address", address])
+            try await lab.serve(version: Self.old) { live in
+                try await Self.online(Self.old, on: live, diagnosis: supervisor.diagnosis)
+                #expect(supervisor.process.isRunning)
+                let logged = "cannot serve metrics at \(address): "
+                for _ in 0..<150 where !supervisor.log.contains(logged) {
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+                #expect(supervisor.log.contains(logged), "\(supervisor.diagnosis)")
+                #expect(supervisor.log.contains("going on without them (check --metrics-address)"), "\(supervisor.diagnosis)")
+                #expect(try ListeningSockets.of(supervisor.process.processIdentifier) == [])
+            }
+        }
+    }
+
+    @Test("without --metrics-address nothing listens: the supervisor, online, has no listening socket")
+    func noMetricsAddress() async throws {
+        try await Self.run { lab, repository in
+            let supervisor = try Self.supervisor(lab, repository: repository)
+            try await lab.serve(version: Self.old) { live in
+                try await Self.online(Self.old, on: live, diagnosis: supervisor.diagnosis)
+                #expect(try ListeningSockets.of(supervisor.process.processIdentifier) == [])
+                #expect(!supervisor.log.contains("metrics at"), "\(supervisor.diagnosis)")
+            }
+        }
     }
 }

@@ -68,14 +68,18 @@ final class WorkerProcess: Sendable {
     }
 
     /// Ends the worker and any lava-run it left (tests that are done with it), so that no job
-    /// of a finished test keeps talking to a server.
+    /// of a finished test keeps talking to a server; also the worker itself when a launcher ran
+    /// it as a child that outlives the launcher (strace).
     func stop() {
         if process.isRunning { signal(SIGKILL) }
         process.waitUntilExit()
-        let marker = "--output-dir=\(directory.path)/tmp/"
+        let job = "--output-dir=\(directory.path)/tmp/"
+        let worker = "\0--worker-dir\0\(directory.path)\0"
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
             guard let pid = Int32(entry), let cmdline = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }
-            if String(decoding: cmdline, as: UTF8.self).contains(marker) { kill(-pid, SIGKILL) }
+            let line = String(decoding: cmdline, as: UTF8.self)
+            if line.contains(job) { kill(-pid, SIGKILL) }
+            if line.contains(worker) { kill(pid, SIGKILL) }
         }
     }
 }
