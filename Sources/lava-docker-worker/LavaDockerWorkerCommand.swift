@@ -184,14 +184,16 @@ struct Run: AsyncParsableCommand {
         }
         let url = url ?? "http://localhost:8000/"
         let directory = URL(fileURLWithPath: workerDir).standardizedFileURL.path
-        // One lookup of this host's FQDN, for the container's hostname and the default name.
-        let hostName = HostName.fullyQualified()
         let name: String
         do {
-            name = try identity.workerName { hostName }
+            name = try identity.workerName()
         } catch {
             throw .setup(error.description)
         }
+        // The container's hostname is LAVA's docker-<FQDN> when the FQDN is the name (looked up
+        // once, above); with --name it is docker-<the kernel's host name>, so that a start does
+        // not wait for a name server (seconds, or minutes when none answers).
+        let hostName = identity.name == nil ? name : HostName.local()
         var settings = SupervisorSettings(url: url, name: name, hostName: hostName, workerDirectory: directory,
                                           tokenFile: identity.tokenFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
                                           buildDirectory: buildDir)

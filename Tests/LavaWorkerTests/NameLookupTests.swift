@@ -55,12 +55,10 @@ import Glibc
         #expect(try watch.trace.uses() == [], "\(program) --help used the network")
     }
 
-    /// lava-docker-worker names its worker container's host `docker-<FQDN>`, as LAVA's does, and
-    /// looks the FQDN up at every start, --name or not (`HostName.fullyQualified()` in
-    /// LavaDockerWorkerCommand): with a name server that does not answer, glibc's defaults make
-    /// that 10 s before it does anything else. Known until that is changed; then this test fails
-    /// and the known issue goes. Without an engine it stops right after the lookup.
-    @Test("with --name, lava-docker-worker looks up no name before it asks its engine (a known issue)")
+    /// lava-docker-worker with --name names its worker container's host after the kernel's host
+    /// name, without the FQDN lookup LAVA's does (with a name server that does not answer,
+    /// glibc's defaults made that 10 s before anything else). Without an engine it stops at once.
+    @Test("with --name, lava-docker-worker looks up no name before it asks its engine")
     func dockerWorkerWithName() async throws {
         let watch = try LookupWatch()
         defer { watch.remove() }
@@ -72,10 +70,8 @@ import Glibc
         #expect(run.status == 69, "\(run.output)\(run.error)")
         // The engine's socket, should it be tried, is no network.
         let uses = try watch.trace.uses().filter { $0 != "connect unix:\(engine)" }
-        withKnownIssue("lava-docker-worker looks up the host's FQDN at every start, for its container's hostname") {
-            #expect(watch.nameServer.takeQueries() == [])
-            #expect(uses == [])
-        }
+        #expect(watch.nameServer.takeQueries() == [])
+        #expect(uses == [])
     }
 
     /// LAVA's default name, and the proof that the tests above would see a lookup.

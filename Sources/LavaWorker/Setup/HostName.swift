@@ -4,10 +4,16 @@ import Glibc
 
 /// The host's fully qualified name, LAVA's default worker name (Python's `socket.getfqdn()`).
 public enum HostName {
-    public static func fullyQualified() -> String {
+    /// The kernel's host name (`gethostname`): no lookup.
+    public static func local() -> String {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
-        let short = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The canonical name of `local()`, looked up (DNS may be asked).
+    public static func fullyQualified() -> String {
+        let short = local()
         var hints = addrinfo()
         hints.ai_flags = AI_CANONNAME
         var result: UnsafeMutablePointer<addrinfo>?
