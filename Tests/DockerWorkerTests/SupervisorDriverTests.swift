@@ -22,32 +22,40 @@ import Testing
         func serverContact() {}
     }
 
-    /// The supervisor of `engine` against a server answering `version`, until `until` of what
-    /// systemd heard, then a graceful shutdown; what systemd heard.
-    static func run(version: String, engine: FakeEngine, until: @escaping @Sendable (String) -> Bool) async throws -> [String] {
+    /// The service group of a supervisor of `engine` and its version monitor, against a server
+    /// answering `version`, given to `body`; what systemd heard is in `heard`.
+    static func withSupervisor<R: Sendable>(version: String, engine: FakeEngine, heard: Heard,
+                                            _ body: @Sendable (ServiceGroup) async throws -> R) async throws -> R {
         try await FileServer.run(files: ["api/v0.2/system/version/": Data(version.utf8)]) { base in
             let directory = try TemporaryDirectory()
             defer { directory.remove() }
             var settings = SupervisorSettings(url: base + "/", name: "lab-1", hostName: "lab.example",
                                               workerDirectory: directory.url.path)
             settings.image = ImageName(template: "w:{version}")
-            let heard = Heard()
             var logger = Logger(label: "supervisor-driver")
             logger.logLevel = .critical
             let monitor = ServerVersionMonitor(client: try LavaServerClient(url: settings.url, agent: "test"), interval: .seconds(60),
                                                retryPause: .seconds(5), maximumRetryPause: .seconds(5), logger: logger)
             let supervisor = Supervisor(settings: settings, engine: engine, monitor: monitor, logger: logger, status: heard)
-            let group = ServiceGroup(configuration: .init(
+            return try await body(ServiceGroup(configuration: .init(
                 services: [.init(service: monitor), .init(service: supervisor, successTerminationBehavior: .gracefullyShutdownGroup)],
-                logger: logger))
+                logger: logger)))
+        }
+    }
+
+    /// The supervisor of `engine` against a server answering `version`, until `until` of what
+    /// systemd heard, then a graceful shutdown; what systemd heard.
+    static func run(version: String, engine: FakeEngine, until: @escaping @Sendable (String) -> Bool) async throws -> [String] {
+        let heard = Heard()
+        try await withSupervisor(version: version, engine: engine, heard: heard) { group in
             try await withThrowingTaskGroup { tasks in
                 tasks.addTask { try await group.run() }
                 while !heard.all.contains(where: until) { try await Task.sleep(for: .milliseconds(20)) }
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
             }
-            return heard.all
         }
+        return heard.all
     }
 
     @Test("first start, then a graceful shutdown: ping, list, image, create, start; then SIGTERM to the worker, its exit, its removal")
@@ -81,17 +89,7 @@ import Testing
     @Test("cancelled (a second SIGTERM) while the container's start is in flight: the container the engine made is removed")
     func killWhileStarting() async throws {
         let engine = FakeEngine(images: ["w:2026.11"], startHangs: true)
-        try await FileServer.run(files: ["api/v0.2/system/version/": Data(#"{"version": "2026.11"}"#.utf8)]) { base in
-            let directory = try TemporaryDirectory()
-            defer { directory.remove() }
-            var settings = SupervisorSettings(url: base + "/", name: "lab-1", hostName: "lab.example", workerDirectory: directory.url.path)
-            settings.image = ImageName(template: "w:{version}")
-            var logger = Logger(label: "supervisor-driver")
-            logger.logLevel = .critical
-            let monitor = ServerVersionMonitor(client: try LavaServerClient(url: settings.url, agent: "test"), interval: .seconds(60),
-                                               retryPause: .seconds(5), maximumRetryPause: .seconds(5), logger: logger)
-            let supervisor = Supervisor(settings: settings, engine: engine, monitor: monitor, logger: logger, status: Heard())
-            let group = ServiceGroup(configuration: .init(services: [.init(service: monitor), .init(service: supervisor)], logger: logger))
+        try await Self.withSupervisor(version: #"{"version": "2026.11"}"#, engine: engine, heard: Heard()) { group in
             let running = Task { try await group.run() }
             for await call in engine.calls where call.hasPrefix("start ") { break }
             running.cancel()
