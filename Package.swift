@@ -216,7 +216,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", "DockerEngine", "LavaTestSupport"]),
-        .testTarget(name: "LavaDispatcherTests", dependencies: ["LavaDispatcher", "LavaTestSupport"]),
+        .testTarget(name: "LavaDispatcherTests", dependencies: ["LavaDispatcher", "LavaClient", "LavaTestSupport"]),
         .testTarget(name: "ImagesTests", dependencies: ["LavaTestSupport", "DockerEngine", "Curl"]),
         .target(
             name: "LavaTestSupport",

@@ -94,4 +94,25 @@ import Testing
         #expect(machine.handle(.startFailed(.setup("x"))).last == .finish)
         #expect(machine.phase == .stopped)
     }
+
+    @Test("a stop while this worker's containers are listed: the running ones get SIGTERM and the end waits for them; none, the end")
+    func stopListing() {
+        var machine = T.asking()
+        _ = machine.handle(.serverAnswered(VersionResponse(version: T.new)))
+        _ = machine.handle(.stopRequested)
+        #expect(machine.phase == .stopping([], awaiting: .containerList))
+        var dead = T.oldWorker
+        dead.isRunning = false
+        let actions = machine.handle(.containersFound([dead, T.newWorker]))
+        #expect(actions.first == .remove(id: dead.id))
+        #expect(actions.suffix(2) == [.follow(T.newWorker), .signal(id: T.newWorker.id, .terminate)])
+        #expect(machine.phase == .stopping([T.newWorker]))
+        #expect(machine.handle(.containerExited(id: T.newWorker.id, status: 0)).last == .finish)
+
+        var empty = T.asking()
+        _ = empty.handle(.serverAnswered(VersionResponse(version: T.new)))
+        _ = empty.handle(.stopRequested)
+        #expect(empty.handle(.containersFound([])).last == .finish)
+        #expect(empty.phase == .stopped)
+    }
 }

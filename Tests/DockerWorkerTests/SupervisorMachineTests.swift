@@ -337,7 +337,7 @@ import Testing
         var machine = Self.asking()
         Self.prepare(&machine, version: Self.new, image: "w")
         _ = machine.handle(.stopRequested)
-        #expect(machine.phase == .stopping([], creating: Self.new))
+        #expect(machine.phase == .stopping([], awaiting: .creation(version: Self.new)))
         #expect(machine.handle(.containerStarted(Self.newWorker)) == [.follow(Self.newWorker), .signal(id: Self.newWorker.id, .terminate)])
         #expect(machine.phase == .stopping([Self.newWorker]))
         #expect(machine.handle(.containerExited(id: Self.newWorker.id, status: 0)).last == .finish)

@@ -20,7 +20,12 @@ struct WorkerLauncher: Sendable {
             }
             try FileManager.default.createDirectory(atPath: settings.workerDirectory, withIntermediateDirectories: true)
             let name = plan.containerName(version: version)
-            let id = try await engine.createContainer(name: name, plan.spec(image: image, version: version, acceptedOptions: options ?? []))
+            let spec = plan.spec(image: image, version: version, acceptedOptions: options ?? [])
+            // Not cut short by a kill: the engine may make the container after a cancelled
+            // request, and a kill's clean-up (`discard`) must find it.
+            let id = try await Task { [engine] () -> Result<String, DockerError> in
+                do throws(DockerError) { return .success(try await engine.createContainer(name: name, spec)) } catch { return .failure(error) }
+            }.value.get()
             try await engine.startContainer(id)
             return WorkerContainer(id: id, name: name, version: version, image: image, startedHere: true)
         } catch let error as DockerError {

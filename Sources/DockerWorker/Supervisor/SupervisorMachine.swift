@@ -157,17 +157,25 @@ public struct SupervisorMachine: Sendable {
         case (.pausing, .retryTimerFired):
             return ask()
 
-        case (.stopping(let containers, _?), .containerStarted(let container)):
+        case (.stopping(let containers, .creation?), .containerStarted(let container)):
             // A stop that came while the container was being created reaches it now.
             phase = .stopping(containers + [container])
             return [.follow(container), .signal(id: container.id, .terminate)]
-        case (.stopping(let containers, _?), .startFailed):
+        case (.stopping(let containers, .creation?), .startFailed):
             phase = .stopping(containers)
             return containers.isEmpty ? finish() : []
-        case (.stopping(let containers, let creating), .containerExited(let id, _)) where containers.contains(where: { $0.id == id }):
+        case (.stopping(_, .containerList?), .containersFound(let containers)):
+            // A stop while listing: what runs (adopted or not) finishes its jobs too.
+            let removals = containers.filter { !$0.isRunning }.map { SupervisorAction.remove(id: $0.id) }
+            let running = containers.filter(\.isRunning)
+            guard !running.isEmpty else { return removals + finish() }
+            phase = .stopping(running)
+            return removals + [.report(.status("stopping: SIGTERM to \(Self.names(running)), which finish their jobs"))]
+                + running.flatMap { [SupervisorAction.follow($0), .signal(id: $0.id, .terminate)] }
+        case (.stopping(let containers, let awaiting), .containerExited(let id, _)) where containers.contains(where: { $0.id == id }):
             let left = containers.filter { $0.id != id }
-            phase = .stopping(left, creating: creating)
-            return [.remove(id: id)] + (left.isEmpty && creating == nil ? finish() : [])
+            phase = .stopping(left, awaiting: awaiting)
+            return [.remove(id: id)] + (left.isEmpty && awaiting == nil ? finish() : [])
 
         default:
             // An answer to an action of an earlier phase (a stop cut it short): nothing to do.
@@ -334,8 +342,11 @@ public struct SupervisorMachine: Sendable {
             return first + [.report(.status("stopping once \(Self.names(containers)) \(containers.count == 1 ? "has" : "have") "
                                 + "finished their jobs"))]
         case .starting(let version, _):
-            phase = .stopping([], creating: version)
+            phase = .stopping([], awaiting: .creation(version: version))
             return first + [.report(.status("stopping once the worker container is created"))]
+        case .inspecting:
+            phase = .stopping([], awaiting: .containerList)
+            return first + [.report(.status("stopping once this worker's containers are listed"))]
         case .stopping:
             return first
         default:
@@ -344,15 +355,17 @@ public struct SupervisorMachine: Sendable {
     }
 
     /// A second SIGTERM, or `--stop-timeout` over (cancellation): the workers are killed and the
-    /// supervisor ends without waiting. A container still being created (its creation cut short)
-    /// is removed by its name, whether or not the engine made it.
+    /// supervisor ends without waiting. A container still being created is discarded: this
+    /// supervisor's containers of its version are removed, whether or not the engine made it.
     private mutating func kill() -> [SupervisorAction] {
         var containers: [WorkerContainer] = []
         var creating: String?
         switch phase {
         case .running(let container, _): containers = [container]
         case .draining(let all, _): containers = all
-        case .stopping(let all, let version): (containers, creating) = (all, version)
+        case .stopping(let all, let awaiting):
+            containers = all
+            if case .creation(let version) = awaiting { creating = version }
         case .starting(let version, _): creating = version
         default: break
         }

@@ -28,9 +28,9 @@ public enum SupervisorPhase: Sendable, Equatable {
     case draining([WorkerContainer], next: String)
     /// After a failure: the pause, then the server's version is asked again.
     case pausing(reason: String)
-    /// A stop was asked for: the containers have SIGTERM and finish their jobs; `creating`, the
-    /// version whose container is being created (it gets SIGTERM once it exists).
-    case stopping([WorkerContainer], creating: String? = nil)
+    /// A stop was asked for: the containers have SIGTERM and finish their jobs; `awaiting`, what
+    /// must be heard before every container to stop is known.
+    case stopping([WorkerContainer], awaiting: StopWait? = nil)
     case stopped
     case failed(SupervisorError)
 
@@ -55,4 +55,12 @@ public enum SupervisorPhase: Sendable, Equatable {
 
     public static let names = ["checking-engine", "asking-version", "confirming-upgrade", "inspecting", "getting-image", "building",
                                "starting", "running", "draining", "pausing", "stopping", "stopped", "failed"]
+}
+
+/// What a stop waits to hear before it knows every worker container to stop.
+public enum StopWait: Sendable, Equatable {
+    /// The container of this version is being created: it gets SIGTERM once it exists.
+    case creation(version: String)
+    /// This supervisor's containers are being listed: the running ones get SIGTERM.
+    case containerList
 }

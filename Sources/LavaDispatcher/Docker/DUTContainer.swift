@@ -45,10 +45,21 @@ struct DUTContainer: Sendable {
         do throws(DockerError) {
             // A container of that name is left over from a lava-run that was killed.
             try await docker.removeContainer(name, force: true)
-            let id = try await docker.createContainer(name: name, spec)
-            try await docker.startContainer(id)
-            guard let state = try await docker.inspectContainer(id), state.state.running else {
-                throw DockerError.invalidResponse(detail: "the container stopped at once")
+            // Not cut short by a cancel: the engine may make the container after a cancelled
+            // request, and then nobody would know its id to remove it.
+            let id = try await Task { () -> Result<String, DockerError> in
+                do throws(DockerError) { return .success(try await docker.createContainer(name: name, spec)) } catch { return .failure(error) }
+            }.value.get()
+            do throws(DockerError) {
+                if Task.isCancelled { throw DockerError.cancelled }
+                try await docker.startContainer(id)
+                guard let state = try await docker.inspectContainer(id), state.state.running else {
+                    throw DockerError.invalidResponse(detail: "the container stopped at once")
+                }
+            } catch {
+                // The job does not know this container yet: its cleanup would not remove it.
+                await Task { try? await docker.removeContainer(id, force: true) }.value
+                throw error
             }
             return DUTContainer(id: id, name: name, docker: docker)
         } catch .cancelled {
@@ -96,10 +107,12 @@ struct DUTContainer: Sendable {
 
     /// Removes the job's containers, found by label and name, when its cleanup was cut short
     /// (the container the job knew of may be in a removal that hangs, or not yet known to it).
-    /// In a task of its own, so that no cancel stops it; the engine's request timeout bounds it.
-    static func removeAll(jobID: Int, prefix: String, docker: DockerClient, log: JobLog) async {
+    /// In a task of its own, so that no cancel stops it, and waited for `limit` at most: an
+    /// engine that does not answer must not hold lava-run (the process's exit ends the task).
+    static func removeAll(jobID: Int, prefix: String, docker: DockerClient, log: JobLog, limit: Duration = .seconds(10)) async {
         let names = name(jobID: jobID, prefix: prefix, level: "")
-        await Task {
+        let (done, finished) = AsyncStream.makeStream(of: Bool.self)
+        let removal = Task {
             do throws(DockerError) {
                 let containers = try await docker.listContainers(all: true, labels: labels(jobID: jobID).mapValues { Optional($0) })
                 for container in containers {
@@ -110,6 +123,17 @@ struct DUTContainer: Sendable {
             } catch {
                 log.error("Cannot remove the containers of job \(jobID): \(error)")
             }
-        }.value
+            finished.yield(true)
+        }
+        let timer = Task {
+            try? await Task.sleep(for: limit)
+            finished.yield(false)
+        }
+        for await removed in done {
+            if !removed { log.error("The engine did not remove the containers of job \(jobID) within \(limit.components.seconds) s") }
+            break
+        }
+        timer.cancel()
+        _ = removal
     }
 }

@@ -4,7 +4,10 @@ final class JobEnding: Sendable {
     enum Outcome: Sendable {
         /// nil when the job passed.
         case ended(JobError?)
+        /// A second signal.
         case cutShort
+        /// The caller was cancelled (`--stop-timeout` over): the body was cancelled too.
+        case abandoned
     }
 
     private let outcomes: AsyncStream<Outcome>
@@ -21,12 +24,12 @@ final class JobEnding: Sendable {
     /// Runs `body` and returns the first outcome. The body runs in a task of its own because a
     /// cleanup cut short may be stuck where cancellation cannot reach (an engine that does not
     /// answer); lava-run exits soon after, which ends it. Cancelling the caller (`--stop-timeout`
-    /// over) cancels the body and is a cut too.
+    /// over) cancels the body and abandons it too.
     func first(_ body: @escaping @Sendable () async -> JobError?) async -> Outcome {
         let task = Task { [continuation] in continuation.yield(.ended(await body())) }
         return await withTaskCancellationHandler {
             for await outcome in outcomes { return outcome }
-            return .cutShort
+            return .abandoned
         } onCancel: {
             task.cancel()
         }

@@ -12,8 +12,9 @@ struct JobService: Service {
     let ending: JobEnding
     /// Runs the job; nil when it passed.
     let job: @Sendable () async -> JobError?
-    /// What a cleanup cut short must still do: remove the device-under-test container.
-    let removeDevice: @Sendable () async -> Void
+    /// What a cleanup cut short must still do: remove the device-under-test container, logging
+    /// to the given (sealed) log's tail.
+    let removeDevice: @Sendable (JobLog) async -> Void
 
     func run() async {
         let start = ContinuousClock.now
@@ -22,12 +23,21 @@ struct JobService: Service {
         case .ended(let ended):
             failure = ended
         case .cutShort:
-            await removeDevice()
-            failure = .canceledAgain
-            log.jobEnded(failure, duration: JobRunner.seconds(since: start))
+            failure = await endCutShort(.canceledAgain, start: start)
+        case .abandoned:
+            failure = await endCutShort(session.cancelReason, start: start)
         }
         session.jobEnded(failure)
         files.writeResult(failure)
         uploader?.close()
+    }
+
+    /// The body is no longer waited for, but may still log once the engine lets it go: the log is
+    /// sealed first, so that this end stays the last record.
+    private func endCutShort(_ failure: JobError, start: ContinuousClock.Instant) async -> JobError {
+        let tail = log.seal()
+        await removeDevice(tail)
+        tail.jobEnded(failure, duration: JobRunner.seconds(since: start))
+        return failure
     }
 }

@@ -46,9 +46,9 @@ public struct LavaRunSession: Sendable {
         let ending = JobEnding()
         let job = JobService(session: session, files: files, log: log, uploader: uploader, ending: ending) {
             await self.runJob(parsed, deviceYAML: deviceYAML, cancelReason: { session.cancelReason })
-        } removeDevice: {
+        } removeDevice: { tail in
             guard let docker = try? DockerClient(socketPath: dockerSocket) else { return }
-            await DUTContainer.removeAll(jobID: jobID, prefix: DispatcherConfiguration.prefix(dispatcher), docker: docker, log: log)
+            await DUTContainer.removeAll(jobID: jobID, prefix: DispatcherConfiguration.prefix(dispatcher), docker: docker, log: tail)
         }
         let signals = await StopSignals { _ in
             switch session.handle(.signal) {
@@ -69,7 +69,9 @@ public struct LavaRunSession: Sendable {
             services.append(.init(service: LogUploadService(uploader: uploader, session: session),
                                   successTerminationBehavior: .gracefullyShutdownGroup))
         }
-        services.append(.init(service: job, successTerminationBehavior: .gracefullyShutdownGroup))
+        // With an upload, its end (every line sent) ends the group: a graceful shutdown started
+        // by the job's own end would start --stop-timeout's clock without any signal.
+        services.append(.init(service: job, successTerminationBehavior: uploader == nil ? .gracefullyShutdownGroup : .ignore))
         var configuration = ServiceGroupConfiguration(
             services: services, logger: Logger(label: "lava-run") { _ in SwiftLogNoOpLogHandler() })
         configuration.maximumGracefulShutdownDuration = stopTimeout
