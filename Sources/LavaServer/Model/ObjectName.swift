@@ -46,10 +46,6 @@ public enum ObjectName: Sendable {
             throw ObjectNameError("invalid \(noun) name '\(name.unicodeScalars.prefix(80).map { $0.escaped(asASCII: true) }.joined())': use \(characters)")
         }
     }
-
-    public func isValid(_ name: String) -> Bool {
-        (try? check(name)) != nil
-    }
 }
 
 public struct ObjectNameError: Error, Sendable, CustomStringConvertible {
