@@ -15,11 +15,24 @@ import Testing
     /// What systemd would hear.
     final class Heard: SupervisorStatus {
         private let said = Mutex<[String]>([])
+        /// Each thing said, as it is said.
+        let stream: AsyncStream<String>
+        private let input: AsyncStream<String>.Continuation
+
+        init() {
+            (stream, input) = AsyncStream.makeStream()
+        }
+
         var all: [String] { said.withLock { $0 } }
-        func ready() { said.withLock { $0.append("READY") } }
-        func status(_ text: String) { said.withLock { $0.append(text) } }
-        func stopping() { said.withLock { $0.append("STOPPING") } }
+        func ready() { say("READY") }
+        func status(_ text: String) { say(text) }
+        func stopping() { say("STOPPING") }
         func serverContact() {}
+
+        private func say(_ text: String) {
+            said.withLock { $0.append(text) }
+            input.yield(text)
+        }
     }
 
     /// The service group of a supervisor of `engine` and its version monitor, against a server
@@ -50,7 +63,7 @@ import Testing
         try await withSupervisor(version: version, engine: engine, heard: heard) { group in
             try await withThrowingTaskGroup { tasks in
                 tasks.addTask { try await group.run() }
-                while !heard.all.contains(where: until) { try await Task.sleep(for: .milliseconds(20)) }
+                for await text in heard.stream where until(text) { break }
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
             }
