@@ -2,9 +2,10 @@ import DockerEngine
 import Foundation
 
 /// The worker container as LAVA's lava-docker-worker runs it (spec §8.5): privileged, host
-/// network, an init, hostname `docker-<fqdn>`, the host paths a worker needs mounted at the same
-/// path, labelled so that a restarted supervisor finds it again. The token reaches it as a
-/// file in a mounted directory: never on the command line, never in the container's config.
+/// network, an init, hostname `docker-<fqdn>` (`docker-<hostname>` with `--name`), the host
+/// paths a worker needs mounted at the same path, labelled so that a restarted supervisor finds
+/// it again. The token reaches it as a file in a mounted directory: never on the command line,
+/// never in the container's config.
 public struct WorkerContainerPlan: Sendable {
     public static let supervisorLabel = "org.lavasoftware.lava-docker-worker.name"
     public static let versionLabel = "org.lavasoftware.lava-docker-worker.version"

@@ -6,7 +6,8 @@ public struct SupervisorSettings: Sendable {
     public var url: String
     /// The worker's name on the server.
     public var name: String
-    /// The host's FQDN: the container's hostname is `docker-<fqdn>`.
+    /// The container's hostname is `docker-<hostName>`: the host's FQDN without `--name` (as
+    /// LAVA), the kernel's host name with it (no lookup).
     public var hostName: String
     /// Absolute; mounted at the same path, so the token file and the job files mean the same
     /// inside and outside.
