@@ -41,8 +41,10 @@ import Testing
     func retriesUntilServerUp() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lava-token-server-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let port = try FreePort.next()
-        let client = try LavaServerClient(url: "http://127.0.0.1:\(port)", agent: "lava-worker")
+        // Held until the server starts: another test's server on it would answer 404 to the
+        // registration, which is no reason to retry.
+        let port = try FreePort.reserve()
+        let client = try LavaServerClient(url: "http://127.0.0.1:\(port.port)", agent: "lava-worker")
         let file = Self.tokenFile()
         defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
         let (failed, failure) = AsyncStream<Void>.makeStream()
@@ -55,7 +57,8 @@ import Testing
         // The server starts only once an attempt has met none, so a retry is what registers.
         var failures = failed.makeAsyncIterator()
         try #require(await failures.next() != nil, "registration ended without an attempt that met no server")
-        try await LiveServer.run(directory: directory, port: port) { live in
+        port.release()
+        try await LiveServer.run(directory: directory, port: port.port) { live in
             let token = try await registration.value
             #expect(token.count == 32)
             #expect(try await live.inventory.workers().map(\.name) == ["lab-1"])
