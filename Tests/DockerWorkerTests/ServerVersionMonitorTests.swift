@@ -36,8 +36,10 @@ import Testing
 
     @Test("nothing listening: unreachable, counted in a row, the next try at the back-off's pause")
     func unreachable() async throws {
-        let port = try FreePort.next()
-        try await Self.watching("http://127.0.0.1:\(port)/") { monitor, answers in
+        // Held, not listening: refused throughout, and no other test's server can take it.
+        let port = try FreePort.reserve()
+        defer { port.release() }
+        try await Self.watching("http://127.0.0.1:\(port.port)/") { monitor, answers in
             for failures in 1...2 {
                 guard case .serverUnreachable(_, let counted, let next) = await answers.next() else {
                     Issue.record("not unreachable at try \(failures)")
