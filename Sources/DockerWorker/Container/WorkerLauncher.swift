@@ -23,9 +23,7 @@ struct WorkerLauncher: Sendable {
             let spec = plan.spec(image: image, version: version, acceptedOptions: options ?? [])
             // Not cut short by a kill: the engine may make the container after a cancelled
             // request, and a kill's clean-up (`discard`) must find it.
-            let id = try await Task { [engine] () -> Result<String, DockerError> in
-                do throws(DockerError) { return .success(try await engine.createContainer(name: name, spec)) } catch { return .failure(error) }
-            }.value.get()
+            let id = try await uncancelled { [engine] () throws(DockerError) in try await engine.createContainer(name: name, spec) }
             try await engine.startContainer(id)
             return WorkerContainer(id: id, name: name, version: version, image: image, startedHere: true)
         } catch let error as DockerError {

@@ -47,9 +47,7 @@ struct DUTContainer: Sendable {
             try await docker.removeContainer(name, force: true)
             // Not cut short by a cancel: the engine may make the container after a cancelled
             // request, and then nobody would know its id to remove it.
-            let id = try await Task { () -> Result<String, DockerError> in
-                do throws(DockerError) { return .success(try await docker.createContainer(name: name, spec)) } catch { return .failure(error) }
-            }.value.get()
+            let id = try await uncancelled { [spec] () throws(DockerError) in try await docker.createContainer(name: name, spec) }
             do throws(DockerError) {
                 if Task.isCancelled { throw DockerError.cancelled }
                 try await docker.startContainer(id)
@@ -112,7 +110,7 @@ struct DUTContainer: Sendable {
     static func removeAll(jobID: Int, prefix: String, docker: DockerClient, log: JobLog, limit: Duration = .seconds(10)) async {
         let names = name(jobID: jobID, prefix: prefix, level: "")
         let (done, finished) = AsyncStream.makeStream(of: Bool.self)
-        let removal = Task {
+        Task {
             do throws(DockerError) {
                 let containers = try await docker.listContainers(all: true, labels: labels(jobID: jobID).mapValues { Optional($0) })
                 for container in containers {
@@ -134,6 +132,5 @@ struct DUTContainer: Sendable {
             break
         }
         timer.cancel()
-        _ = removal
     }
 }
