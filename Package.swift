@@ -22,6 +22,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        // The server's web pages (server/templates).
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
@@ -149,6 +151,7 @@ let package = Package(
                 "LavaCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
@@ -220,7 +223,7 @@ let package = Package(
         .testTarget(name: "ImagesTests", dependencies: ["LavaTestSupport", "DockerEngine", "Curl"]),
         .target(
             name: "LavaTestSupport",
-            dependencies: [.product(name: "Hummingbird", package: "hummingbird"), "DockerEngine"],
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird"), "DockerEngine", "Curl"],
             path: "Tests/LavaTestSupport"
         ),
         .testTarget(

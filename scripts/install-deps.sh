@@ -22,6 +22,8 @@ PACKAGES=(
   haproxy                # server/haproxy/haproxy.cfg, run by the scaled-out deployment test
   lava-dispatcher        # tests: LAVA 2023.01's own lava-worker and lava-run as a worker of our server
   python3-jinja2         # tests: Python's Jinja2, against which the device-template renderer is compared
+  chromium               # tests: the headless browser the web-page tests drive
+  chromium-driver        # tests: chromedriver, which drives it over WebDriver (Tests/LavaTestSupport/ChromeDriver.swift)
   ca-certificates
 )
 

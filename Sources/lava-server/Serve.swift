@@ -48,6 +48,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "First part of the topic of every event on /ws/ (LAVA's EVENT_TOPIC).")
     var eventTopic = "org.lavasoftware"
 
+    @Option(help: "Directory of the web pages' templates/ and static/. Default: ./server when run from the source tree, else /usr/share/lava-server.")
+    var webDir: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -57,6 +60,7 @@ struct Serve: AsyncParsableCommand {
         configuration.maxLogUploadBytes = maxLogUpload
         configuration.offlineJobGrace = offlineJobGrace
         configuration.eventTopic = eventTopic
+        if let webDir { configuration.webDirectory = URL(fileURLWithPath: webDir, isDirectory: true) }
         if !autoRegisterNetworks.isEmpty {
             configuration.autoRegisterNetworks = try autoRegisterNetworks.map { text throws(ServerSetupError) in try IPNetwork(parsing: text) }
         }
@@ -67,7 +71,10 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = logLevel
         try await storage.withServer(configuration, logger: logger) { server in
             logger.info("lava-server \(configuration.version) on \(bind), database \(configuration.database), data \(configuration.dataDirectory.path)")
-            let app = ServerApplication.make(server: server, host: host, port: port, runScheduler: scheduler, limits: limits, logger: logger) { [bind] in
+            if configuration.webDirectory == nil {
+                logger.warning("no web pages: neither ./server/templates nor /usr/share/lava-server/templates exists; name them with --web-dir")
+            }
+            let app = try await ServerApplication.make(server: server, host: host, port: port, runScheduler: scheduler, limits: limits, logger: logger) { [bind] in
                 ServiceNotifier().ready(status: "listening on \(bind)")
             }
             try await ServiceGroup(configuration: .init(

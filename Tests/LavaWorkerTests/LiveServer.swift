@@ -42,7 +42,7 @@ struct LiveServer: Sendable {
         // new port: a restart must come back on the same one.
         let (ports, portFound) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
-            router: ServerApplication.router(server: server, scheduler: nil),
+            router: try await ServerApplication.router(server: server, scheduler: nil),
             server: ServerApplication.httpServer(.defaults, server: server),
             configuration: .init(address: .hostname("127.0.0.1", port: port)),
             onServerRunning: { channel in portFound.yield(channel.localAddress?.port ?? port) },

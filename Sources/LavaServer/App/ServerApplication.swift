@@ -3,11 +3,17 @@ import HummingbirdCore
 import Logging
 import ServiceLifecycle
 
-/// Builds the HTTP application of `lava-server serve`: the worker API, the REST API, health and
-/// metrics, plus the in-process scheduler when asked for.
+/// Builds the HTTP application of `lava-server serve`: the worker API, the REST API, the web
+/// pages, health and metrics, plus the in-process scheduler when asked for.
 public enum ServerApplication {
-    public static func router(server: Server, scheduler: SchedulerService?) -> Router<LavaRequestContext> {
+    /// - Throws: `ServerSetupError` when the web directory's templates do not load.
+    public static func router(server: Server, scheduler: SchedulerService?) async throws -> Router<LavaRequestContext> {
         let router = Router(context: LavaRequestContext.self)
+        if let web = server.configuration.webDirectory {
+            let templates = try await PageTemplates(directory: web)
+            WebPages(server: server, scheduler: scheduler, templates: templates)
+                .addRoutes(to: router, staticDirectory: web.appendingPathComponent("static", isDirectory: true))
+        }
         InternalAPI(server: server).addRoutes(to: router)
         SystemAPI(server: server).addRoutes(to: router)
         JobsAPI(server: server, scheduler: scheduler).addRoutes(to: router)
@@ -27,10 +33,10 @@ public enum ServerApplication {
     public static func make(
         server: Server, host: String, port: Int, runScheduler: Bool, limits: HTTPLimits = .defaults, logger: Logger,
         onListening: @escaping @Sendable () async -> Void = {}
-    ) -> some ApplicationProtocol {
+    ) async throws -> some ApplicationProtocol {
         let scheduler = runScheduler ? SchedulerService(server: server) : nil
         var app = Application(
-            router: router(server: server, scheduler: scheduler),
+            router: try await router(server: server, scheduler: scheduler),
             server: httpServer(limits, server: server),
             configuration: .init(address: .hostname(host, port: port), serverName: "lava-server"),
             onServerRunning: { _ in await onListening() },

@@ -30,6 +30,8 @@ public struct ServerConfiguration: Sendable {
     public var eventTopic = "org.lavasoftware"
     /// Events a `/ws/` listener may fall behind by before it is dropped.
     public var eventQueueLimit = 256
+    /// The web pages' `templates/` and `static/` (server/ in the source tree); nil serves no pages.
+    public var webDirectory: URL? = WebFiles.defaultDirectory()
     /// Pause between scheduler passes.
     public var schedulerInterval: Double = 2
 

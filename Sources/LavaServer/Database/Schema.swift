@@ -109,6 +109,24 @@ enum Schema {
                 )
                 """,
             ],
+            // Signed-in visitors of the web pages: the cookie's hash (never the cookie), whose it
+            // is, the token every form of the session must send back, and when it ends. In the
+            // database, so that every instance behind the load balancer knows the session.
+            [
+                """
+                CREATE TABLE web_sessions (
+                    token_hash TEXT PRIMARY KEY,
+                    user_name TEXT NOT NULL REFERENCES users(name),
+                    csrf_token TEXT NOT NULL,
+                    expires DOUBLE PRECISION NOT NULL
+                )
+                """,
+                "CREATE INDEX web_sessions_expires ON web_sessions (expires)",
+                // The job list's filters.
+                "CREATE INDEX jobs_submitter ON jobs (submitter, id)",
+                "CREATE INDEX jobs_device_type ON jobs (device_type, id)",
+                "CREATE INDEX jobs_device ON jobs (device, id)",
+            ],
         ]
     }
 

@@ -95,6 +95,15 @@ public struct JobLogStorage: Sendable {
         return (dataPath, from..<to)
     }
 
+    /// How many records the job's log holds (0 before its first upload).
+    public func recordCount(jobID: Int, submitTime: Double) throws(LogStorageError) -> Int {
+        let indexPath = directory(jobID: jobID, submitTime: submitTime).appendingPathComponent("output.idx").path
+        guard FileManager.default.fileExists(atPath: indexPath) else { return 0 }
+        let indexFile = try File(indexPath)
+        defer { indexFile.close() }
+        return try indexFile.size() / 8
+    }
+
     /// Stored lines `start..<start + count` (clamped), without their line breaks: what a
     /// resent batch is checked against.
     public func lines(jobID: Int, submitTime: Double, start: Int, count: Int) throws(LogStorageError) -> [String] {

@@ -41,11 +41,6 @@ struct JobsAPI: Sendable {
         var error: String
     }
 
-    enum SubmissionRefusal: Error {
-        case unknownDeviceType
-        case noKnownGroup
-    }
-
     private func refuse(_ message: String) throws -> Response {
         try JSONResponse.make(Refused(message: message, error: message), status: .badRequest)
     }
@@ -70,40 +65,10 @@ struct JobsAPI: Sendable {
             }
             yaml = submission.definition
         }
-        let definition: JobDefinition
-        do {
-            definition = try JobDefinition(yaml: yaml)
-        } catch {
-            return try refuse("Invalid job definition: \(error)")
-        }
-        let now = server.now()
-        let submission = NewJob(
-            submitter: user.name, description: definition.jobName, definition: yaml, deviceType: definition.deviceType,
-            requestedWorker: definition.requestedWorker, requestedDevice: definition.requestedDevice,
-            priority: definition.priority, token: Token.generate(), submitTime: now,
-            jobTimeout: definition.jobTimeout.seconds, queueTimeout: definition.queueTimeout?.seconds
-        )
-        let outcome = try await server.database.write { db -> Result<Int, SubmissionRefusal> in
-            var job = submission
-            guard try await DeviceStore.typeExists(db, name: job.deviceType) else { return .failure(.unknownDeviceType) }
-            switch definition.visibility {
-            case .public: job.visibility = .public
-            case .personal: job.visibility = .personal
-            case .group(let names):
-                // As LAVA: unknown groups are dropped, and at least one must be known.
-                job.visibility = .group
-                job.viewingGroups = try await GroupStore.known(db, among: names)
-                guard !job.viewingGroups.isEmpty else { return .failure(.noKnownGroup) }
-            }
-            return .success(try await JobStore.insert(db, job))
-        }
         let id: Int
-        switch outcome {
+        switch try await JobSubmission(server: server).submit(yaml, by: user) {
         case .success(let inserted): id = inserted
-        case .failure(.unknownDeviceType):
-            return try refuse("Unknown device type '\(submission.deviceType)': an admin adds it with `lava-server device-types add \(submission.deviceType)`")
-        case .failure(.noKnownGroup):
-            return try refuse("No known groups were found in the visibility list: an admin adds one with `lava-server groups add NAME`")
+        case .failure(let refusal): return try refuse(refusal.message)
         }
         scheduler?.wake()
         return try JSONResponse.make(Submitted(message: "job(s) successfully submitted", jobIDs: [id]), status: .created)

@@ -42,6 +42,28 @@ enum DeviceStore {
         try await db.raw("SELECT \(unsafeRaw: columns) FROM devices ORDER BY name").all().map(decode)
     }
 
+    static func on(_ db: any SQLDatabase, worker: String) async throws -> [DeviceRecord] {
+        try await db.raw("SELECT \(unsafeRaw: columns) FROM devices WHERE worker = \(bind: worker) ORDER BY name").all().map(decode)
+    }
+
+    /// Devices per worker, for the fleet page.
+    static func countsByWorker(_ db: any SQLDatabase) async throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for row in try await db.raw("SELECT worker, COUNT(*) AS n FROM devices GROUP BY worker").all() {
+            counts[try row.decode(column: "worker", as: String.self)] = try row.decode(column: "n", as: Int.self)
+        }
+        return counts
+    }
+
+    static func countByStateAndHealth(_ db: any SQLDatabase) async throws -> [(state: DeviceState, health: DeviceHealth, count: Int)] {
+        try await db.raw("SELECT state, health, COUNT(*) AS n FROM devices GROUP BY state, health").all().compactMap { row in
+            guard let state = DeviceState(rawValue: try row.decode(column: "state", as: Int.self)),
+                  let health = DeviceHealth(rawValue: try row.decode(column: "health", as: Int.self))
+            else { return nil }
+            return (state, health, try row.decode(column: "n", as: Int.self))
+        }
+    }
+
     static func setState(_ db: any SQLDatabase, name: String, state: DeviceState) async throws {
         let changed = try await db.raw("""
             UPDATE devices SET state = \(bind: state.rawValue) WHERE name = \(bind: name) AND state <> \(bind: state.rawValue)

@@ -48,6 +48,10 @@ struct NewJob: Sendable {
 struct JobQuery: Sendable {
     var state: JobState?
     var health: JobHealth?
+    var deviceType: String?
+    var submitter: String?
+    var device: String?
+    var worker: String?
     var limit = 50
     var offset = 0
     /// Only jobs this user may see; nil is anonymous.
@@ -97,6 +101,10 @@ enum JobStore {
         var conditions: [SQLQueryString] = []
         if let state = query.state { conditions.append("state = \(bind: state.rawValue)") }
         if let health = query.health { conditions.append("health = \(bind: health.rawValue)") }
+        if let deviceType = query.deviceType { conditions.append("device_type = \(bind: deviceType)") }
+        if let submitter = query.submitter { conditions.append("submitter = \(bind: submitter)") }
+        if let device = query.device { conditions.append("device = \(bind: device)") }
+        if let worker = query.worker { conditions.append("worker = \(bind: worker)") }
         if let visible = JobAccess.visibleCondition(to: query.viewer) { conditions.append(visible) }
         let filter: SQLQueryString = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let count = try await db.raw("SELECT COUNT(*) AS n FROM jobs \(filter)").first()?
@@ -154,6 +162,16 @@ enum JobStore {
             SELECT \(unsafeRaw: columns) FROM jobs
             WHERE state IN (\(bind: JobState.scheduled.rawValue), \(bind: JobState.running.rawValue), \(bind: JobState.canceling.rawValue))
             ORDER BY id
+            """).all().map(decode)
+    }
+
+    /// The active jobs `viewer` may see, for the pages (nil viewer: anonymous).
+    static func active(_ db: any SQLDatabase, visibleTo viewer: UserRecord?) async throws -> [JobRecord] {
+        let visible: SQLQueryString = JobAccess.visibleCondition(to: viewer).map { "AND " + $0 } ?? ""
+        return try await db.raw("""
+            SELECT \(unsafeRaw: columns) FROM jobs
+            WHERE state IN (\(bind: JobState.scheduled.rawValue), \(bind: JobState.running.rawValue), \(bind: JobState.canceling.rawValue))
+            \(visible) ORDER BY id
             """).all().map(decode)
     }
 

@@ -49,4 +49,15 @@ enum TestCaseStore {
         }
         return (count, cases)
     }
+
+    /// Results per suite and result (`pass`, `fail`, …), in suite order.
+    static func suiteCounts(_ db: any SQLDatabase, jobID: Int) async throws -> [(suite: String, result: String, count: Int)] {
+        try await db.raw("""
+            SELECT suite, result, COUNT(*) AS n FROM test_cases WHERE job_id = \(bind: jobID)
+            GROUP BY suite, result ORDER BY suite, result
+            """).all().map { row in
+            (try row.decode(column: "suite", as: String.self), try row.decode(column: "result", as: String.self),
+             try row.decode(column: "n", as: Int.self))
+        }
+    }
 }

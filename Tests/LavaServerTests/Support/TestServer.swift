@@ -50,7 +50,7 @@ struct TestServer: Sendable {
         var logger = Logger(label: "lava-server-test")
         logger.logLevel = .warning
         var app = Application(
-            router: ServerApplication.router(server: server, scheduler: nil),
+            router: try await ServerApplication.router(server: server, scheduler: nil),
             server: ServerApplication.httpServer(limits, server: server),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             logger: logger

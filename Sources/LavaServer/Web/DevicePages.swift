@@ -1,0 +1,59 @@
+import Hummingbird
+import LavaCore
+
+/// `/scheduler/alldevices` and `/scheduler/device/<name>`: devices with their worker, type,
+/// state, health and current job; a device's recent jobs.
+struct DevicePages: Sendable {
+    let web: WebPages
+
+    func addRoutes(to pages: RouterGroup<LavaRequestContext>) {
+        pages.get("scheduler/alldevices") { request, context in try await list(request, context) }
+        pages.get("scheduler/device/:name") { request, context in try await show(request, context) }
+    }
+
+    func list(_ request: Request, _ context: LavaRequestContext) async throws -> Response {
+        let server = web.server
+        let visit = try await web.sessions.visit(request, context)
+        let paging = try Paging(request, defaultLength: 100)
+        let viewer = visit.user
+        let (devices, active) = try await server.database.read { db in
+            (try await DeviceStore.all(db), try await JobStore.active(db, visibleTo: viewer))
+        }
+        let rows: [[String: Any]] = devices.dropFirst(paging.offset).prefix(paging.length).map { device in
+            values(device, job: active.first { $0.device == device.name })
+        }
+        return web.page("devices", title: "Devices", visit: visit, [
+            "devices": rows,
+            "pager": paging.values(count: devices.count, path: "/scheduler/alldevices", keeping: []),
+        ])
+    }
+
+    func show(_ request: Request, _ context: LavaRequestContext) async throws -> Response {
+        let server = web.server
+        let visit = try await web.sessions.visit(request, context)
+        let name = context.parameters.get("name") ?? ""
+        let viewer = visit.user
+        let found = try await server.database.read { db -> (DeviceRecord, JobRecord?, [JobRecord])? in
+            guard let device = try await DeviceStore.find(db, name: name) else { return nil }
+            let job = try await JobStore.active(db, visibleTo: viewer).first { $0.device == name }
+            let recent = try await JobStore.list(db, JobQuery(device: name, limit: 25, offset: 0, viewer: viewer)).jobs
+            return (device, job, recent)
+        }
+        guard let (device, job, recent) = found else { throw PageError.notFound("Device '\(name)'") }
+        return web.page("device", title: "Device \(device.name)", visit: visit, [
+            "device": values(device, job: job),
+            "jobs": recent.map(JobListPage.row),
+            "healths": [DeviceHealth.good, .unknown, .maintenance, .bad, .retired].map { ["name": $0.name, "selected": $0 == device.health] },
+            "admin": visit.isAdmin,
+        ])
+    }
+
+    private func values(_ device: DeviceRecord, job: JobRecord?) -> [String: Any] {
+        var values: [String: Any] = [
+            "name": device.name, "type": device.deviceType, "worker": device.worker,
+            "state": device.state.name, "health": device.health.name,
+        ]
+        if let job { values["job"] = ["id": job.id] }
+        return values
+    }
+}

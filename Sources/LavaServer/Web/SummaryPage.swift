@@ -1,0 +1,59 @@
+import Hummingbird
+import LavaCore
+
+/// `/`: the server's version and the announced next one, the fleet at a glance (online,
+/// offline, at another version), devices by state and health, the job queue.
+struct SummaryPage: Sendable {
+    let web: WebPages
+
+    func addRoutes(to pages: RouterGroup<LavaRequestContext>) {
+        pages.get("/") { request, context in try await show(request, context) }
+        pages.get("scheduler") { _, _ in WebPages.redirect("/") }
+    }
+
+    func show(_ request: Request, _ context: LavaRequestContext) async throws -> Response {
+        let server = web.server
+        let visit = try await web.sessions.visit(request, context)
+        let policy = try await server.versionPolicy.current()
+        let plan = try await server.versionPolicy.plan()
+        let (workers, devices, jobs) = try await server.database.read { db in
+            (try await WorkerStore.all(db), try await DeviceStore.countByStateAndHealth(db), try await JobStore.countByState(db))
+        }
+        let fleet = FleetSummary(workers, policy: policy, serverVersion: server.configuration.version)
+        func jobCount(_ state: JobState) -> Int { jobs.filter { $0.state == state }.reduce(0) { $0 + $1.count } }
+        let deviceRows: [[String: Any]] = DeviceHealth.allCases.compactMap { health in
+            let counts = DeviceState.allCases.map { state in
+                devices.first { $0.state == state && $0.health == health }?.count ?? 0
+            }
+            guard counts.contains(where: { $0 > 0 }) else { return nil }
+            return ["health": health.name, "idle": counts[0], "reserved": counts[1], "running": counts[2]]
+        }
+        return web.page("index", title: "LAVA server", visit: visit, [
+            "next_version": plan.next ?? "", "has_next": plan.next != nil, "any_mismatched": fleet.mismatched > 0,
+            "version_policy": policy.description,
+            "workers_online": fleet.online, "workers_offline": fleet.offline, "workers_mismatched": fleet.mismatched,
+            "workers_maintenance": fleet.maintenance, "workers_total": workers.count,
+            "device_rows": deviceRows,
+            "jobs_queued": jobCount(.submitted), "jobs_scheduled": jobCount(.scheduled),
+            "jobs_running": jobCount(.running), "jobs_canceling": jobCount(.canceling),
+            "jobs_finished": jobCount(.finished),
+        ])
+    }
+}
+
+/// Workers counted as the summary shows them: a worker at a version the policy refuses counts as
+/// mismatched whatever its state.
+struct FleetSummary {
+    var online = 0
+    var offline = 0
+    var mismatched = 0
+    var maintenance = 0
+
+    init(_ workers: [WorkerRecord], policy: VersionPolicy, serverVersion: String) {
+        for worker in workers {
+            if worker.state == .online { online += 1 } else { offline += 1 }
+            if worker.health != .active { maintenance += 1 }
+            if FleetPages.isMismatched(worker, policy: policy, serverVersion: serverVersion) { mismatched += 1 }
+        }
+    }
+}
