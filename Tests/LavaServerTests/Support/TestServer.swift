@@ -36,6 +36,8 @@ struct TestServer: Sendable {
         )
         // Only the test's own templates, whatever this machine has installed.
         configuration.deviceTypeDirectories = [scratch.directory.appendingPathComponent("etc/device-types")]
+        // The checkout's pages, wherever the tests run from.
+        configuration.webDirectory = PackageFiles.url("server")
         configure(&configuration)
         let database = try await scratch.location.open()
         var logger = Logger(label: "lava-server-test")
