@@ -377,6 +377,7 @@ import Testing
         #expect(DefinitionErrorLine.find("not valid YAML: line 99", in: yaml) == nil)
         #expect(DefinitionErrorLine.find("'actions' is required", in: yaml) == nil)
         #expect(DefinitionErrorLine.find("'job' must be", in: yaml) == 5)
+        #expect(DefinitionErrorLine.find("'priority' must be", in: yaml.replacingOccurrences(of: "\n", with: "\r\n")) == 3, "a browser's CR LF")
     }
 
     @Test("log records become a fixed level class and their message; what does not parse shows as it is")

@@ -6,6 +6,7 @@ import LavaCore
 @testable import LavaServer
 import Curl
 import LavaWorker
+import LavaTestSupport
 import Logging
 
 /// A real lava-server on loopback over a fresh SQLite file, for the worker side to talk to.
@@ -26,29 +27,33 @@ struct LiveServer: Sendable {
 
     /// Runs `body` with a server on `directory` (its SQLite file and logs) and `port` (0: any);
     /// running it again on the same directory and port is a server restart.
+    /// - Parameter scheduling: run the server's scheduler service, as `lava-server serve` does;
+    ///   without it, tests run scheduler passes themselves (`schedule()`).
     static func run<R: Sendable>(
-        version: String = "2026.11", directory: URL, port: Int, configure: (inout ServerConfiguration) -> Void = { _ in },
+        version: String = "2026.11", directory: URL, port: Int, scheduling: Bool = false, configure: (inout ServerConfiguration) -> Void = { _ in },
         _ body: @Sendable (LiveServer) async throws -> R
     ) async throws -> R {
         var configuration = ServerConfiguration(dataDirectory: directory, configDirectory: directory.appendingPathComponent("etc"), version: version)
         // Only the lab's templates, whatever this machine has installed.
         configuration.deviceTypeDirectories = [directory.appendingPathComponent("etc/device-types")]
+        configuration.webDirectory = PackageFiles.url("server")
         configure(&configuration)
         let database = try await configuration.database.open()
         var logger = Logger(label: "lava-server-test")
         logger.logLevel = .critical
         let server = try Server(configuration: configuration, database: database, logger: logger)
+        let scheduler = scheduling ? SchedulerService(server: server) : nil
         // Run by hand rather than through HummingbirdTesting's live mode, which always binds a
         // new port: a restart must come back on the same one.
         let (ports, portFound) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
-            router: try await ServerApplication.router(server: server, scheduler: nil),
+            router: try await ServerApplication.router(server: server, scheduler: scheduler),
             server: ServerApplication.httpServer(.defaults, server: server),
             configuration: .init(address: .hostname("127.0.0.1", port: port)),
             onServerRunning: { channel in portFound.yield(channel.localAddress?.port ?? port) },
             logger: logger
         )
-        let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let services = ServiceGroup(configuration: .init(services: [app] + (scheduler.map { [$0] } ?? []), logger: logger))
         do {
             let result = try await withThrowingTaskGroup(of: R?.self) { group in
                 group.addTask {

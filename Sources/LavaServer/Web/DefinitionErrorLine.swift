@@ -3,12 +3,17 @@
 /// ('job_name', 'timeouts', …). Nil when the message names neither.
 enum DefinitionErrorLine {
     static func find(_ message: String, in yaml: String) -> Int? {
-        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = lines(of: yaml)
         if let number = lineNumber(in: message), (1...max(lines.count, 1)).contains(number) { return number }
         for key in quotedKeys(in: message) {
             if let index = lines.firstIndex(where: { sets($0, key) }) { return index + 1 }
         }
         return nil
+    }
+
+    /// The definition's lines, whatever ends them (Swift counts CR LF as one character).
+    static func lines(of yaml: String) -> [Substring] {
+        yaml.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
     }
 
     /// The number after the first "line " in `message`.

@@ -20,14 +20,15 @@ struct SubmitPage: Sendable {
         let visit = try await web.sessions.visit(request, context)
         let user = try web.requireUser(visit, to: "submit jobs")
         let form = try await FormCheck.read(request, visit: visit, limit: Self.maxBytes)
-        let yaml = form["definition"] ?? ""
+        // Browsers send a textarea's lines ending in CR LF (HTML's form encoding); a definition is stored as YAML files are written.
+        let yaml = (form["definition"] ?? "").replacingOccurrences(of: "\r\n", with: "\n")
         switch try await JobSubmission(server: web.server).submit(yaml, by: user) {
         case .success(let id):
             web.scheduler?.wake()
             return WebPages.redirect("/scheduler/job/\(id)")
         case .failure(let refusal):
             let errorLine = DefinitionErrorLine.find(refusal.message, in: yaml)
-            let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { index, text -> [String: Any] in
+            let lines = DefinitionErrorLine.lines(of: yaml).enumerated().map { index, text -> [String: Any] in
                 // has_error on every line: a missing key would be looked up in the page around it.
                 ["number": index + 1, "text": String(text), "has_error": index + 1 == errorLine]
             }

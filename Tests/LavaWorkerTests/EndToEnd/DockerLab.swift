@@ -19,8 +19,8 @@ struct DockerLab: Sendable {
     let prefix: String
 
     /// A lab on a new directory, its server running for `body`.
-    static func run<R: Sendable>(_ body: @Sendable (DockerLab, LiveServer) async throws -> R) async throws -> R {
-        try await prepare { lab in try await lab.serve { live in try await body(lab, live) } }
+    static func run<R: Sendable>(scheduling: Bool = false, _ body: @Sendable (DockerLab, LiveServer) async throws -> R) async throws -> R {
+        try await prepare { lab in try await lab.serve(scheduling: scheduling) { live in try await body(lab, live) } }
     }
 
     /// A lab on a new directory; `body` starts (and restarts) its server with `serve`.
@@ -48,8 +48,8 @@ struct DockerLab: Sendable {
     }
 
     /// The lab's server on its database, logs and port; serving again is a restart.
-    func serve<R: Sendable>(version: String = "2026.11", _ body: @Sendable (LiveServer) async throws -> R) async throws -> R {
-        try await LiveServer.run(version: version, directory: directory, port: port, body)
+    func serve<R: Sendable>(version: String = "2026.11", scheduling: Bool = false, _ body: @Sendable (LiveServer) async throws -> R) async throws -> R {
+        try await LiveServer.run(version: version, directory: directory, port: port, scheduling: scheduling, body)
     }
 
     var url: String { "http://127.0.0.1:\(port)/" }
