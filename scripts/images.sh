@@ -117,7 +117,7 @@ OPTIONS=$(docker/lava-dispatcher/lava-worker-options.sh "$BIN/lava-worker")
 build_image "$DISPATCHER" "$(jq -cn --arg v "$VERSION" --arg o "$OPTIONS" '{LAVA_VERSION: $v, LAVA_WORKER_OPTIONS: $o}')" \
   -C docker/lava-dispatcher Dockerfile lava-worker-options.sh -C "$BIN" lava-worker lava-run
 build_image "$SERVER" "$(jq -cn --arg v "$VERSION" '{LAVA_VERSION: $v}')" \
-  -C docker/lava-server Dockerfile -C "$PWD/server/etc" device-types -C "$BIN" lava-server
+  -C docker/lava-server Dockerfile -C "$PWD/server/etc" device-types -C "$PWD/server" templates static -C "$BIN" lava-server
 
 if ((PUSH)); then
   push_image "$DISPATCHER"

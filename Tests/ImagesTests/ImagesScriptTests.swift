@@ -62,6 +62,10 @@ import Testing
             let answer = try await http.perform(CurlRequest(.get, "\(base)/api/v0.2/system/version/"))
             #expect(answer.status == 200)
             #expect(try JSONDecoder().decode([String: String].self, from: answer.body) == ["version": version], "\(answer.text)")
+            // The image carries the pages: the summary page and its stylesheet.
+            let summary = try await http.perform(CurlRequest(.get, "\(base)/"))
+            #expect(summary.status == 200 && summary.text.contains("Version <strong id=\"server-version\">\(version)</strong>"), "\(summary.text)")
+            #expect(try await http.perform(CurlRequest(.get, "\(base)/static/lava.css")).status == 200)
 
             let admin = try await client.runToEnd(ContainerSpec(
                 image: image, command: ["users", "add", "admin", "--admin"], binds: [volume], networkMode: "none"
