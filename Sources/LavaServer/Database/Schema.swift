@@ -122,7 +122,8 @@ enum Schema {
                 )
                 """,
                 "CREATE INDEX web_sessions_expires ON web_sessions (expires)",
-                // The job list's filters.
+                // The summary's count of jobs by state and health, and the job list's filters.
+                "CREATE INDEX jobs_state_health ON jobs (state, health)",
                 "CREATE INDEX jobs_submitter ON jobs (submitter, id)",
                 "CREATE INDEX jobs_device_type ON jobs (device_type, id)",
                 "CREATE INDEX jobs_device ON jobs (device, id)",

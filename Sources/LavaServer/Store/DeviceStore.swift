@@ -46,10 +46,22 @@ enum DeviceStore {
         try await db.raw("SELECT \(unsafeRaw: columns) FROM devices WHERE worker = \(bind: worker) ORDER BY name").all().map(decode)
     }
 
-    /// Devices per worker, for the fleet page.
-    static func countsByWorker(_ db: any SQLDatabase) async throws -> [String: Int] {
+    /// A page of devices in name order, and how many there are. Without their dictionaries,
+    /// which lists do not show (`dictionary` is empty).
+    static func page(_ db: any SQLDatabase, limit: Int, offset: Int) async throws -> (count: Int, devices: [DeviceRecord]) {
+        let count = try await db.raw("SELECT COUNT(*) AS n FROM devices").first()?.decode(column: "n", as: Int.self) ?? 0
+        let devices = try await db.raw("""
+            SELECT name, device_type, worker, state, health, '' AS dictionary FROM devices ORDER BY name
+            LIMIT \(bind: limit) OFFSET \(bind: offset)
+            """).all().map(decode)
+        return (count, devices)
+    }
+
+    /// Devices per worker of `workers`, for the fleet page.
+    static func countsByWorker(_ db: any SQLDatabase, workers: [String]) async throws -> [String: Int] {
+        guard !workers.isEmpty else { return [:] }
         var counts: [String: Int] = [:]
-        for row in try await db.raw("SELECT worker, COUNT(*) AS n FROM devices GROUP BY worker").all() {
+        for row in try await db.raw("SELECT worker, COUNT(*) AS n FROM devices WHERE worker IN (\(binds: workers)) GROUP BY worker").all() {
             counts[try row.decode(column: "worker", as: String.self)] = try row.decode(column: "n", as: Int.self)
         }
         return counts

@@ -44,6 +44,14 @@ struct NewJob: Sendable {
     var viewingGroups: [String] = []
 }
 
+/// A job holding a device, as the pages show it beside its worker and device.
+struct ActiveJob: Sendable, Equatable {
+    var id: Int
+    var state: JobState
+    var device: String?
+    var worker: String?
+}
+
 /// A filter and page of the job list.
 struct JobQuery: Sendable {
     var state: JobState?
@@ -165,14 +173,22 @@ enum JobStore {
             """).all().map(decode)
     }
 
-    /// The active jobs `viewer` may see, for the pages (nil viewer: anonymous).
-    static func active(_ db: any SQLDatabase, visibleTo viewer: UserRecord?) async throws -> [JobRecord] {
+    /// The active jobs `viewer` may see (nil: anonymous), where they run: for the pages, which
+    /// show no more of them.
+    static func active(_ db: any SQLDatabase, visibleTo viewer: UserRecord?) async throws -> [ActiveJob] {
         let visible: SQLQueryString = JobAccess.visibleCondition(to: viewer).map { "AND " + $0 } ?? ""
         return try await db.raw("""
-            SELECT \(unsafeRaw: columns) FROM jobs
+            SELECT id, state, device, worker FROM jobs
             WHERE state IN (\(bind: JobState.scheduled.rawValue), \(bind: JobState.running.rawValue), \(bind: JobState.canceling.rawValue))
             \(visible) ORDER BY id
-            """).all().map(decode)
+            """).all().map { row in
+            ActiveJob(
+                id: try row.decode(column: "id", as: Int.self),
+                state: JobState(rawValue: try row.decode(column: "state", as: Int.self)) ?? .running,
+                device: try row.decode(column: "device", as: String?.self),
+                worker: try row.decode(column: "worker", as: String?.self)
+            )
+        }
     }
 
     /// Gives a Submitted job its device; false when another scheduler got there first.

@@ -56,6 +56,32 @@ enum WorkerStore {
         try await db.raw("SELECT \(unsafeRaw: columns) FROM workers ORDER BY name").all().map(decode)
     }
 
+    /// Every worker's name and version, in name order: what the fleet page pages and filters on
+    /// without reading whole rows.
+    static func versions(_ db: any SQLDatabase) async throws -> [(name: String, version: String?)] {
+        try await db.raw("SELECT name, version FROM workers ORDER BY name").all().map { row in
+            (try row.decode(column: "name", as: String.self), try row.decode(column: "version", as: String?.self))
+        }
+    }
+
+    /// The workers named, in name order.
+    static func find(_ db: any SQLDatabase, names: [String]) async throws -> [WorkerRecord] {
+        guard !names.isEmpty else { return [] }
+        return try await db.raw("""
+            SELECT \(unsafeRaw: columns) FROM workers WHERE name IN (\(binds: names)) ORDER BY name
+            """).all().map(decode)
+    }
+
+    /// Workers counted by state, health and version, for the summary page.
+    static func counts(_ db: any SQLDatabase) async throws -> [(state: WorkerState, health: WorkerHealth, version: String?, count: Int)] {
+        try await db.raw("SELECT state, health, version, COUNT(*) AS n FROM workers GROUP BY state, health, version").all().compactMap { row in
+            guard let state = WorkerState(rawValue: try row.decode(column: "state", as: Int.self)),
+                  let health = WorkerHealth(rawValue: try row.decode(column: "health", as: Int.self))
+            else { return nil }
+            return (state, health, try row.decode(column: "version", as: String?.self), try row.decode(column: "n", as: Int.self))
+        }
+    }
+
     static func insert(_ db: any SQLDatabase, name: String, tokenHash: String, description: String) async throws {
         try await db.raw("""
             INSERT INTO workers (name, token_hash, description, state, health, job_limit)

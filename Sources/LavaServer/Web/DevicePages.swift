@@ -16,15 +16,14 @@ struct DevicePages: Sendable {
         let visit = try await web.sessions.visit(request, context)
         let paging = try Paging(request, defaultLength: 100)
         let viewer = visit.user
-        let (devices, active) = try await server.database.read { db in
-            (try await DeviceStore.all(db), try await JobStore.active(db, visibleTo: viewer))
+        let (count, devices, active) = try await server.database.read { db in
+            let (count, devices) = try await DeviceStore.page(db, limit: paging.length, offset: paging.offset)
+            return (count, devices, try await JobStore.active(db, visibleTo: viewer))
         }
-        let rows: [[String: Any]] = devices.dropFirst(paging.offset).prefix(paging.length).map { device in
-            values(device, job: active.first { $0.device == device.name })
-        }
+        let jobByDevice = Dictionary(active.map { ($0.device ?? "", $0) }) { first, _ in first }
         return web.page("devices", title: "Devices", visit: visit, [
-            "devices": rows,
-            "pager": paging.values(count: devices.count, path: "/scheduler/alldevices", keeping: []),
+            "devices": devices.map { values($0, job: jobByDevice[$0.name]) },
+            "pager": paging.values(count: count, path: "/scheduler/alldevices", keeping: []),
         ])
     }
 
@@ -33,7 +32,7 @@ struct DevicePages: Sendable {
         let visit = try await web.sessions.visit(request, context)
         let name = context.parameters.get("name") ?? ""
         let viewer = visit.user
-        let found = try await server.database.read { db -> (DeviceRecord, JobRecord?, [JobRecord])? in
+        let found = try await server.database.read { db -> (DeviceRecord, ActiveJob?, [JobRecord])? in
             guard let device = try await DeviceStore.find(db, name: name) else { return nil }
             let job = try await JobStore.active(db, visibleTo: viewer).first { $0.device == name }
             let recent = try await JobStore.list(db, JobQuery(device: name, limit: 25, offset: 0, viewer: viewer)).jobs
@@ -48,7 +47,7 @@ struct DevicePages: Sendable {
         ])
     }
 
-    private func values(_ device: DeviceRecord, job: JobRecord?) -> [String: Any] {
+    private func values(_ device: DeviceRecord, job: ActiveJob?) -> [String: Any] {
         var values: [String: Any] = [
             "name": device.name, "type": device.deviceType, "worker": device.worker,
             "state": device.state.name, "health": device.health.name,

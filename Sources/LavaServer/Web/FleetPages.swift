@@ -11,8 +11,9 @@ struct FleetPages: Sendable {
         pages.get("scheduler/worker/:name") { request, context in try await show(request, context) }
     }
 
-    static func isMismatched(_ worker: WorkerRecord, policy: VersionPolicy, serverVersion: String) -> Bool {
-        guard let version = worker.version else { return false }
+    /// A worker that reported a version the policy refuses; one that never reported is not.
+    static func isMismatched(_ version: String?, policy: VersionPolicy, serverVersion: String) -> Bool {
+        guard let version else { return false }
         return !policy.accepts(worker: version, server: serverVersion)
     }
 
@@ -23,14 +24,18 @@ struct FleetPages: Sendable {
         let onlyMismatched = request.uri.queryParameters.get("mismatch") == "1"
         let policy = try await server.versionPolicy.current()
         let viewer = visit.user
-        let (workers, deviceCounts, active) = try await server.database.read { db in
-            (try await WorkerStore.all(db), try await DeviceStore.countsByWorker(db), try await JobStore.active(db, visibleTo: viewer))
-        }
         let version = server.configuration.version
-        let shown = onlyMismatched ? workers.filter { Self.isMismatched($0, policy: policy, serverVersion: version) } : workers
+        // Names and versions decide the page's rows; only those rows are read whole.
+        let (count, workers, deviceCounts, active) = try await server.database.read { db in
+            let all = try await WorkerStore.versions(db)
+            let shown = onlyMismatched ? all.filter { Self.isMismatched($0.version, policy: policy, serverVersion: version) } : all
+            let names = shown.dropFirst(paging.offset).prefix(paging.length).map(\.name)
+            return (shown.count, try await WorkerStore.find(db, names: names), try await DeviceStore.countsByWorker(db, workers: names),
+                    try await JobStore.active(db, visibleTo: viewer))
+        }
         let now = server.now()
         let jobsByWorker = Dictionary(grouping: active) { $0.worker ?? "" }
-        let rows: [[String: Any]] = shown.dropFirst(paging.offset).prefix(paging.length).map { worker in
+        let rows: [[String: Any]] = workers.map { worker in
             var row = workerValues(worker, policy: policy, now: now)
             row["devices"] = deviceCounts[worker.name] ?? 0
             row["jobs"] = (jobsByWorker[worker.name] ?? []).map { ["id": $0.id] }
@@ -39,7 +44,7 @@ struct FleetPages: Sendable {
         return web.page("workers", title: "Workers", visit: visit, [
             "workers": rows,
             "only_mismatched": onlyMismatched,
-            "pager": paging.values(count: shown.count, path: "/scheduler/allworkers", keeping: onlyMismatched ? [("mismatch", "1")] : []),
+            "pager": paging.values(count: count, path: "/scheduler/allworkers", keeping: onlyMismatched ? [("mismatch", "1")] : []),
             "version_policy": policy.description,
         ])
     }
@@ -49,7 +54,7 @@ struct FleetPages: Sendable {
         let visit = try await web.sessions.visit(request, context)
         let name = context.parameters.get("name") ?? ""
         let viewer = visit.user
-        let found = try await server.database.read { db -> (WorkerRecord, [DeviceRecord], [JobRecord], [JobRecord])? in
+        let found = try await server.database.read { db -> (WorkerRecord, [DeviceRecord], [ActiveJob], [JobRecord])? in
             guard let worker = try await WorkerStore.find(db, name: name) else { return nil }
             let active = try await JobStore.active(db, visibleTo: viewer).filter { $0.worker == name }
             let recent = try await JobStore.list(db, JobQuery(worker: name, limit: 10, offset: 0, viewer: viewer)).jobs
@@ -76,7 +81,7 @@ struct FleetPages: Sendable {
         [
             "name": worker.name, "state": worker.state.name, "health": worker.health.name,
             "description": worker.description, "version": worker.version ?? "",
-            "mismatched": Self.isMismatched(worker, policy: policy, serverVersion: web.server.configuration.version),
+            "mismatched": Self.isMismatched(worker.version, policy: policy, serverVersion: web.server.configuration.version),
             "last_contact": PageFormat.age(worker.lastContact, now: now),
             "last_ping": PageFormat.age(worker.lastPing, now: now),
             "job_limit": worker.jobLimit,

@@ -51,7 +51,7 @@ struct JobPage: Sendable {
         if end < count { log["next"] = link(end); log["last"] = link(lastPage) }
         let values = web.layout(title: "Job \(job.id)", visit: visit, [
             "job": Self.values(job, now: server.now()),
-            "definition": SecretMasking.shown(job.definition, visibility: job.visibility),
+            "definition": Self.shown(SecretMasking.shown(job.definition, visibility: job.visibility)),
             "visibility": job.visibility.rawValue,
             "cancelable": WebPages.mayCancel(job, visit.user),
             "cases": cases.map { ResultsPage.row($0, jobID: job.id) },
@@ -82,6 +82,15 @@ struct JobPage: Sendable {
             try await writer.write(ByteBuffer(string: tail))
             try await writer.finish(nil)
         })
+    }
+
+    /// Definitions may be 4 MiB; the page shows the first `definitionShown` bytes, the REST API all.
+    static let definitionShown = 256 * 1024
+
+    static func shown(_ definition: String) -> String {
+        guard definition.utf8.count > definitionShown else { return definition }
+        return String(decoding: definition.utf8.prefix(definitionShown), as: UTF8.self)
+            + "\n… [cut at 256 KiB: GET /api/v0.2/jobs/<id>/ has the whole definition]"
     }
 
     static func values(_ job: JobRecord, now: Double) -> [String: Any] {

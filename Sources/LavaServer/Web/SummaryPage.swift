@@ -17,7 +17,7 @@ struct SummaryPage: Sendable {
         let policy = try await server.versionPolicy.current()
         let plan = try await server.versionPolicy.plan()
         let (workers, devices, jobs) = try await server.database.read { db in
-            (try await WorkerStore.all(db), try await DeviceStore.countByStateAndHealth(db), try await JobStore.countByState(db))
+            (try await WorkerStore.counts(db), try await DeviceStore.countByStateAndHealth(db), try await JobStore.countByState(db))
         }
         let fleet = FleetSummary(workers, policy: policy, serverVersion: server.configuration.version)
         func jobCount(_ state: JobState) -> Int { jobs.filter { $0.state == state }.reduce(0) { $0 + $1.count } }
@@ -32,7 +32,7 @@ struct SummaryPage: Sendable {
             "next_version": plan.next ?? "", "has_next": plan.next != nil, "any_mismatched": fleet.mismatched > 0,
             "version_policy": policy.description,
             "workers_online": fleet.online, "workers_offline": fleet.offline, "workers_mismatched": fleet.mismatched,
-            "workers_maintenance": fleet.maintenance, "workers_total": workers.count,
+            "workers_maintenance": fleet.maintenance, "workers_total": fleet.total,
             "device_rows": deviceRows,
             "jobs_queued": jobCount(.submitted), "jobs_scheduled": jobCount(.scheduled),
             "jobs_running": jobCount(.running), "jobs_canceling": jobCount(.canceling),
@@ -49,11 +49,13 @@ struct FleetSummary {
     var mismatched = 0
     var maintenance = 0
 
-    init(_ workers: [WorkerRecord], policy: VersionPolicy, serverVersion: String) {
-        for worker in workers {
-            if worker.state == .online { online += 1 } else { offline += 1 }
-            if worker.health != .active { maintenance += 1 }
-            if FleetPages.isMismatched(worker, policy: policy, serverVersion: serverVersion) { mismatched += 1 }
+    var total: Int { online + offline }
+
+    init(_ groups: [(state: WorkerState, health: WorkerHealth, version: String?, count: Int)], policy: VersionPolicy, serverVersion: String) {
+        for group in groups {
+            if group.state == .online { online += group.count } else { offline += group.count }
+            if group.health != .active { maintenance += group.count }
+            if FleetPages.isMismatched(group.version, policy: policy, serverVersion: serverVersion) { mismatched += group.count }
         }
     }
 }
