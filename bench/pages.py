@@ -5,7 +5,7 @@
                    [--log-lines 1000000] [--duration 20] [--concurrent 8] [--signed-in] [--skip-wrk]
                    [BINARY]
 
-BINARY is a lava-server (default $LAVA_SERVER_BIN, else .build-release/release/lava-server). Per
+BINARY is a lava-server (default $LAVA_SERVER_BIN, else .build-static/release/lava-server). Per
 backend, on a fresh database (SQLite in a temporary data directory, or PostgreSQL's
 lava_bench_pages, dropped and made again on scripts/postgres.sh's cluster):
 
@@ -1055,7 +1055,7 @@ def report(result, args, dataset):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n\n", 2)[2])
-    parser.add_argument("binary", nargs="?", default=os.environ.get("LAVA_SERVER_BIN", os.path.join(ROOT, ".build-release/release/lava-server")))
+    parser.add_argument("binary", nargs="?", default=os.environ.get("LAVA_SERVER_BIN", os.path.join(ROOT, ".build-static/release/lava-server")))
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--jobs", type=int, default=10000)
     parser.add_argument("--workers", type=int, default=1000)
