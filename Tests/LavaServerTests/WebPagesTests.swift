@@ -119,7 +119,8 @@ import Testing
                 let other = PageVisitor(client)
                 try await other.signIn("bob", token: bob)
                 for visitor in [anonymous, other] {
-                    for path in ["/scheduler/job/\(id)", "/results/\(id)", "/scheduler/job/\(id)/job_status", "/scheduler/job/\(id)/log_pipeline_incremental?line=0"] {
+                    for path in ["/scheduler/job/\(id)", "/results/\(id)", "/scheduler/job/\(id)/job_status", "/scheduler/job/\(id)/log_pipeline_incremental?line=0",
+                                 "/scheduler/job/\(id)/log_file/plain", "/scheduler/job/\(id)/definition/plain"] {
                         let page = try await visitor.get(path)
                         #expect(page.status == .notFound, "\(path)")
                         #expect(!page.text.contains("secret-plans"))
@@ -129,12 +130,18 @@ import Testing
                         #expect(!page.text.contains("secret-plans"), "\(path)")
                         #expect(!page.text.contains("/scheduler/job/\(id)\""), "\(path) links no private job")
                     }
+                    #expect(try await visitor.get("/").text.contains(#"<span id="jobs-running">0</span>"#), "the summary counts only what the visitor may see")
                 }
                 let owner = PageVisitor(client)
                 try await owner.signIn("alice", token: lab.userToken)
                 let admin = PageVisitor(client)
                 try await admin.signIn("admin", token: lab.adminToken)
                 for visitor in [owner, admin] {
+                    #expect(try await visitor.get("/").text.contains(#"<span id="jobs-running">1</span>"#))
+                    let definition = try await visitor.get("/scheduler/job/\(id)/definition/plain")
+                    #expect(definition.headers[.contentType] == "text/plain; charset=utf-8")
+                    #expect(definition.text.hasPrefix("device_type: docker\njob_name: secret-plans"))
+                    #expect(try await visitor.get("/scheduler/job/\(id)/log_file/plain").status == .notFound, "no log yet")
                     #expect(try await visitor.get("/scheduler/job/\(id)").text.contains("secret-plans"))
                     #expect(try await visitor.get("/scheduler/alljobs").text.contains("secret-plans"))
                     #expect(try await visitor.get("/scheduler/allworkers").text.contains("/scheduler/job/\(id)\""))
@@ -149,9 +156,13 @@ import Testing
             let lab = try await Lab.make(server)
             try await server.live { client in
                 let visitor = PageVisitor(client)
-                let refused = try await visitor.signIn("alice", token: lab.adminToken)
+                let form = try await visitor.get("/accounts/login/?next=/scheduler/alljobs")
+                #expect(form.text.contains(#"name="next" value="/scheduler/alljobs""#))
+                let refused = try await visitor.post("/accounts/login/", [("csrf_token", try PageVisitor.csrf(in: form)), ("username", "alice"),
+                                                                          ("token", lab.adminToken), ("next", "/scheduler/alljobs")])
                 #expect(refused.status == .unauthorized)
                 #expect(refused.text.contains("Unknown user name or API token"))
+                #expect(refused.text.contains(#"name="next" value="/scheduler/alljobs""#), "a wrong token keeps where the visitor was going")
                 #expect(visitor.cookies["sessionid"] == nil)
 
                 let accepted = try await visitor.signIn("alice", token: lab.userToken)
@@ -167,15 +178,19 @@ import Testing
 
                 // haproxy ends TLS and says so; the test client's loopback address is the trusted proxy.
                 let behindTLS = PageVisitor(client)
-                let form = try await behindTLS.get("/accounts/login/", headers: [WebSessions.forwardedProto: "https"])
-                #expect(form.headers[values: .setCookie].first?.contains("Secure") == true)
-                let secure = try await behindTLS.post("/accounts/login/", [("csrf_token", try PageVisitor.csrf(in: form)), ("username", "alice"), ("token", lab.userToken)],
+                let tlsForm = try await behindTLS.get("/accounts/login/", headers: [WebSessions.forwardedProto: "https"])
+                #expect(tlsForm.headers[values: .setCookie].first?.contains("Secure") == true)
+                let secure = try await behindTLS.post("/accounts/login/", [("csrf_token", try PageVisitor.csrf(in: tlsForm)), ("username", "alice"), ("token", lab.userToken)],
                                                       headers: [WebSessions.forwardedProto: "https"])
                 #expect(secure.headers[values: .setCookie].first { $0.hasPrefix("sessionid=") }?.contains("; Secure") == true)
 
                 // Sessions end: after their lifetime, and when signed out.
+                let signedIn = try await visitor.get("/")
                 server.clock.advance(by: Double(WebSessions.lifetime) + 1)
                 #expect(try await visitor.get("/").text.contains(#"id="sign-in""#), "an ended session is a visitor signed out")
+                let ended = try await visitor.post("/accounts/logout/", [("csrf_token", try PageVisitor.csrf(in: signedIn))])
+                #expect(ended.status == .seeOther, "signing out of an ended session clears its cookie")
+                #expect(visitor.cookies["sessionid"] == nil)
                 let again = PageVisitor(client)
                 try await again.signIn("alice", token: lab.userToken)
                 let home = try await again.get("/")
@@ -287,18 +302,32 @@ import Testing
                 let jump = try await visitor.get("/scheduler/job/\(id)?line=1500")
                 #expect(jump.status == .seeOther)
                 #expect(jump.headers[.location] == "/scheduler/job/\(id)?start=1000#L1500")
-                #expect(try await visitor.get("/scheduler/job/\(id)?start=-1").status == .badRequest)
+                for bad in ["?start=-1", "?start=9223372036854775807", "?line=9223372036854775807", "/log_pipeline_incremental?line=9223372036854775807",
+                            "/log_pipeline_incremental?line=x"] {
+                    #expect(try await visitor.get("/scheduler/job/\(id)\(bad)").status == .badRequest, "\(bad)")
+                }
 
                 let tail = try await visitor.get("/scheduler/job/\(id)/log_pipeline_incremental?line=2490")
                 let records = try #require(try JSONSerialization.jsonObject(with: Data(buffer: tail.body)) as? [[String: Any]])
                 #expect(records.map { $0["n"] as? Int } == Array(2490..<2500))
                 #expect(records.first?["msg"] as? String == "record 2490")
                 #expect(tail.headers[HTTPField.Name("X-Is-Finished")!] == "0")
+                #expect(tail.headers[.cacheControl] == "no-store")
                 let batch = try JSONSerialization.jsonObject(with: Data(buffer: try await visitor.get("/scheduler/job/\(id)/log_pipeline_incremental?line=0").body)) as? [Any]
                 #expect(batch?.count == JobLive.batch, "one answer holds at most a batch")
                 let status = try await visitor.get("/scheduler/job/\(id)/job_status").json()
                 #expect(status["state"] as? String == "Running")
                 #expect(status["log_records"] as? Int == 2500)
+
+                // A message longer than a page shows keeps its level; the raw log has it whole.
+                let long = String(repeating: "x", count: 200_000)
+                #expect(try await client.uploadLogs(id, token: token, lines: [#"{"dt": "2026-11-24T22:46:13.0", "lvl": "error", "msg": "\#(long)"}"#], index: 2500).status == .ok)
+                let last = try await visitor.get("/scheduler/job/\(id)?start=2500")
+                #expect(last.text.contains(#"<code class="error" id="L2500">"#))
+                #expect(last.text.contains("the raw log has the whole line]"))
+                let raw = try await visitor.get("/scheduler/job/\(id)/log_file/plain")
+                #expect(raw.status == .ok && raw.headers[.contentType] == "text/plain; charset=utf-8")
+                #expect(raw.text.hasPrefix(#"- {"dt": "2026-11-24T22:46:13.0", "lvl": "info", "msg": "record 0"}"#) && raw.text.contains(long))
             }
         }
     }
@@ -342,6 +371,15 @@ import Testing
                 #expect(refused.text.contains("&#39;priority&#39; must be high, medium, low"))
                 #expect(refused.text.contains("spellcheck=\"false\">device_type: docker\njob_name: smoke\npriority: urgent &lt;b&gt;\n"), "the definition is kept for the next try")
                 #expect(try await client.rest(.get, "/api/v0.2/jobs/", token: lab.adminToken).json()["count"] as? Int == 0, "nothing stored")
+
+                // Only the lines around the error are listed, however long the definition.
+                let padded = String(repeating: "# padding\n", count: 500) + bad + "\n" + String(repeating: "# more\n", count: 500)
+                let window = try await alice.post("/scheduler/jobsubmit", [("csrf_token", token), ("definition", padded)])
+                let errorLine = 500 + line
+                #expect(window.text.contains(#"<ol class="definition-lines" id="definition-lines" start="\#(errorLine - 20)">"#))
+                #expect(window.text.contains(#"<li id="line-\#(errorLine)" class="error-line">"#))
+                #expect(window.text.contains(#"id="line-\#(errorLine + 20)""#) && !window.text.contains(#"id="line-\#(errorLine + 21)""#))
+                #expect(!window.text.contains(#"id="line-\#(errorLine - 21)""#))
 
                 let accepted = try await alice.post("/scheduler/jobsubmit", [("csrf_token", token), ("definition", dockerJob(name: "from the page"))])
                 #expect(accepted.status == .seeOther)

@@ -6,7 +6,9 @@
   const log = document.getElementById("log");
   if (!log || log.dataset.follow !== "1") return;
   const job = log.dataset.job;
-  let next = parseInt(log.dataset.next, 10) || 0;
+  // A page cut at 4 MiB says where its records stopped.
+  const cut = document.getElementById("log-next");
+  let next = parseInt((cut || log).dataset.next, 10) || 0;
   const live = document.getElementById("log-live");
   const count = document.getElementById("log-count");
 

@@ -127,6 +127,7 @@ enum Schema {
                 "CREATE INDEX jobs_submitter ON jobs (submitter, id)",
                 "CREATE INDEX jobs_device_type ON jobs (device_type, id)",
                 "CREATE INDEX jobs_device ON jobs (device, id)",
+                "CREATE INDEX jobs_worker ON jobs (worker, id)",
             ],
         ]
     }

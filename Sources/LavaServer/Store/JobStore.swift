@@ -60,6 +60,8 @@ struct JobQuery: Sendable {
     var submitter: String?
     var device: String?
     var worker: String?
+    /// False for the pages' tables, which show no definition (it may be 4 MiB a job).
+    var withDefinitions = true
     var limit = 50
     var offset = 0
     /// Only jobs this user may see; nil is anonymous.
@@ -72,6 +74,8 @@ enum JobStore {
         state, health, token, device, worker, submit_time, scheduled_time, start_time, end_time, job_timeout, \
         queue_timeout, error_type, failure_comment, visibility
         """
+    /// The same without the definition (read as ''), for what shows no definition.
+    private static let columnsWithoutDefinition = columns.replacingOccurrences(of: "description, definition,", with: "description, '' AS definition,")
 
     static func insert(_ db: any SQLDatabase, _ job: NewJob) async throws -> Int {
         let row = try await db.raw("""
@@ -99,9 +103,11 @@ enum JobStore {
     }
 
     /// `forUpdate` locks the row on PostgreSQL (SQLite's write transaction already excludes others).
-    static func find(_ db: any SQLDatabase, id: Int, forUpdate: Bool = false) async throws -> JobRecord? {
+    /// `withDefinition` false reads the definition as "" (for the pages that show none).
+    static func find(_ db: any SQLDatabase, id: Int, forUpdate: Bool = false, withDefinition: Bool = true) async throws -> JobRecord? {
         let lock = forUpdate && db.dialect.name == "postgresql" ? " FOR UPDATE" : ""
-        return try await db.raw("SELECT \(unsafeRaw: columns) FROM jobs WHERE id = \(bind: id)\(unsafeRaw: lock)")
+        let selected = withDefinition ? columns : columnsWithoutDefinition
+        return try await db.raw("SELECT \(unsafeRaw: selected) FROM jobs WHERE id = \(bind: id)\(unsafeRaw: lock)")
             .first().map(decode)
     }
 
@@ -118,7 +124,7 @@ enum JobStore {
         let count = try await db.raw("SELECT COUNT(*) AS n FROM jobs \(filter)").first()?
             .decode(column: "n", as: Int.self) ?? 0
         let jobs = try await db.raw("""
-            SELECT \(unsafeRaw: columns) FROM jobs \(filter) ORDER BY id DESC
+            SELECT \(unsafeRaw: query.withDefinitions ? columns : columnsWithoutDefinition) FROM jobs \(filter) ORDER BY id DESC
             LIMIT \(bind: query.limit) OFFSET \(bind: query.offset)
             """).all().map(decode)
         return (count, jobs)
@@ -204,7 +210,16 @@ enum JobStore {
     }
 
     static func countByState(_ db: any SQLDatabase) async throws -> [(state: JobState, health: JobHealth, count: Int)] {
-        try await db.raw("SELECT state, health, COUNT(*) AS n FROM jobs GROUP BY state, health").all().compactMap { row in
+        try await countByState(db, filter: "")
+    }
+
+    /// Only the jobs `viewer` may see (nil: anonymous), for the pages.
+    static func countByState(_ db: any SQLDatabase, visibleTo viewer: UserRecord?) async throws -> [(state: JobState, health: JobHealth, count: Int)] {
+        try await countByState(db, filter: JobAccess.visibleCondition(to: viewer).map { "WHERE " + $0 } ?? "")
+    }
+
+    private static func countByState(_ db: any SQLDatabase, filter: SQLQueryString) async throws -> [(state: JobState, health: JobHealth, count: Int)] {
+        try await db.raw("SELECT state, health, COUNT(*) AS n FROM jobs \(filter) GROUP BY state, health").all().compactMap { row in
             guard let state = JobState(rawValue: try row.decode(column: "state", as: Int.self)),
                   let health = JobHealth(rawValue: try row.decode(column: "health", as: Int.self))
             else { return nil }

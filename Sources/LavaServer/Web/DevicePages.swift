@@ -35,7 +35,7 @@ struct DevicePages: Sendable {
         let found = try await server.database.read { db -> (DeviceRecord, ActiveJob?, [JobRecord])? in
             guard let device = try await DeviceStore.find(db, name: name) else { return nil }
             let job = try await JobStore.active(db, visibleTo: viewer).first { $0.device == name }
-            let recent = try await JobStore.list(db, JobQuery(device: name, limit: 25, offset: 0, viewer: viewer)).jobs
+            let recent = try await JobStore.list(db, JobQuery(device: name, withDefinitions: false, limit: 25, offset: 0, viewer: viewer)).jobs
             return (device, job, recent)
         }
         guard let (device, job, recent) = found else { throw PageError.notFound("Device '\(name)'") }

@@ -57,7 +57,7 @@ struct FleetPages: Sendable {
         let found = try await server.database.read { db -> (WorkerRecord, [DeviceRecord], [ActiveJob], [JobRecord])? in
             guard let worker = try await WorkerStore.find(db, name: name) else { return nil }
             let active = try await JobStore.active(db, visibleTo: viewer).filter { $0.worker == name }
-            let recent = try await JobStore.list(db, JobQuery(worker: name, limit: 10, offset: 0, viewer: viewer)).jobs
+            let recent = try await JobStore.list(db, JobQuery(worker: name, withDefinitions: false, limit: 10, offset: 0, viewer: viewer)).jobs
             return (worker, try await DeviceStore.on(db, worker: name), active, recent)
         }
         guard let (worker, devices, active, recent) = found else { throw PageError.notFound("Worker '\(name)'") }

@@ -27,7 +27,7 @@ struct JobListPage: Sendable {
         let visit = try await web.sessions.visit(request, context)
         let paging = try Paging(request)
         let parameters = request.uri.queryParameters
-        var query = JobQuery(limit: paging.length, offset: paging.offset, viewer: visit.user)
+        var query = JobQuery(withDefinitions: false, limit: paging.length, offset: paging.offset, viewer: visit.user)
         var kept: [(String, String)] = []
         if let text = parameters.get("state"), !text.isEmpty {
             guard let state = JobState(name: text) else { throw PageError(.badRequest, "Unknown state '\(text)': one of \(JobState.allCases.map(\.name).joined(separator: ", ")).") }

@@ -41,12 +41,19 @@ struct JobLive: Sendable {
         let visit = try await web.sessions.visit(request, context)
         let job = try await web.visibleJob(context, viewer: visit.user)
         let count = try await LogPageReader(logs: web.server.logs, job: job).count()
-        return try JSONResponse.make(Status(
+        return try Self.uncached(JSONResponse.make(Status(
             state: job.state.name, health: job.health.name, finished: job.state == .finished, device: job.device, worker: job.worker,
             startTime: PageFormat.time(job.startTime), endTime: PageFormat.time(job.endTime),
             duration: PageFormat.duration(start: job.startTime, end: job.endTime, now: web.server.now()),
             failureComment: job.failureComment, logRecords: count, cancelable: WebPages.mayCancel(job, visit.user)
-        ))
+        )))
+    }
+
+    /// What a visitor may see changes with their session: no cache keeps it.
+    static func uncached(_ response: Response) -> Response {
+        var response = response
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 
     struct Record: Encodable {
@@ -58,14 +65,13 @@ struct JobLive: Sendable {
     func records(_ request: Request, _ context: LavaRequestContext) async throws -> Response {
         let visit = try await web.sessions.visit(request, context)
         let job = try await web.visibleJob(context, viewer: visit.user)
-        let text = request.uri.queryParameters.get("line") ?? "0"
-        guard let line = Int(text), line >= 0 else { throw PageError(.badRequest, "'line' must be a record number from 0.") }
+        let line = try JobPage.position(request, "line") ?? 0
         var records: [Record] = []
         let reader = LogPageReader(logs: web.server.logs, job: job)
         let next = try await reader.read(from: line, count: Self.batch) { views in
             records.append(contentsOf: views.map { Record(n: $0.number, lvl: $0.level, msg: $0.text) })
         }
-        var response = try JSONResponse.make(records)
+        var response = try Self.uncached(JSONResponse.make(records))
         let stored = try await reader.count()
         response.headers[.isFinished] = job.state == .finished && next >= stored ? "1" : "0"
         return response

@@ -20,19 +20,16 @@ struct JobPage: Sendable {
     func show(_ request: Request, _ context: LavaRequestContext) async throws -> Response {
         let server = web.server
         let visit = try await web.sessions.visit(request, context)
-        let job = try await web.visibleJob(context, viewer: visit.user)
+        let job = try await web.visibleJob(context, viewer: visit.user, withDefinition: true)
         let reader = LogPageReader(logs: server.logs, job: job)
         let count = try await reader.count()
-        let parameters = request.uri.queryParameters
-        if let text = parameters.get("line") {
-            guard let line = Int(text), line >= 0 else { throw PageError(.badRequest, "'line' must be a record number from 0.") }
+        if let line = try Self.position(request, "line") {
             let start = line / Self.logPageSize * Self.logPageSize
             return WebPages.redirect("/scheduler/job/\(job.id)?start=\(start)#L\(line)")
         }
         let lastPage = count == 0 ? 0 : (count - 1) / Self.logPageSize * Self.logPageSize
         let start: Int
-        if let text = parameters.get("start") {
-            guard let value = Int(text), value >= 0 else { throw PageError(.badRequest, "'start' must be a record number from 0.") }
+        if let value = try Self.position(request, "start") {
             start = min(value, lastPage)
         } else {
             start = job.state == .finished ? 0 : lastPage
@@ -77,11 +74,21 @@ struct JobPage: Sendable {
                 try await writer.write(ByteBuffer(bytes: bytes))
             }
             if next < end {
-                try await writer.write(ByteBuffer(string: "<p class=\"cut\"><a href=\"/scheduler/job/\(jobID)?start=\(next)#log\">This page stops at 4 MiB of log: continue from record \(next)</a></p>\n"))
+                // id log-next: where the page's script goes on following from.
+                try await writer.write(ByteBuffer(string: "<p class=\"cut\" id=\"log-next\" data-next=\"\(next)\"><a href=\"/scheduler/job/\(jobID)?start=\(next)#log\">This page stops at 4 MiB of log: continue from record \(next)</a></p>\n"))
             }
             try await writer.write(ByteBuffer(string: tail))
             try await writer.finish(nil)
         })
+    }
+
+    /// A record number from the query, bounded so that adding a page to it cannot overflow.
+    static func position(_ request: Request, _ name: String) throws -> Int? {
+        guard let text = request.uri.queryParameters.get(name) else { return nil }
+        guard let value = Int(text), (0...RequestInteger.maxPosition).contains(value) else {
+            throw PageError(.badRequest, "'\(name)' must be a record number from 0 to \(RequestInteger.maxPosition).")
+        }
+        return value
     }
 
     /// Definitions may be 4 MiB; the page shows the first `definitionShown` bytes, the REST API all.
@@ -90,7 +97,7 @@ struct JobPage: Sendable {
     static func shown(_ definition: String) -> String {
         guard definition.utf8.count > definitionShown else { return definition }
         return String(decoding: definition.utf8.prefix(definitionShown), as: UTF8.self)
-            + "\n… [cut at 256 KiB: GET /api/v0.2/jobs/<id>/ has the whole definition]"
+            + "\n… [cut at 256 KiB: the Definition link has the whole definition]"
     }
 
     static func values(_ job: JobRecord, now: Double) -> [String: Any] {

@@ -10,7 +10,7 @@ struct LogLineView: Sendable, Equatable {
 
     /// LAVA's levels; anything else shows as `other`.
     static let levels: Set<String> = ["debug", "info", "warning", "error", "exception", "target", "input", "feedback", "results"]
-    /// Longer messages are cut on the page; the raw log (`/api/v0.2/jobs/<id>/logs/`) has them whole.
+    /// Longer messages are cut on the page; the raw log (`/scheduler/job/<id>/log_file/plain`) has them whole.
     static let maxShown = 64 * 1024
 
     /// `line`: a stored line of `output.yaml` without its line break.

@@ -24,7 +24,7 @@ struct LogPageReader: Sendable {
     func read(from first: Int, count: Int, _ consume: ([LogLineView]) async throws -> Void) async throws -> Int {
         let (logs, job) = (logs, job)
         let located = try await NIOThreadPool.singleton.runIfActive {
-            try logs.byteRange(jobID: job.id, submitTime: job.submitTime, start: first, end: first + count)
+            try logs.byteRange(jobID: job.id, submitTime: job.submitTime, start: first, end: first.addingReportingOverflow(count).overflow ? Int.max : first + count)
         }
         guard let (path, bytes) = located, !bytes.isEmpty else { return first }
         let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
@@ -48,8 +48,8 @@ struct LogPageReader: Sendable {
                     views.append(LogLineView(storedLine: String(decoding: partial, as: UTF8.self), number: number))
                     number += 1
                     partial.removeAll(keepingCapacity: true)
-                } else if partial.count <= LogLineView.maxShown + 16 {
-                    // Beyond what is shown, a line's bytes are only counted past.
+                } else if partial.count < Self.maxBytes {
+                    // Whole, so that its level is read; only its message is cut for the page.
                     partial.append(byte)
                 }
             }

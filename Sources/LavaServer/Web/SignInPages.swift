@@ -19,12 +19,15 @@ struct SignInPages: Sendable {
         return text
     }
 
-    private func form(_ request: Request, _ context: LavaRequestContext, error: String? = nil, name: String = "", status: HTTPResponse.Status = .ok) async throws -> Response {
+    private func form(
+        _ request: Request, _ context: LavaRequestContext, error: String? = nil, name: String = "", next: String? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let visit = try await web.sessions.visit(request, context)
         let (token, cookie) = WebSessions.signInToken(visit)
         var values: [String: Any] = [
             "signin_csrf": token, "name": name,
-            "next": Self.destination(request.uri.queryParameters.get("next")),
+            "next": Self.destination(next ?? request.uri.queryParameters.get("next")),
         ]
         if let error { values["error"] = error }
         return web.page("login", title: "Sign in", visit: visit, values, status: status, cookies: cookie.map { [$0] } ?? [])
@@ -38,9 +41,7 @@ struct SignInPages: Sendable {
         let token = form["token"] ?? ""
         let user = try await web.server.database.read { try await UserStore.find($0, name: name, token: token) }
         guard let user, !name.isEmpty else {
-            var again = try await self.form(request, context, error: "Unknown user name or API token.", name: name, status: .unauthorized)
-            again.headers[.cacheControl] = "no-store"
-            return again
+            return try await self.form(request, context, error: "Unknown user name or API token.", name: name, next: form["next"], status: .unauthorized)
         }
         let cookie = try await web.sessions.signIn(user, visit: visit)
         return WebPages.redirect(Self.destination(form["next"]), cookies: [cookie])
@@ -48,7 +49,8 @@ struct SignInPages: Sendable {
 
     private func signOut(_ request: Request, _ context: LavaRequestContext) async throws -> Response {
         let visit = try await web.sessions.visit(request, context)
-        _ = try await FormCheck.read(request, visit: visit)
+        // An ended session has nothing left to protect: its cookie is cleared all the same.
+        if visit.session != nil { _ = try await FormCheck.read(request, visit: visit) }
         return WebPages.redirect("/", cookies: [try await web.sessions.signOut(visit)])
     }
 }

@@ -16,8 +16,9 @@ struct SummaryPage: Sendable {
         let visit = try await web.sessions.visit(request, context)
         let policy = try await server.versionPolicy.current()
         let plan = try await server.versionPolicy.plan()
+        let viewer = visit.user
         let (workers, devices, jobs) = try await server.database.read { db in
-            (try await WorkerStore.counts(db), try await DeviceStore.countByStateAndHealth(db), try await JobStore.countByState(db))
+            (try await WorkerStore.counts(db), try await DeviceStore.countByStateAndHealth(db), try await JobStore.countByState(db, visibleTo: viewer))
         }
         let fleet = FleetSummary(workers, policy: policy, serverVersion: server.configuration.version)
         func jobCount(_ state: JobState) -> Int { jobs.filter { $0.state == state }.reduce(0) { $0 + $1.count } }

@@ -22,6 +22,7 @@ struct WebPages: Sendable {
         JobListPage(web: self).addRoutes(to: pages)
         JobPage(web: self).addRoutes(to: pages)
         JobLive(web: self).addRoutes(to: pages)
+        JobFiles(web: self).addRoutes(to: pages)
         ResultsPage(web: self).addRoutes(to: pages)
         SignInPages(web: self).addRoutes(to: pages)
         SubmitPage(web: self).addRoutes(to: pages)
@@ -69,11 +70,13 @@ struct WebPages: Sendable {
 extension WebPages {
     /// The job of the route's `:id` if the visitor may see it; a private job is the same "not
     /// found" as a missing one, as in the REST API.
-    func visibleJob(_ context: LavaRequestContext, viewer: UserRecord?) async throws -> JobRecord {
+    /// `withDefinition` false reads the definition as "": what polls every second needs none.
+    func visibleJob(_ context: LavaRequestContext, viewer: UserRecord?, withDefinition: Bool = false) async throws -> JobRecord {
         let text = context.parameters.get("id") ?? ""
         guard let id = Int(text), id > 0 else { throw PageError.notFound("Job '\(text)'") }
         let job = try await server.database.read { db -> JobRecord? in
-            guard let job = try await JobStore.find(db, id: id), try await JobAccess.canView(db, job, viewer: viewer) else { return nil }
+            guard let job = try await JobStore.find(db, id: id, withDefinition: withDefinition),
+                  try await JobAccess.canView(db, job, viewer: viewer) else { return nil }
             return job
         }
         guard let job else { throw PageError.notFound("Job \(id)") }
