@@ -272,7 +272,8 @@ class Dataset:
         return version is not None and version != VERSION
 
     def summary(self):
-        states = [j[8] for j in self.jobs]
+        # An anonymous visitor's summary counts the public jobs only.
+        states = [j[8] for j in self.jobs if j[21] == "public"]
         return {
             "workers-online": sum(w[3] == W_ONLINE for w in self.workers),
             "workers-offline": sum(w[3] != W_ONLINE for w in self.workers),

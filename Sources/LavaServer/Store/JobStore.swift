@@ -180,13 +180,19 @@ enum JobStore {
     }
 
     /// The active jobs `viewer` may see (nil: anonymous), where they run: for the pages, which
-    /// show no more of them.
-    static func active(_ db: any SQLDatabase, visibleTo viewer: UserRecord?) async throws -> [ActiveJob] {
-        let visible: SQLQueryString = JobAccess.visibleCondition(to: viewer).map { "AND " + $0 } ?? ""
+    /// show no more of them. `workers` or `devices`: only the jobs on those (a page's rows).
+    static func active(
+        _ db: any SQLDatabase, visibleTo viewer: UserRecord?, workers: [String]? = nil, devices: [String]? = nil
+    ) async throws -> [ActiveJob] {
+        var conditions: [SQLQueryString] = []
+        if let visible = JobAccess.visibleCondition(to: viewer) { conditions.append(visible) }
+        if let workers { conditions.append(workers.isEmpty ? "1 = 0" : "worker IN (\(binds: workers))") }
+        if let devices { conditions.append(devices.isEmpty ? "1 = 0" : "device IN (\(binds: devices))") }
+        let filter: SQLQueryString = conditions.isEmpty ? "" : "AND " + conditions.joined(separator: " AND ")
         return try await db.raw("""
             SELECT id, state, device, worker FROM jobs
             WHERE state IN (\(bind: JobState.scheduled.rawValue), \(bind: JobState.running.rawValue), \(bind: JobState.canceling.rawValue))
-            \(visible) ORDER BY id
+            \(filter) ORDER BY id
             """).all().map { row in
             ActiveJob(
                 id: try row.decode(column: "id", as: Int.self),

@@ -18,7 +18,7 @@ struct DevicePages: Sendable {
         let viewer = visit.user
         let (count, devices, active) = try await server.database.read { db in
             let (count, devices) = try await DeviceStore.page(db, limit: paging.length, offset: paging.offset)
-            return (count, devices, try await JobStore.active(db, visibleTo: viewer))
+            return (count, devices, try await JobStore.active(db, visibleTo: viewer, devices: devices.map(\.name)))
         }
         let jobByDevice = Dictionary(active.map { ($0.device ?? "", $0) }) { first, _ in first }
         return web.page("devices", title: "Devices", visit: visit, [
@@ -34,7 +34,7 @@ struct DevicePages: Sendable {
         let viewer = visit.user
         let found = try await server.database.read { db -> (DeviceRecord, ActiveJob?, [JobRecord])? in
             guard let device = try await DeviceStore.find(db, name: name) else { return nil }
-            let job = try await JobStore.active(db, visibleTo: viewer).first { $0.device == name }
+            let job = try await JobStore.active(db, visibleTo: viewer, devices: [name]).first
             let recent = try await JobStore.list(db, JobQuery(device: name, withDefinitions: false, limit: 25, offset: 0, viewer: viewer)).jobs
             return (device, job, recent)
         }

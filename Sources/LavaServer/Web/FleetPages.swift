@@ -31,7 +31,7 @@ struct FleetPages: Sendable {
             let shown = onlyMismatched ? all.filter { Self.isMismatched($0.version, policy: policy, serverVersion: version) } : all
             let names = shown.dropFirst(paging.offset).prefix(paging.length).map(\.name)
             return (shown.count, try await WorkerStore.find(db, names: names), try await DeviceStore.countsByWorker(db, workers: names),
-                    try await JobStore.active(db, visibleTo: viewer))
+                    try await JobStore.active(db, visibleTo: viewer, workers: names))
         }
         let now = server.now()
         let jobsByWorker = Dictionary(grouping: active) { $0.worker ?? "" }
@@ -56,7 +56,7 @@ struct FleetPages: Sendable {
         let viewer = visit.user
         let found = try await server.database.read { db -> (WorkerRecord, [DeviceRecord], [ActiveJob], [JobRecord])? in
             guard let worker = try await WorkerStore.find(db, name: name) else { return nil }
-            let active = try await JobStore.active(db, visibleTo: viewer).filter { $0.worker == name }
+            let active = try await JobStore.active(db, visibleTo: viewer, workers: [name])
             let recent = try await JobStore.list(db, JobQuery(worker: name, withDefinitions: false, limit: 10, offset: 0, viewer: viewer)).jobs
             return (worker, try await DeviceStore.on(db, worker: name), active, recent)
         }
