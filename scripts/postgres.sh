@@ -98,7 +98,9 @@ write_conf() {
 listen_addresses = '127.0.0.1'
 port = $PG_PORT
 unix_socket_directories = '$DATA'
-max_connections = 200
+# Each test server's pool holds up to 8 connections a core, and Swift Testing runs many
+# servers at once; 200 ran out (FATAL: sorry, too many clients already).
+max_connections = 400
 shared_buffers = 256MB
 fsync = on
 synchronous_commit = on

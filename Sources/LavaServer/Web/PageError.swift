@@ -1,4 +1,5 @@
 import Hummingbird
+import Logging
 
 /// A page that cannot be shown, or a form that was refused: its status and what the visitor can
 /// do, rendered as the error page by `PageErrors`.
@@ -18,6 +19,7 @@ struct PageError: Error, Sendable {
 struct PageErrors: RouterMiddleware {
     typealias Context = LavaRequestContext
     let templates: PageTemplates
+    let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -32,6 +34,15 @@ struct PageErrors: RouterMiddleware {
             case .json(let text), .text(let text): message = text
             }
             return templates.page("error", ["title": "\(error.status.code) \(error.status.reasonPhrase)", "message": message], status: error.status)
+        } catch let error as HTTPResponseError {
+            // Hummingbird's own (a body too large, say): its status, on the error page.
+            return templates.page("error", ["title": "\(error.status.code) \(error.status.reasonPhrase)",
+                                            "message": "The server could not answer this request."], status: error.status)
+        } catch {
+            // What went wrong inside stays in the server's log, not on the page.
+            logger.error("page \(request.uri.path) failed: \(error)")
+            return templates.page("error", ["title": "500 Internal Server Error",
+                                            "message": "The server could not show this page; its log says why."], status: .internalServerError)
         }
     }
 }

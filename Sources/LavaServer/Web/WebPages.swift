@@ -15,7 +15,7 @@ struct WebPages: Sendable {
         router.add(middleware: StaticFiles(directory: staticDirectory))
         let pages = router.group()
             .add(middleware: SecurityHeaders<LavaRequestContext>())
-            .add(middleware: PageErrors(templates: templates))
+            .add(middleware: PageErrors(templates: templates, logger: server.logger))
         SummaryPage(web: self).addRoutes(to: pages)
         FleetPages(web: self).addRoutes(to: pages)
         DevicePages(web: self).addRoutes(to: pages)
