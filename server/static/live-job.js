@@ -11,6 +11,7 @@
   let next = parseInt((cut || log).dataset.next, 10) || 0;
   const live = document.getElementById("log-live");
   const count = document.getElementById("log-count");
+  const end = document.getElementById("log-end");
 
   function set(id, text) {
     const element = document.getElementById(id);
@@ -37,6 +38,7 @@
       next = record.n + 1;
     }
     if (count) count.textContent = String(next);
+    if (end) end.textContent = String(next);
     if (follow && records.length) document.getElementById("bottom").scrollIntoView();
   }
 
@@ -59,6 +61,13 @@
         if (health) { health.className = "health health-" + s.health; }
         set("job-health", s.health);
         set("job-worker", s.worker || "");
+        const device = document.getElementById("job-device");
+        if (device && s.device && device.textContent !== s.device) {
+          const link = document.createElement("a");
+          link.href = "/scheduler/device/" + encodeURIComponent(s.device);
+          link.textContent = s.device;
+          device.replaceChildren(link);
+        }
         set("job-start", s.start_time);
         set("job-end", s.end_time);
         set("job-duration", s.duration);
@@ -69,6 +78,15 @@
         }
         if (s.finished && (finished || next >= s.log_records)) {
           if (live) live.textContent = "The job has finished.";
+          // The results were not there when the page was made: point at them.
+          const none = document.getElementById("results-none");
+          if (none) {
+            none.textContent = "The job has finished: ";
+            const link = document.createElement("a");
+            link.href = "/results/" + job;
+            link.textContent = "see its results";
+            none.appendChild(link);
+          }
           return;
         }
       }

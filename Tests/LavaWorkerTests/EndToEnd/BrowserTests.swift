@@ -103,6 +103,9 @@ extension EndToEnd { @Suite struct BrowserTests {
                 #expect(try await browser.findAll("#log code").count == stored.count, "every stored record, once")
                 #expect(try await browser.text(try await browser.find("#job-state")) == "Finished")
                 #expect(try await browser.findAll("#cancel").isEmpty, "no cancel for a finished job")
+                #expect(try await browser.text(try await browser.find("#log-end")) == String(stored.count), "the pager follows too")
+                #expect(try await browser.text(try await browser.find("#job-device")) == "docker-01", "and the device it was given")
+                #expect(try await browser.text(try await browser.find("#results-none")) == "The job has finished: see its results")
                 try await browser.execute("window.scrollTo(0, 0)")
                 try await shots.take("job", browser)
 
