@@ -28,6 +28,12 @@ enum JobAccess {
                        viewerGroups: Set(try await GroupStore.groups(db, of: viewer.name)))
     }
 
+    /// Who may cancel a job: its submitter or an admin (whether it can still be canceled is
+    /// JobTransitions' to say).
+    static func canCancel(_ job: JobRecord, by user: UserRecord) -> Bool {
+        user.isAdmin || user.name == job.submitter
+    }
+
     /// The same rule as a condition on `jobs` rows, for lists; nil when every job is visible.
     static func visibleCondition(to viewer: UserRecord?) -> SQLQueryString? {
         guard let viewer else { return "visibility = \(bind: JobVisibilityKind.public.rawValue)" }

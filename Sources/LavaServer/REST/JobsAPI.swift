@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import LavaCore
-import NIOPosix
 import SQLKit
 
 /// `/api/v0.2/jobs/…`: submit, list, show, log, results, cancel (spec §9).
@@ -120,15 +119,10 @@ struct JobsAPI: Sendable {
         let lines = 0...RequestInteger.maxPosition
         let start = try parameters.get("start").map { (text) throws(APIError) in try RequestInteger.parse(text, field: "start", in: lines) } ?? 0
         let end = try parameters.get("end").map { (text) throws(APIError) in try RequestInteger.parse(text, field: "end", in: lines) }
-        let logs = server.logs
-        let location = try await NIOThreadPool.singleton.runIfActive {
-            try logs.byteRange(jobID: job.id, submitTime: job.submitTime, start: start, end: end)
-        }
-        guard let location else { throw APIError(.notFound, "Job '\(job.id)' has no log yet") }
-        let headers: HTTPFields = [.contentType: "application/yaml", .contentLength: String(location.bytes.count)]
-        guard let last = location.bytes.last else { return Response(status: .ok, headers: headers) }
-        let body = try await FileIO().loadFile(path: location.path, range: location.bytes.lowerBound...last, context: context)
-        return Response(status: .ok, headers: headers, body: body)
+        guard let response = try await JobLogResponse.make(server.logs, job: job, start: start, end: end,
+                                                           headers: [.contentType: "application/yaml"], context: context)
+        else { throw APIError(.notFound, "Job '\(job.id)' has no log yet") }
+        return response
     }
 
     func tests(_ request: Request, _ context: LavaRequestContext) async throws -> Response {
@@ -143,7 +137,7 @@ struct JobsAPI: Sendable {
     func cancel(_ request: Request, _ context: LavaRequestContext) async throws -> Response {
         let user = try await RESTAuth(server: server).requireUser(request)
         let (job, _) = try await visibleJob(request, context)
-        guard user.isAdmin || user.name == job.submitter else {
+        guard JobAccess.canCancel(job, by: user) else {
             throw APIError(.forbidden, "Only the submitter '\(job.submitter)' or an admin may cancel job \(job.id)")
         }
         switch try await JobTransitions(server: server).cancel(jobID: job.id) {

@@ -1,5 +1,4 @@
 import Hummingbird
-import NIOPosix
 
 /// A job's files as plain text for the visitor's session (LAVA's paths): the whole log as
 /// stored (`log_file/plain`) and the definition with its secrets masked (`definition/plain`).
@@ -17,17 +16,10 @@ struct JobFiles: Sendable {
     private func log(_ request: Request, _ context: LavaRequestContext) async throws -> Response {
         let visit = try await web.sessions.visit(request, context)
         let job = try await web.visibleJob(context, viewer: visit.user)
-        let logs = web.server.logs
-        let located = try await NIOThreadPool.singleton.runIfActive {
-            try logs.byteRange(jobID: job.id, submitTime: job.submitTime)
+        guard let response = try await JobLogResponse.make(web.server.logs, job: job, headers: Self.plain, context: context) else {
+            throw PageError(.notFound, "Job \(job.id) has no log yet.")
         }
-        guard let (path, bytes) = located else { throw PageError(.notFound, "Job \(job.id) has no log yet.") }
-        var headers = Self.plain
-        headers[.contentLength] = String(bytes.count)
-        guard let last = bytes.last else { return Response(status: .ok, headers: headers) }
-        // Streamed from the file: a log may be far larger than memory should hold.
-        let body = try await FileIO().loadFile(path: path, range: bytes.lowerBound...last, context: context)
-        return Response(status: .ok, headers: headers, body: body)
+        return response
     }
 
     private func definition(_ request: Request, _ context: LavaRequestContext) async throws -> Response {

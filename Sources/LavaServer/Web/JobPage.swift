@@ -84,11 +84,9 @@ struct JobPage: Sendable {
 
     /// A record number from the query, bounded so that adding a page to it cannot overflow.
     static func position(_ request: Request, _ name: String) throws -> Int? {
-        guard let text = request.uri.queryParameters.get(name) else { return nil }
-        guard let value = Int(text), (0...RequestInteger.maxPosition).contains(value) else {
-            throw PageError(.badRequest, "'\(name)' must be a record number from 0 to \(RequestInteger.maxPosition).")
+        try request.uri.queryParameters.get(name).map { text throws(APIError) in
+            try RequestInteger.parse(text, field: name, in: 0...RequestInteger.maxPosition)
         }
-        return value
     }
 
     /// Definitions may be 4 MiB; the page shows the first `definitionShown` bytes, the REST API all.

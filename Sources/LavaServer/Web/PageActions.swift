@@ -19,7 +19,7 @@ struct PageActions: Sendable {
         let user = try web.requireUser(visit, to: "cancel jobs")
         _ = try await FormCheck.read(request, visit: visit)
         let job = try await web.visibleJob(context, viewer: user)
-        guard user.isAdmin || user.name == job.submitter else {
+        guard JobAccess.canCancel(job, by: user) else {
             throw PageError(.forbidden, "Only the submitter '\(job.submitter)' or an admin may cancel job \(job.id).")
         }
         switch try await JobTransitions(server: web.server).cancel(jobID: job.id) {

@@ -11,18 +11,12 @@ struct Paging: Sendable {
 
     init(_ request: Request, defaultLength: Int = 25) throws {
         let query = request.uri.queryParameters
-        page = try query.get("page").map { text throws(PageError) in try Self.number(text, "page", in: 1...1_000_000) } ?? 1
-        length = try query.get("length").map { text throws(PageError) in try Self.number(text, "length", in: 1...Self.maxLength) } ?? defaultLength
+        page = try query.get("page").map { text throws(APIError) in try RequestInteger.parse(text, field: "page", in: 1...1_000_000) } ?? 1
+        length = try query.get("length").map { text throws(APIError) in try RequestInteger.parse(text, field: "length", in: 1...Self.maxLength) }
+            ?? defaultLength
     }
 
     var offset: Int { (page - 1) * length }
-
-    private static func number(_ text: String, _ name: String, in range: ClosedRange<Int>) throws(PageError) -> Int {
-        guard let value = Int(text), range.contains(value) else {
-            throw PageError(.badRequest, "'\(name)' must be a whole number from \(range.lowerBound) to \(range.upperBound).")
-        }
-        return value
-    }
 
     /// `pager` values for the templates: where the previous and next pages are, and which rows show.
     func values(count: Int, path: String, keeping parameters: [(String, String)]) -> [String: Any] {

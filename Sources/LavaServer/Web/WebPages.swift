@@ -86,6 +86,6 @@ extension WebPages {
     /// Whether `user` may cancel `job`: its submitter or an admin, while it has not finished.
     static func mayCancel(_ job: JobRecord, _ user: UserRecord?) -> Bool {
         guard let user, job.state != .finished else { return false }
-        return user.isAdmin || user.name == job.submitter
+        return JobAccess.canCancel(job, by: user)
     }
 }
