@@ -145,10 +145,18 @@ let package = Package(
             name: "lava-run",
             dependencies: ["LavaDispatcher", "LavaClient", "LavaCore", "Seccomp", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // libexpat, for the XML-RPC calls lavacli posts to /RPC2.
+        .systemLibrary(
+            name: "CExpat",
+            pkgConfig: "expat",
+            providers: [.apt(["libexpat1-dev"])]
+        ),
+        // XML-RPC values, calls read with libexpat under limits, and responses: the server's /RPC2.
+        .target(name: "XMLRPC", dependencies: ["CExpat"]),
         .target(
             name: "LavaServer",
             dependencies: [
-                "LavaCore",
+                "LavaCore", "XMLRPC",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -195,6 +203,7 @@ let package = Package(
         // bench/README.md: a system call's cost under lava-worker's seccomp filter.
         .executableTarget(name: "lava-bench-seccomp", dependencies: ["Seccomp"], path: "bench/seccomp-cost"),
         .testTarget(name: "LavaCoreTests", dependencies: ["LavaCore", "LavaTestSupport"]),
+        .testTarget(name: "XMLRPCTests", dependencies: ["XMLRPC", "LavaTestSupport"]),
         .testTarget(name: "SeccompTests", dependencies: ["Seccomp", "DockerEngine", "LavaTestSupport"]),
         // The WebSocket client's tests run a Hummingbird WebSocket server on loopback (NIO in a
         // test target is fine; the client itself stays NIO-free).

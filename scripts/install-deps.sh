@@ -24,6 +24,8 @@ PACKAGES=(
   python3-jinja2         # tests: Python's Jinja2, against which the device-template renderer is compared
   chromium               # tests: the headless browser the web-page tests drive
   chromium-driver        # tests: chromedriver, which drives it over WebDriver (Tests/LavaTestSupport/ChromeDriver.swift)
+  lavacli                # tests: Debian's lavacli, the XML-RPC client run against /RPC2 (LavacliTests)
+  libexpat1-dev          # the XML-RPC request parser (libexpat, the CExpat system library)
   ca-certificates
 )
 
