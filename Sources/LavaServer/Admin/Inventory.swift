@@ -84,6 +84,34 @@ public struct Inventory: Sendable {
         }
     }
 
+    /// Health, description and job limit at once (LAVA's `scheduler.workers.update`), each
+    /// left as it is when nil; all or nothing.
+    public func updateWorker(_ name: String, description: String?, health: WorkerHealth?, jobLimit: Int?) async throws {
+        if let description, description.utf8.count > Self.maxDescription {
+            throw AdminError(.badRequest, "The description is longer than \(Self.maxDescription) bytes")
+        }
+        if let jobLimit, !(0...Self.maxJobLimit).contains(jobLimit) {
+            throw AdminError(.badRequest, "The job limit must be between 0 (no limit) and \(Self.maxJobLimit)")
+        }
+        try await database.write { db in
+            guard try await WorkerStore.setDetails(db, name: name, description: description, jobLimit: jobLimit) else {
+                throw AdminError(.notFound, "Unknown worker '\(name)'")
+            }
+            if let health { _ = try await WorkerStore.setHealth(db, name: name, health: health) }
+        }
+    }
+
+    static let maxDescription = 4096
+    static let maxJobLimit = 10_000
+
+    public func setDeviceHealth(_ name: String, _ health: DeviceHealth) async throws {
+        try await database.write { db in
+            guard try await DeviceStore.setHealth(db, name: name, health: health) else {
+                throw AdminError(.notFound, "Unknown device '\(name)'")
+            }
+        }
+    }
+
     public func workers() async throws -> [WorkerRecord] {
         try await database.read { try await WorkerStore.all($0) }
     }

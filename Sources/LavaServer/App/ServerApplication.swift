@@ -4,7 +4,7 @@ import Logging
 import ServiceLifecycle
 
 /// Builds the HTTP application of `lava-server serve`: the worker API, the REST API, the web
-/// pages, health and metrics, plus the in-process scheduler when asked for.
+/// pages, LAVA's XML-RPC API at /RPC2, health and metrics, plus the in-process scheduler when asked for.
 public enum ServerApplication {
     /// - Throws: `ServerSetupError` when the web directory's templates do not load.
     public static func router(server: Server, scheduler: SchedulerService?) async throws -> Router<LavaRequestContext> {
@@ -20,6 +20,7 @@ public enum ServerApplication {
         WorkersAPI(server: server).addRoutes(to: router)
         DevicesAPI(server: server).addRoutes(to: router)
         DeviceDictionaryAPI(server: server).addRoutes(to: router)
+        RPCEndpoint(server: server, scheduler: scheduler).addRoutes(to: router)
         return router
     }
 

@@ -23,11 +23,14 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
         self.body = .text(text)
     }
 
-    public var description: String {
+    /// The message alone, without the status.
+    public var message: String {
         switch body {
-        case .json(let message), .text(let message): "\(status.code) \(message)"
+        case .json(let message), .text(let message): message
         }
     }
+
+    public var description: String { "\(status.code) \(message)" }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         switch body {

@@ -60,6 +60,8 @@ struct JobQuery: Sendable {
     var submitter: String?
     var device: String?
     var worker: String?
+    /// Only jobs that ended at or after this time.
+    var endedSince: Double?
     /// False for the pages' tables, which show no definition (it may be 4 MiB a job).
     var withDefinitions = true
     var limit = 50
@@ -119,6 +121,7 @@ enum JobStore {
         if let submitter = query.submitter { conditions.append("submitter = \(bind: submitter)") }
         if let device = query.device { conditions.append("device = \(bind: device)") }
         if let worker = query.worker { conditions.append("worker = \(bind: worker)") }
+        if let endedSince = query.endedSince { conditions.append("end_time >= \(bind: endedSince)") }
         if let visible = JobAccess.visibleCondition(to: query.viewer) { conditions.append(visible) }
         let filter: SQLQueryString = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let count = try await db.raw("SELECT COUNT(*) AS n FROM jobs \(filter)").first()?

@@ -124,6 +124,19 @@ enum WorkerStore {
         return true
     }
 
+    /// What an admin may change beside the health (`scheduler.workers.update`). False when there is no such worker.
+    static func setDetails(_ db: any SQLDatabase, name: String, description: String?, jobLimit: Int?) async throws -> Bool {
+        guard let worker = try await find(db, name: name) else { return false }
+        let description = description ?? worker.description
+        let jobLimit = jobLimit ?? worker.jobLimit
+        guard description != worker.description || jobLimit != worker.jobLimit else { return true }
+        try await db.raw("""
+            UPDATE workers SET description = \(bind: description), job_limit = \(bind: jobLimit) WHERE name = \(bind: name)
+            """).run()
+        ChangeSet.worker(name)
+        return true
+    }
+
     static func setTokenHash(_ db: any SQLDatabase, name: String, tokenHash: String) async throws {
         try await db.raw("UPDATE workers SET token_hash = \(bind: tokenHash) WHERE name = \(bind: name)").run()
     }

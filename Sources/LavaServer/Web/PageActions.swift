@@ -52,8 +52,11 @@ struct PageActions: Sendable {
         guard let text = form["health"], let health = DeviceHealth(name: text) else {
             throw PageError(.badRequest, "'health' must be one of \(DeviceHealth.allCases.map(\.name).joined(separator: ", ")).")
         }
-        let found = try await web.server.database.write { try await DeviceStore.setHealth($0, name: name, health: health) }
-        guard found else { throw PageError.notFound("Device '\(name)'") }
+        do {
+            try await Inventory(database: web.server.database).setDeviceHealth(name, health)
+        } catch let error as AdminError where error.status == .notFound {
+            throw PageError.notFound("Device '\(name)'")
+        }
         web.scheduler?.wake()
         return WebPages.redirect("/scheduler/device/\(PageQuery.encode(name))")
     }
