@@ -4,16 +4,8 @@ import LavaTestSupport
 /// The reference implementation: Debian's `/usr/bin/python3` `xmlrpc.client`, on libexpat, as
 /// lavacli and LAVA use it.
 enum PythonXMLRPC {
-    /// Runs `source` with `input` on standard input (as a file: see BuiltProgram) and returns
-    /// what it printed.
     static func run(_ source: String, input: [UInt8] = []) async throws -> String {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("xmlrpc-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: file) }
-        try Data(input).write(to: file)
-        let script = "import sys, json, base64, xmlrpc.client\ndata = open(sys.argv[1], 'rb').read()\n" + source
-        let result = try await BuiltProgram.run(URL(fileURLWithPath: "/usr/bin/python3"), ["-c", script, file.path])
-        guard result.status == 0 else { throw TestFailure("python3 failed (\(result.status)): \(result.error)") }
-        return result.output
+        try await Python.run("import sys, json, base64, xmlrpc.client\ndata = open(sys.argv[1], 'rb').read()\n" + source, input: input)
     }
 
     /// `xmlrpc.client.dumps(params, method, allow_none=True)` for each `(method, params)`
