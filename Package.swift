@@ -196,7 +196,7 @@ let package = Package(
         // The fuzz targets of the parsers of untrusted input; a replayer of inputs in the normal build.
         .executableTarget(
             name: "lava-fuzz",
-            dependencies: ["CLibFuzzer", "LavaCore", "LavaDispatcher", "DockerEngine", "Curl", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CLibFuzzer", "LavaCore", "LavaDispatcher", "DockerEngine", "Curl", "XMLRPC", .product(name: "Yams", package: "Yams")]
         ),
         // bench/README.md: DockerClient.exec timed against a real engine.
         .executableTarget(name: "lava-bench-exec", dependencies: ["DockerEngine"], path: "bench/exec-latency"),

@@ -18,6 +18,8 @@
 #                   it renders or fails with a TemplateError, within its limits, the same way twice
 #   websocket       lava-worker's WebSocket client: the upgrade answer's head, the frame decoder
 #                   (the same frames however the stream is cut) and the message assembler's bound
+#   xmlrpc          XMLRPCCall(parsing:), the server's /RPC2 (libexpat under limits): a call or a
+#                   fault, and a call it reads is read back the same from what it writes
 #
 # Builds lava-fuzz once, in release with -sanitize=address and the fuzzer's coverage, in its own
 # scratch path .build-fuzz (the normal build's lava-fuzz, without LAVA_FUZZ, only replays files:

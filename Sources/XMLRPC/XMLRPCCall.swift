@@ -35,6 +35,21 @@ public struct XMLRPCCall: Sendable, Equatable {
         self = try parsed.get()
     }
 
+    /// The call as Python's xmlrpc.client writes it, byte for byte (as lavacli posts it).
+    public func encoded() -> [UInt8] {
+        var out = XMLRPCWriter()
+        out.append("<?xml version='1.0'?>\n<methodCall>\n<methodName>")
+        out.escaped(method)
+        out.append("</methodName>\n<params>\n")
+        for param in params {
+            out.append("<param>\n")
+            out.value(param)
+            out.append("</param>\n")
+        }
+        out.append("</params>\n</methodCall>\n")
+        return out.bytes
+    }
+
     /// A `<value>`: its one typed child, or its text as a string when it has none (as Python
     /// reads it, spaces kept).
     static func value(_ element: XMLElement) throws(XMLRPCFault) -> XMLRPCValue {

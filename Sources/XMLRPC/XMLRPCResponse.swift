@@ -1,7 +1,7 @@
 import Foundation
 
-/// A `<methodResponse>`: one value, or a fault. Laid out as Python's xmlrpc.client lays out
-/// its own, which is what LAVA sends.
+/// A `<methodResponse>`: one value, or a fault. Laid out byte for byte as Python's
+/// xmlrpc.client lays out its own, which is what LAVA sends.
 public enum XMLRPCResponse: Sendable, Equatable {
     case value(XMLRPCValue)
     case fault(XMLRPCFault)
@@ -10,23 +10,23 @@ public enum XMLRPCResponse: Sendable, Equatable {
     /// lavacli's requests decodes it as Latin-1).
     public func encoded() -> [UInt8] {
         var out = XMLRPCWriter()
-        out.append("<?xml version=\"1.0\"?>\n<methodResponse>\n")
+        out.append("<?xml version='1.0'?>\n<methodResponse>\n")
         switch self {
         case .value(let value):
             out.append("<params>\n<param>\n")
             out.value(value)
-            out.append("\n</param>\n</params>\n")
+            out.append("</param>\n</params>\n")
         case .fault(let fault):
             out.append("<fault>\n")
             out.value(.structure(["faultCode": .int(fault.code), "faultString": .string(fault.message)]))
-            out.append("\n</fault>\n")
+            out.append("</fault>\n")
         }
         out.append("</methodResponse>\n")
         return out.bytes
     }
 }
 
-/// Builds the response's bytes.
+/// Builds a call's or a response's bytes.
 struct XMLRPCWriter {
     var bytes: [UInt8] = []
 
@@ -34,6 +34,7 @@ struct XMLRPCWriter {
         bytes.append(contentsOf: text.utf8)
     }
 
+    /// `<value>…</value>` and a line feed, except after nil, as Python's `dump_nil` leaves it out.
     mutating func value(_ value: XMLRPCValue) {
         append("<value>")
         switch value {
@@ -49,13 +50,12 @@ struct XMLRPCWriter {
             append("<base64>\n")
             append(Data(data).base64EncodedString(options: [.lineLength76Characters, .endLineWithLineFeed]))
             append(data.isEmpty ? "</base64>" : "\n</base64>")
-        case .nil: append("<nil/>")
+        case .nil:
+            append("<nil/></value>")
+            return
         case .array(let values):
             append("<array><data>\n")
-            for element in values {
-                self.value(element)
-                append("\n")
-            }
+            for element in values { self.value(element) }
             append("</data></array>")
         case .structure(let members):
             append("<struct>\n")
@@ -64,11 +64,11 @@ struct XMLRPCWriter {
                 escaped(key)
                 append("</name>\n")
                 self.value(members[key] ?? .nil)
-                append("\n</member>\n")
+                append("</member>\n")
             }
             append("</struct>")
         }
-        append("</value>")
+        append("</value>\n")
     }
 
     /// Text as XML 1.0 allows it: `& < >` escaped, CR as a reference (a raw one would be read

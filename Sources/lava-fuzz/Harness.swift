@@ -15,6 +15,7 @@ struct Harness: Sendable {
         DockerStreamHarness.harness,
         DeviceTemplateHarness.harness,
         WebSocketHarness.harness,
+        XMLRPCHarness.harness,
     ]
 }
 

@@ -23,6 +23,22 @@ enum PythonXMLRPC {
         }
     }
 
+    /// `xmlrpc.client.dumps((value,), methodresponse=True, allow_none=True)` for each value
+    /// written as a Python literal, or `dumps(Fault(…))` for `Fault(code, 'string')`: what LAVA sends.
+    static func responses(_ values: [String]) async throws -> [[UInt8]] {
+        let source = """
+            from datetime import datetime
+            from xmlrpc.client import Binary, Fault
+            for value in [\(values.joined(separator: ", "))]:
+                body = xmlrpc.client.dumps(value, allow_none=True) if isinstance(value, Fault) else xmlrpc.client.dumps((value,), methodresponse=True, allow_none=True)
+                print(base64.b64encode(body.encode('utf-8')).decode())
+            """
+        return try await run(source).split(separator: "\n").map { line in
+            guard let data = Data(base64Encoded: String(line)) else { throw TestFailure("not base64: \(line)") }
+            return [UInt8](data)
+        }
+    }
+
     /// What Python reads from a response body, as JSON: the value (Binary as `{"base64": …}`,
     /// DateTime as `{"dateTime": …}`), or `{"fault": code, "string": …}`.
     static func loads(_ body: [UInt8]) async throws -> String {

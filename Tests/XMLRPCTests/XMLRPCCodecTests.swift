@@ -63,10 +63,36 @@ import Testing
         #expect(try await PythonXMLRPC.loads(fault.encoded()) == #"{"fault": 404, "string": "Job '12' was not found."}"#)
     }
 
-    @Test("the answer's layout is Python's own, so a diff against LAVA's reads line by line")
-    func layout() {
-        let body = String(decoding: XMLRPCResponse.fault(XMLRPCFault(404, "Job '12' was not found.")).encoded(), as: UTF8.self)
-        #expect(body == "<?xml version=\"1.0\"?>\n<methodResponse>\n<fault>\n<value><struct>\n<member>\n<name>faultCode</name>\n<value><int>404</int></value>\n</member>\n<member>\n<name>faultString</name>\n<value><string>Job '12' was not found.</string></value>\n</member>\n</struct></value>\n</fault>\n</methodResponse>\n")
+    @Test("calls and answers are written byte for byte as Python writes them, so a diff against LAVA's reads line by line")
+    func pythonLayout() async throws {
+        let when = try #require(XMLRPCDateTime.parse("20230115T10:11:12"))
+        let calls: [(String, String, [XMLRPCValue])] = [
+            ("system.version", "()", []),
+            ("scheduler.jobs.logs", "('12', 0, None)", [.string("12"), .int(0), .nil]),
+            ("scheduler.jobs.list", "(None, None, 0, 25, 0, False)", [.nil, .nil, .int(0), .int(25), .int(0), .bool(false)]),
+            ("scheduler.jobs.submit", "('job yaml with <&> and unicode \\u00e9',)", [.string("job yaml with <&> and unicode \u{E9}")]),
+            ("a.b", "({'a': [1, None, 2.5], 'b': {}}, datetime(2023, 1, 15, 10, 11, 12), xmlrpc.client.Binary(bytes(range(200))))",
+             [.structure(["a": .array([.int(1), .nil, .double(2.5)]), "b": .structure([:])]), .dateTime(when), .base64(Array(0..<200))]),
+        ]
+        let bodies = try await PythonXMLRPC.calls(calls.map { ($0.0, $0.1) })
+        for (body, call) in zip(bodies, calls) {
+            let ours = XMLRPCCall(method: call.0, params: call.2).encoded()
+            #expect(ours == body, "\(call.0): ours\n\(String(decoding: ours, as: UTF8.self))\nPython's\n\(String(decoding: body, as: UTF8.self))")
+        }
+        let responses: [(String, XMLRPCResponse)] = [
+            ("{'device': None, 'id': 12, 'submit_time': datetime(2023, 1, 15, 10, 11, 12), 'tags': []}",
+             .value(.structure(["id": .int(12), "device": .nil, "submit_time": .dateTime(when), "tags": .array([])]))),
+            ("[True, Binary(b'- {\"dt\": \"2023-01-15T10:11:12.345678+00:00\", \"lvl\": \"info\", \"msg\": \"hello\"}\\n')]",
+             .value(.array([.bool(true), .base64(Array("- {\"dt\": \"2023-01-15T10:11:12.345678+00:00\", \"lvl\": \"info\", \"msg\": \"hello\"}\n".utf8))]))),
+            ("None", .value(.nil)),
+            ("[False, Binary(b'')]", .value(.array([.bool(false), .base64([])]))),
+            ("Fault(404, \"Job '12' was not found.\")", .fault(XMLRPCFault(404, "Job '12' was not found."))),
+        ]
+        let answers = try await PythonXMLRPC.responses(responses.map(\.0))
+        for (body, response) in zip(answers, responses) {
+            let ours = response.1.encoded()
+            #expect(ours == body, "\(response.0): ours\n\(String(decoding: ours, as: UTF8.self))\nPython's\n\(String(decoding: body, as: UTF8.self))")
+        }
     }
 
     static let hostile: [(String, String)] = [
