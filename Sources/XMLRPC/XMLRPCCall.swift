@@ -14,12 +14,12 @@ public struct XMLRPCCall: Sendable, Equatable {
     /// `limits`, or holds a value of no XML-RPC type, is a fault saying what is wrong.
     public init(parsing bytes: UnsafeRawBufferPointer, limits: XMLRPCLimits = .defaults) throws(XMLRPCFault) {
         let root = try XMLTree.parse(bytes, limits: limits)
-        guard root.name == "methodCall" else { throw .unreadable("the root element is <\(root.name)>, not <methodCall>") }
+        guard root.name == "methodCall" else { throw .unreadable("the root element is <\(root.name.prefix(40))>, not <methodCall>") }
         guard let name = root.children.first(where: { $0.name == "methodName" }) else {
             throw .unreadable("<methodCall> has no <methodName>")
         }
         method = name.text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !method.isEmpty, method.utf8.count <= 200 else { throw .unreadable("the <methodName> is empty or too long") }
+        guard !method.isEmpty, method.utf8.count <= 200 else { throw .unreadable("the <methodName> must hold 1 to 200 bytes") }
         var params: [XMLRPCValue] = []
         for param in root.children.first(where: { $0.name == "params" })?.children ?? [] where param.name == "param" {
             guard let value = param.children.first(where: { $0.name == "value" }) else {

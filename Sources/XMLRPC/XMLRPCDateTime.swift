@@ -12,8 +12,11 @@ enum XMLRPCDateTime {
     static func format(_ date: Date) -> String {
         // Cut to the second, as Python does, rather than rounded into the next one.
         let parts = utc.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)))
-        func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
-        return String(format: "%04d", parts.year ?? 0) + two(parts.month) + two(parts.day) + "T" + two(parts.hour) + ":" + two(parts.minute) + ":" + two(parts.second)
+        func padded(_ value: Int?, _ width: Int = 2) -> String {
+            let digits = String(value ?? 0)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return padded(parts.year, 4) + padded(parts.month) + padded(parts.day) + "T" + padded(parts.hour) + ":" + padded(parts.minute) + ":" + padded(parts.second)
     }
 
     /// `yyyyMMddTHH:mm:ss`, or the same with dashes in the date (both occur in the wild); a

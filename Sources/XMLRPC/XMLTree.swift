@@ -32,7 +32,9 @@ enum XMLTree {
     /// or over `limits`.
     static func parse(_ bytes: UnsafeRawBufferPointer, limits: XMLRPCLimits) throws(XMLRPCFault) -> XMLElement {
         guard bytes.count < Int(Int32.max) else { throw .unreadable("the document is too large") }
-        // The encoding given here overrides the document's declaration: UTF-8 only.
+        // UTF-8 only: the encoding given here overrides the document's declaration, and UTF-16,
+        // which libexpat would still detect, always holds NUL bytes (UTF-8 XML never does).
+        guard !bytes.contains(0) else { throw .unreadable("the body is not UTF-8 (it holds NUL bytes)") }
         guard let parser = XML_ParserCreate("UTF-8") else { throw .internalError }
         defer { XML_ParserFree(parser) }
         let builder = TreeBuilder(parser: parser, limits: limits)
@@ -48,8 +50,7 @@ enum XMLTree {
         })
         XML_SetCharacterDataHandler(parser) { data, text, length in
             guard let data, let text, length > 0 else { return }
-            let bytes = UnsafeRawBufferPointer(start: text, count: Int(length))
-            Unmanaged<TreeBuilder>.fromOpaque(data).takeUnretainedValue().text(String(decoding: bytes, as: UTF8.self))
+            Unmanaged<TreeBuilder>.fromOpaque(data).takeUnretainedValue().text(UnsafeRawBufferPointer(start: text, count: Int(length)))
         }
         XML_SetStartDoctypeDeclHandler(parser) { data, _, _, _, _ in
             guard let data else { return }
@@ -74,7 +75,9 @@ enum XMLTree {
 private final class TreeBuilder {
     let parser: XML_Parser
     let limits: XMLRPCLimits
-    var stack: [XMLElement] = []
+    /// The open elements, each with its character data so far (made a String when it closes:
+    /// libexpat may hand over text a character at a time).
+    var stack: [(element: XMLElement, text: [UInt8])] = []
     var root: XMLElement?
     var count = 0
     var refusal: String?
@@ -88,21 +91,23 @@ private final class TreeBuilder {
         count += 1
         guard count <= limits.elements else { return refuse("more than \(limits.elements) elements") }
         guard stack.count < limits.depth else { return refuse("elements nested deeper than \(limits.depth)") }
-        stack.append(XMLElement(name: name))
+        stack.append((XMLElement(name: name), []))
     }
 
     func end() {
-        guard let element = stack.popLast() else { return }
+        guard var (element, text) = stack.popLast() else { return }
+        element.text = String(decoding: text, as: UTF8.self)
+        text = []
         if stack.isEmpty {
             root = element
         } else {
-            stack[stack.count - 1].children.append(element)
+            stack[stack.count - 1].element.children.append(element)
         }
     }
 
-    func text(_ piece: String) {
+    func text(_ piece: UnsafeRawBufferPointer) {
         guard !stack.isEmpty else { return }
-        stack[stack.count - 1].text += piece
+        stack[stack.count - 1].text.append(contentsOf: piece)
     }
 
     /// Stops the parse at once; XML_Parse then returns an error, and `refusal` says why.

@@ -141,6 +141,14 @@ import Testing
     func encodingsAndLimits() throws {
         let latin1 = Array("<?xml version='1.0' encoding='iso-8859-1'?><methodCall><methodName>a</methodName><params><param><value>".utf8) + [0xE9] + Array("</value></param></params></methodCall>".utf8)
         #expect(throws: XMLRPCFault.self) { try XMLRPCCall(parsing: latin1) }
+        // libexpat would read UTF-16 whatever it is told; the NUL bytes give it away.
+        let call = "<methodCall><methodName>a</methodName></methodCall>"
+        #expect(try XMLRPCCall(parsing: Array(call.utf8)).method == "a")
+        let little: [UInt8] = call.utf16.flatMap { (unit: UInt16) -> [UInt8] in [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        let big: [UInt8] = call.utf16.flatMap { (unit: UInt16) -> [UInt8] in [UInt8(unit >> 8), UInt8(unit & 0xFF)] }
+        for utf16 in [[0xFF, 0xFE] + little, big] {
+            #expect(throws: XMLRPCFault.unreadable("the body is not UTF-8 (it holds NUL bytes)")) { try XMLRPCCall(parsing: utf16) }
+        }
         let deep = "<methodCall><methodName>a</methodName><params><param><value><array><data><value><array><data></data></array></value></data></array></value></param></params></methodCall>"
         #expect(try XMLRPCCall(parsing: Array(deep.utf8)).params == [.array([.array([])])])
         #expect(throws: XMLRPCFault.self) { try XMLRPCCall(parsing: Array(deep.utf8), limits: XMLRPCLimits(depth: 6, elements: 100)) }

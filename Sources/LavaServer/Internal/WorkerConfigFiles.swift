@@ -23,13 +23,13 @@ struct WorkerConfigFiles: Sendable {
                    root.appendingPathComponent("env-dut.yaml"), root.appendingPathComponent("env.dut.yaml")])
     }
 
-    /// Which of the three the worker has a file of its own for, in `dispatcher.d` (LAVA's
-    /// `default_config`, `default_env` and `default_env_dut` are the negations).
+    /// Which of the three the worker has a file of its own for in `dispatcher.d/<name>/` (LAVA's
+    /// `default_config`, `default_env` and `default_env_dut` are the negations; like LAVA, the
+    /// older `dispatcher.d/<name>.yaml` does not count).
     func ownFiles(worker: String) throws(APIError) -> (dispatcher: Bool, env: Bool, envDUT: Bool) {
         let directory = dispatcherDirectory.appending(try component(worker), isDirectory: true)
-        let flat = dispatcherDirectory.appending(try component(worker + ".yaml"))
         func exists(_ url: URL) -> Bool { FileManager.default.fileExists(atPath: url.path) }
-        return (exists(directory.appendingPathComponent("dispatcher.yaml")) || exists(flat),
+        return (exists(directory.appendingPathComponent("dispatcher.yaml")),
                 exists(directory.appendingPathComponent("env.yaml")),
                 exists(directory.appendingPathComponent("env-dut.yaml")))
     }

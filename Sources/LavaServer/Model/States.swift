@@ -19,6 +19,12 @@ public enum WorkerHealth: Int, Sendable, CaseIterable {
         case .retired: "Retired"
         }
     }
+
+    /// Any case: LAVA's clients send ACTIVE, MAINTENANCE, RETIRED.
+    public init?(name: String) {
+        guard let health = Self.allCases.first(where: { $0.name.lowercased() == name.lowercased() }) else { return nil }
+        self = health
+    }
 }
 
 public enum DeviceState: Int, Sendable, CaseIterable {

@@ -62,9 +62,9 @@ struct DevicesRPC: Sendable {
     }
 
     private func update(_ call: RPCCall) async throws -> XMLRPCValue {
+        _ = try call.requireAdmin(to: "change devices")
         let arguments = call.arguments
         let name = try arguments.string(0)
-        _ = try call.requireAdmin(to: "change devices")
         for (index, field) in [(1, "worker_hostname"), (2, "user_name"), (3, "group_name"), (6, "description"), (7, "device_type")]
         where try arguments.optionalString(index) != nil {
             throw XMLRPCFault(400, "'\(field)' cannot be changed here; only the health can (lava-server devices for the rest)")

@@ -1,6 +1,5 @@
 import Foundation
 import LavaCore
-import NIOPosix
 import XMLRPC
 
 /// `scheduler.jobs.*`: submit, show, logs, list, cancel and definition, with LAVA 2023.01's
@@ -100,9 +99,9 @@ struct JobsRPC: Sendable {
     private func logs(_ call: RPCCall) async throws -> XMLRPCValue {
         // The state first: a job that finishes while its log is read is told finished next time.
         let job = try await visibleJob(call)
-        let positions = 0...RequestInteger.maxPosition
-        let start = min(max(try call.arguments.int(1, default: 0), 0), RequestInteger.maxPosition)
-        let end = try call.arguments.optionalInt(2).map { min(max($0, positions.lowerBound), positions.upperBound) }
+        func position(_ value: Int) -> Int { min(max(value, 0), RequestInteger.maxPosition) }
+        let start = position(try call.arguments.int(1, default: 0))
+        let end = try call.arguments.optionalInt(2).map(position)
         let chunk = try await JobLogChunk.read(server.logs, job: job, start: start, end: end, maxBytes: Self.maxLogBytes)
         return .array([.bool(job.state == .finished && chunk.complete), .base64(chunk.bytes)])
     }
@@ -110,11 +109,12 @@ struct JobsRPC: Sendable {
     private func list(_ call: RPCCall) async throws -> XMLRPCValue {
         let arguments = call.arguments
         var query = JobQuery(withDefinitions: false, viewer: call.user)
-        if let text = try arguments.optionalString(0) {
+        // As LAVA: an empty filter is no filter.
+        if let text = try arguments.optionalString(0), !text.isEmpty {
             guard let state = JobState(name: Self.capitalized(text)) else { throw XMLRPCFault(400, "Invalid state '\(text.prefix(40))'") }
             query.state = state
         }
-        if let text = try arguments.optionalString(1) {
+        if let text = try arguments.optionalString(1), !text.isEmpty {
             guard let health = JobHealth(name: Self.capitalized(text)) else { throw XMLRPCFault(400, "Invalid health '\(text.prefix(40))'") }
             query.health = health
         }
@@ -179,6 +179,6 @@ enum PythonDateTime {
         let micros = Int(((seconds - whole) * 1_000_000).rounded(.down))
         return String(format: "%04d-%02d-%02d %02d:%02d:%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
                       parts.tm_hour, parts.tm_min, parts.tm_sec)
-            + (micros == 0 ? "" : String(format: ".%06d", micros)) + "+00:00"
+            + (micros == 0 ? "" : String(format: ".%06d", Int32(micros))) + "+00:00"
     }
 }

@@ -22,7 +22,7 @@ struct RPCArguments: Sendable {
     }
 
     private func wrongType(_ index: Int, _ expected: String) -> XMLRPCFault {
-        .invalidParameters("'\(names[index])' must be \(expected), not \(value(index).typeName)")
+        .invalidParameters("'\(index < names.count ? names[index] : "argument \(index + 1)")' must be \(expected), not \(value(index).typeName)")
     }
 
     /// A string that must be given.

@@ -10,9 +10,9 @@ struct WorkersRPC: Sendable {
 
     var methods: [RPCMethod] {
         [
-            RPCMethod(name: "scheduler.workers.list", parameters: ["show_all"], help: """
-                The workers' hostnames, sorted; retired ones only with show_all.
-                """) { try await list($0) },
+            RPCMethod(name: "scheduler.workers.list", parameters: [], help: """
+                Every worker's hostname, sorted.
+                """) { _ in try await list() },
             RPCMethod(name: "scheduler.workers.show", parameters: ["hostname"], help: """
                 A worker's hostname, description, state, health, devices, last_ping, job_limit, \
                 version, and whether it uses the default dispatcher configuration, env and \
@@ -35,10 +35,9 @@ struct WorkersRPC: Sendable {
         return worker
     }
 
-    private func list(_ call: RPCCall) async throws -> XMLRPCValue {
-        let all = try call.arguments.bool(0, default: false)
+    private func list() async throws -> XMLRPCValue {
         let workers = try await server.database.read { try await WorkerStore.all($0) }
-        return .array(workers.filter { all || $0.health != .retired }.map(\.name).sorted().map(XMLRPCValue.string))
+        return .array(workers.map(\.name).sorted().map(XMLRPCValue.string))
     }
 
     private func show(_ call: RPCCall) async throws -> XMLRPCValue {
@@ -66,7 +65,7 @@ struct WorkersRPC: Sendable {
         let arguments = call.arguments
         let name = try arguments.string(0)
         let health = try arguments.optionalString(2).map { (text) throws(XMLRPCFault) in
-            guard let health = WorkerHealth.allCases.first(where: { $0.name.lowercased() == text.lowercased() }) else {
+            guard let health = WorkerHealth(name: text) else {
                 throw XMLRPCFault(400, "Invalid health: \(text.prefix(40)) (one of ACTIVE, MAINTENANCE, RETIRED)")
             }
             return health

@@ -36,7 +36,7 @@ struct PageActions: Sendable {
         _ = try web.requireAdmin(visit, to: "change a worker's health")
         let form = try await FormCheck.read(request, visit: visit)
         let name = context.parameters.get("name") ?? ""
-        guard let health = WorkerHealth.allCases.first(where: { $0.name == form["health"] }) else {
+        guard let text = form["health"], let health = WorkerHealth(name: text) else {
             throw PageError(.badRequest, "'health' must be one of \(WorkerHealth.allCases.map(\.name).joined(separator: ", ")).")
         }
         try await Inventory(database: web.server.database).setWorkerHealth(name, health)
