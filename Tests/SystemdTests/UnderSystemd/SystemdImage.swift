@@ -13,10 +13,10 @@ enum SystemdImage {
 
     static let dockerfile = """
         FROM \(TestDocker.baseImage)
-        # systemd brings libsystemd0, which lava-server links; libcurl4 and libsqlite3-0 for
-        # lava-worker and lava-run; curl for the tests' requests.
+        # systemd brings libsystemd0, which lava-server links with libexpat1; libcurl4 and
+        # libsqlite3-0 for lava-worker and lava-run; curl for the tests' requests.
         RUN apt-get update \\
-         && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends systemd libcurl4 libsqlite3-0 curl \\
+         && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends systemd libexpat1 libcurl4 libsqlite3-0 curl \\
          && apt-get clean \\
          && rm -rf /var/lib/apt/lists/*
         COPY systemd/ /tmp/units/
