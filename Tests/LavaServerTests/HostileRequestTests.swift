@@ -61,7 +61,7 @@ import Testing
                     #expect(response.status == .badRequest, "\(definition) \(name) \(level)")
                     #expect(response.text.contains("cannot be used as a file name: it contains '/'"), "\(response.text)")
                 }
-                #expect(server.server.logs.lineCount(jobID: id, submitTime: job.submitTime) == 0, "a refused batch stores no line")
+                #expect(try await server.server.logs.lineCount(JobLogKey(id: id, submitTime: job.submitTime)) == 0, "a refused batch stores no line")
                 #expect(!FileManager.default.fileExists(atPath: configDirectory.appendingPathComponent("dispatcher.d/w1/env-dut.yaml").path))
                 let written = FileManager.default.enumerator(atPath: server.scratch.directory.path)?
                     .compactMap { $0 as? String }.filter { $0.hasSuffix(".yaml") } ?? []
@@ -182,11 +182,10 @@ import Testing
                 let late = try await client.uploadLogs(id, token: token, lines: [LogUploadTests.line(0)], index: 0)
                 #expect(late.status == .notFound)
                 #expect(late.text == unknown)
-                #expect(server.server.logs.lineCount(jobID: id, submitTime: job.submitTime) == 0)
+                #expect(try await server.server.logs.lineCount(JobLogKey(id: id, submitTime: job.submitTime)) == 0)
                 let again = try await client.postForm(state, token: token, [("state", "FINISHED"), ("result", "fail"), ("description", "second")])
                 #expect(again.text == unknown, "LAVA's worker takes this exact 404 as accepted")
-                let description = server.server.logs.directory(jobID: id, submitTime: job.submitTime).appendingPathComponent("description.yaml")
-                #expect(try String(contentsOf: description, encoding: .utf8) == "first")
+                #expect(try await server.server.logs.file(job.logKey, .description) == "first")
                 #expect(try await server.job(id)?.health == .complete)
                 #expect(try await client.postForm(state, token: token, [("state", "RUNNING")]).text == unknown)
                 #expect(try await client.getJob(id, token: token).text == unknown, "no fetching the secrets afterwards")
@@ -221,11 +220,11 @@ import Testing
                 #expect(forged.text == #"{"line_count":1}"#)
                 var cases = try await server.server.database.read { try await TestCaseStore.list($0, jobID: id, limit: 10, offset: 0) }
                 #expect(cases.count == 0)
-                #expect(server.server.logs.lineCount(jobID: id, submitTime: job.submitTime) == 3)
+                #expect(try await server.server.logs.lineCount(JobLogKey(id: id, submitTime: job.submitTime)) == 3)
 
                 // The server stored a batch's lines and lost its test cases (a crash in between):
                 // the honest resend brings them.
-                _ = try server.server.logs.append(jobID: id, submitTime: job.submitTime, index: 3, lines: ["- " + result("real")])
+                _ = try await server.server.logs.append(job.logKey, index: 3, lines: ["- " + result("real")])
                 #expect(try await client.uploadLogs(id, token: token, lines: [result("real")], index: 3).status == .ok)
                 cases = try await server.server.database.read { try await TestCaseStore.list($0, jobID: id, limit: 10, offset: 0) }
                 #expect(cases.cases.map(\.record.name) == ["real"])

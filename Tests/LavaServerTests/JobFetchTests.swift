@@ -35,11 +35,11 @@ import Testing
                 #expect(keys == ["definition", "device", "dispatcher", "env", "env-dut"])
 
                 let job = try #require(try await server.job(id))
-                let output = server.server.logs.directory(jobID: id, submitTime: job.submitTime)
-                #expect(try String(contentsOf: output.appendingPathComponent("job.yaml"), encoding: .utf8) == captured.definition)
-                #expect(try String(contentsOf: output.appendingPathComponent("env.yaml"), encoding: .utf8) == captured.env)
-                #expect(try String(contentsOf: output.appendingPathComponent("device.yaml"), encoding: .utf8) == captured.device)
-                #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("dispatcher.yaml").path), "empty files are not written")
+                let logs = server.server.logs
+                #expect(try await logs.file(job.logKey, .job) == captured.definition)
+                #expect(try await logs.file(job.logKey, .env) == captured.env)
+                #expect(try await logs.file(job.logKey, .device) == captured.device)
+                #expect(try await logs.file(job.logKey, .dispatcher) == nil, "empty files are not written")
             }
         }
     }

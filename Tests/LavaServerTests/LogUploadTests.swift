@@ -35,7 +35,7 @@ import Testing
                 #expect(log.headers[.contentType] == "application/yaml")
                 let stored = log.text.split(separator: "\n").map(String.init)
                 #expect(stored == second.map { "- " + $0 } + ["- " + Self.line(6)])
-                #expect(server.server.logs.lineCount(jobID: id, submitTime: try #require(try await server.job(id)).submitTime) == 7)
+                #expect(try await server.server.logs.lineCount(try #require(try await server.job(id)).logKey) == 7)
 
                 let tests = try await client.rest(.get, "/api/v0.2/jobs/\(id)/tests/", token: nil).json()
                 #expect(tests["count"] as? Int == 1)
@@ -63,15 +63,14 @@ import Testing
                 let second = #"{"dt": "2026-11-24T22:46:15.0", "lvl": "results", "msg": {"definition": "lava", "case": "deploy-docker", "level": "1", "duration": "2.5", "result": "pass", "extra": {"digest": "sha256:1"}}}"#
                 #expect(try await client.uploadLogs(id, token: token, lines: [first, second], index: 0).status == .ok)
                 let job = try #require(try await server.job(id))
-                let file = server.server.logs.metadataDirectory(jobID: id, submitTime: job.submitTime).appendingPathComponent("lava-deploy-docker-1.yaml")
-                let merged = try String(contentsOf: file, encoding: .utf8)
+                let merged = try await server.server.logs.file(job.logKey, .metadata(try PathComponent("lava-deploy-docker-1.yaml")))
                 #expect(merged == "digest: sha256:1\nimage: debian\n")
                 let tests = try await client.rest(.get, "/api/v0.2/jobs/\(id)/tests/", token: nil).json()
                 let testCase = try #require((tests["results"] as? [[String: Any]])?.first)
                 #expect(testCase["suite"] as? String == "lava")
                 #expect(testCase["measurement"] as? Double == 2.5)
                 #expect(testCase["unit"] as? String == "seconds")
-                #expect((testCase["metadata"] as? String)?.contains(file.path) == true)
+                #expect((testCase["metadata"] as? String)?.contains(server.server.logs.metadataDirectory(job.logKey) + "/lava-deploy-docker-1.yaml") == true)
             }
         }
     }
@@ -91,30 +90,29 @@ import Testing
     }
 }
 
-extension JobLogStorage {
-    /// Number of stored lines of a job: the index holds 8 bytes a line.
-    func lineCount(jobID: Int, submitTime: Double) -> Int {
-        let path = directory(jobID: jobID, submitTime: submitTime).appendingPathComponent("output.idx").path
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-        return (size ?? 0) / 8
+extension JobLogStore {
+    /// Number of stored lines of a job, 0 before its first.
+    func lineCount(_ job: JobLogKey) async throws -> Int {
+        try await count(job) ?? 0
     }
 
     /// Stored lines as text, read the way the REST API streams them.
-    func text(jobID: Int, submitTime: Double, start: Int = 0) throws -> String? {
-        guard let location = try byteRange(jobID: jobID, submitTime: submitTime, start: start) else { return nil }
-        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: location.path))
-        defer { try? handle.close() }
-        try handle.seek(toOffset: UInt64(location.bytes.lowerBound))
-        return String(decoding: try handle.read(upToCount: location.bytes.count) ?? Data(), as: UTF8.self)
+    func text(_ job: JobLogKey, start: Int = 0) async throws -> String {
+        var text = ""
+        try await read(job, lines: start..<Int.max) { bytes, _ in
+            text += String(decoding: bytes, as: UTF8.self)
+            return true
+        }
+        return text
     }
 }
 
-@Suite struct JobLogStorageTests {
+@Suite struct JobLogFilesTests {
     @Test("a tail left by a crash is cut before the next append")
-    func crashTailIsCut() throws {
+    func crashTailIsCut() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("lava-logs-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
-        let storage = JobLogStorage(root: root)
+        let storage = JobLogFiles(root: root)
         let outcome = try storage.append(jobID: 7, submitTime: 0, index: 0, lines: ["- a", "- b"])
         #expect(outcome == AppendOutcome(firstLine: 0, appended: 2))
 
@@ -129,26 +127,26 @@ extension JobLogStorage {
         try index.write(contentsOf: Data([1, 2, 3]))
         try index.close()
 
-        #expect(storage.lineCount(jobID: 7, submitTime: 0) == 2)
+        #expect(try await storage.lineCount(JobLogKey(id: 7, submitTime: 0)) == 2)
         let next = try storage.append(jobID: 7, submitTime: 0, index: 2, lines: ["- c"])
         #expect(next == AppendOutcome(firstLine: 2, appended: 1))
-        #expect(try storage.text(jobID: 7, submitTime: 0) == "- a\n- b\n- c\n")
-        #expect(try storage.text(jobID: 7, submitTime: 0, start: 2) == "- c\n")
-        #expect(storage.lineCount(jobID: 7, submitTime: 0) == 3)
+        #expect(try await storage.text(JobLogKey(id: 7, submitTime: 0)) == "- a\n- b\n- c\n")
+        #expect(try await storage.text(JobLogKey(id: 7, submitTime: 0), start: 2) == "- c\n")
+        #expect(try await storage.lineCount(JobLogKey(id: 7, submitTime: 0)) == 3)
     }
 
     @Test("a sender ahead of the server loses nothing")
-    func senderAheadStoresAll() throws {
+    func senderAheadStoresAll() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("lava-logs-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
-        let storage = JobLogStorage(root: root)
+        let storage = JobLogFiles(root: root)
         #expect(try storage.append(jobID: 1, submitTime: 0, index: 5, lines: ["- x", "- y"]) == AppendOutcome(firstLine: 0, appended: 2))
-        #expect(try storage.text(jobID: 1, submitTime: 0) == "- x\n- y\n")
+        #expect(try await storage.text(JobLogKey(id: 1, submitTime: 0)) == "- x\n- y\n")
     }
 
     @Test("the layout is LAVA's: job-output/YYYY/MM/DD/<id>")
     func layout() {
-        let storage = JobLogStorage(root: URL(fileURLWithPath: "/srv"))
+        let storage = JobLogFiles(root: URL(fileURLWithPath: "/srv"))
         // 2026-11-24T22:46:13Z
         #expect(storage.directory(jobID: 42, submitTime: 1_795_560_373).path == "/srv/job-output/2026/11/24/42")
     }

@@ -100,18 +100,16 @@ import Testing
                 #expect(response.text.contains("aliases expand to more than 100 nodes"), "\(response.text)")
 
                 let job = try #require(try await server.job(id))
-                #expect(server.server.logs.lineCount(jobID: id, submitTime: job.submitTime) == 0)
+                #expect(try await server.server.logs.lineCount(JobLogKey(id: id, submitTime: job.submitTime)) == 0)
                 let tests = try await client.rest(.get, "/api/v0.2/jobs/\(id)/tests/", token: nil).json()
                 #expect(tests["count"] as? Int == 0)
-                let metadata = server.server.logs.metadataDirectory(jobID: id, submitTime: job.submitTime)
-                #expect(((try? FileManager.default.contentsOfDirectory(atPath: metadata.path)) ?? []).isEmpty)
+                #expect(try await server.server.logs.file(job.logKey, .metadata(try PathComponent("lava-c-1.yaml"))) == nil)
                 #expect(try await client.executeRequest(uri: "/health", method: .get, headers: [:], body: nil).status == .ok)
 
                 let anchored = #"{"lvl": "results", "msg": {"definition": "lava", "case": "c", "level": "1", "result": "pass", "#
                     + #""extra": {"image": &image "debian", "again": *image}}}"#
                 #expect(try await client.uploadLogs(id, token: token, lines: [ok, anchored], index: 0).status == .ok)
-                let file = metadata.appendingPathComponent("lava-c-1.yaml")
-                #expect(try String(contentsOf: file, encoding: .utf8) == "again: debian\nimage: debian\n")
+                #expect(try await server.server.logs.file(job.logKey, .metadata(try PathComponent("lava-c-1.yaml"))) == "again: debian\nimage: debian\n")
             }
         }
     }

@@ -5,7 +5,7 @@ import Logging
 public final class Server: Sendable {
     public let configuration: ServerConfiguration
     public let database: any Database
-    public let logs: JobLogStorage
+    let logs: any JobLogStore
     public let metrics: ServerMetrics
     /// This instance's listeners of `/ws/`.
     let events: EventBus
@@ -42,7 +42,7 @@ public final class Server: Sendable {
             }
             self.database = EventingDatabase(base: database, outlet: NotifyOutlet(logger: logger), clock: clock)
         }
-        self.logs = JobLogStorage(root: configuration.dataDirectory)
+        self.logs = JobLogFiles(root: configuration.dataDirectory)
         self.metrics = metrics
         self.versionPolicy = VersionPolicyCache(database: self.database)
         self.workerFiles = WorkerConfigFiles(root: configuration.configDirectory)

@@ -18,7 +18,7 @@ extension InternalAPI {
             env: try server.workerFiles.env(worker: worker),
             envDUT: try server.workerFiles.envDUT(worker: worker)
         )
-        server.logs.saveJobFiles(jobID: job.id, submitTime: job.submitTime, answer)
+        await server.logs.saveJobFiles(job.logKey, answer)
         return try JSONResponse.make(answer)
     }
 

@@ -22,7 +22,7 @@ extension InternalAPI {
                 errors: form["errors"] ?? ""
             )
             if let description = form["description"], !description.isEmpty {
-                server.logs.saveDescription(jobID: job.id, submitTime: job.submitTime, description)
+                await server.logs.saveDescription(job.logKey, description)
             }
         default:
             throw APIError(.badRequest, "Not handled state '\(capitalised)'")

@@ -1,6 +1,5 @@
 import Hummingbird
 import LavaCore
-import NIOPosix
 
 extension InternalAPI {
     /// `POST /scheduler/internal/v1/jobs/<id>/logs/` (spec §2.5, §5.3). The whole batch is parsed
@@ -20,16 +19,13 @@ extension InternalAPI {
             throw APIError(.badRequest, "Invalid 'lines': \(error)")
         }
         let logs = server.logs
-        let results = try mappedResults(records, metadataDirectory: logs.metadataDirectory(jobID: job.id, submitTime: job.submitTime).path)
+        let key = job.logKey
+        let results = try mappedResults(records, metadataDirectory: logs.metadataDirectory(key))
 
         let storedLines = records.map { $0.storedLine() }
-        // File writes and fsync block: keep them off the event loops.
-        let (outcome, resent) = try await NIOThreadPool.singleton.runIfActive {
-            let outcome = try logs.append(jobID: job.id, submitTime: job.submitTime, index: index, lines: storedLines)
-            let duplicates = storedLines.count - outcome.appended
-            let stored = duplicates > 0 ? try logs.lines(jobID: job.id, submitTime: job.submitTime, start: outcome.firstLine, count: duplicates) : []
-            return (outcome, stored)
-        }
+        let outcome = try await logs.append(key, index: index, lines: storedLines)
+        let duplicates = storedLines.count - outcome.appended
+        let resent = duplicates > 0 ? try await logs.lines(key, start: outcome.firstLine, count: duplicates) : []
         server.metrics.logLinesStored(outcome.appended)
 
         // Record i of the batch is log line firstLine + i; the last `appended` records are new.
@@ -48,7 +44,7 @@ extension InternalAPI {
                 cases.append((line, testCase))
                 if let extra = testCase.extra {
                     do {
-                        try logs.mergeExtra(extra, jobID: job.id, submitTime: job.submitTime)
+                        try await logs.mergeExtra(extra, job: key)
                     } catch {
                         comments.append("log line \(line): cannot store its extra data: \(error)")
                     }

@@ -1,6 +1,3 @@
-import Foundation
-import NIOPosix
-
 /// A job's stored records from `start` in one piece of at most `maxBytes` (whole records, at
 /// least one), for answers that cannot be streamed: XML-RPC's `jobs.logs` holds them as base64.
 struct JobLogChunk: Sendable {
@@ -8,27 +5,22 @@ struct JobLogChunk: Sendable {
     /// Whether the chunk reaches `end` (or the end of the log as stored when it was read).
     var complete: Bool
 
-    static func read(_ logs: JobLogStorage, job: JobRecord, start: Int, end: Int?, maxBytes: Int) async throws -> JobLogChunk {
-        try await NIOThreadPool.singleton.runIfActive {
-            guard let (path, range) = try logs.byteRange(jobID: job.id, submitTime: job.submitTime, start: start, end: end),
-                  !range.isEmpty else { return JobLogChunk(bytes: [], complete: true) }
-            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
-            defer { try? handle.close() }
-            try handle.seek(toOffset: UInt64(range.lowerBound))
-            if range.count <= maxBytes {
-                return JobLogChunk(bytes: [UInt8](try handle.read(upToCount: range.count) ?? Data()), complete: true)
+    static func read(_ logs: any JobLogStore, job: JobRecord, start: Int, end: Int?, maxBytes: Int) async throws -> JobLogChunk {
+        var bytes: [UInt8] = []
+        var complete = true
+        try await logs.read(job.logKey, lines: start..<max(end ?? Int.max, start)) { chunk, _ in
+            var position = chunk.startIndex
+            while let newline = chunk[position...].firstIndex(of: UInt8(ascii: "\n")) {
+                // One record longer than `maxBytes` (the upload limit bounds it) is sent whole.
+                guard bytes.isEmpty || bytes.count + (newline + 1 - position) <= maxBytes else {
+                    complete = false
+                    return false
+                }
+                bytes.append(contentsOf: chunk[position...newline])
+                position = newline + 1
             }
-            var bytes = [UInt8](try handle.read(upToCount: maxBytes) ?? Data())
-            if let last = bytes.lastIndex(of: UInt8(ascii: "\n")) {
-                bytes.removeSubrange((last + 1)...)
-                return JobLogChunk(bytes: bytes, complete: false)
-            }
-            // One record longer than a chunk (the upload limit bounds it): sent whole.
-            guard let (_, one) = try logs.byteRange(jobID: job.id, submitTime: job.submitTime, start: start, end: start + 1) else {
-                return JobLogChunk(bytes: [], complete: false)
-            }
-            try handle.seek(toOffset: UInt64(one.lowerBound))
-            return JobLogChunk(bytes: [UInt8](try handle.read(upToCount: one.count) ?? Data()), complete: one.upperBound >= range.upperBound)
+            return true
         }
+        return JobLogChunk(bytes: bytes, complete: complete)
     }
 }

@@ -2,48 +2,40 @@ import Foundation
 import LavaCore
 import Yams
 
-extension JobLogStorage {
+extension JobLogStore {
     /// Keeps lava-run's pipeline description beside the log as LAVA does (`description.yaml`).
     /// Best effort: the job's end is recorded even when this file cannot be written.
-    func saveDescription(jobID: Int, submitTime: Double, _ text: String) {
-        let directory = directory(jobID: jobID, submitTime: submitTime)
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try? text.write(to: directory.appendingPathComponent("description.yaml"), atomically: true, encoding: .utf8)
+    func saveDescription(_ job: JobLogKey, _ text: String) async {
+        try? await save(job, .description, text: text)
     }
-}
 
-extension JobLogStorage {
     /// Keeps what the worker was handed beside the job's log, as LAVA does (spec §2.3 step 4):
     /// `job.yaml`, `device.yaml`, and `dispatcher.yaml`, `env.yaml`, `env-dut.yaml` when not empty.
     /// Best effort, like `saveDescription`.
-    func saveJobFiles(jobID: Int, submitTime: Double, _ files: JobFetchResponse) {
-        let directory = directory(jobID: jobID, submitTime: submitTime)
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let named = [("job.yaml", files.definition), ("device.yaml", files.device), ("dispatcher.yaml", files.dispatcher),
-                     ("env.yaml", files.env), ("env-dut.yaml", files.envDUT)]
-        for (name, text) in named where !text.isEmpty || name == "job.yaml" || name == "device.yaml" {
-            try? text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    func saveJobFiles(_ job: JobLogKey, _ files: JobFetchResponse) async {
+        let named: [(JobFile, String)] = [(.job, files.definition), (.device, files.device), (.dispatcher, files.dispatcher),
+                                          (.env, files.env), (.envDUT, files.envDUT)]
+        for (file, text) in named where !text.isEmpty || file == .job || file == .device {
+            try? await save(job, file, text: text)
         }
-    }
-}
-
-extension JobLogStorage {
-    /// `<output_dir>/metadata`, where LAVA keeps the `extra` data of results.
-    func metadataDirectory(jobID: Int, submitTime: Double) -> URL {
-        directory(jobID: jobID, submitTime: submitTime).appendingPathComponent("metadata", isDirectory: true)
     }
 
     /// Merges a result's `extra` mapping into its file, as LAVA does (spec §5.3); merging the same
     /// keys again after a resend changes nothing.
-    func mergeExtra(_ extra: ResultExtra, jobID: Int, submitTime: Double) throws {
-        let directory = metadataDirectory(jobID: jobID, submitTime: submitTime)
+    func mergeExtra(_ extra: ResultExtra, job: JobLogKey) async throws {
         // Suite, case and level come from the log record: the name must stay inside metadata/.
-        let file = directory.appending(try PathComponent(extra.fileName))
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var merged = (try? String(contentsOf: file, encoding: .utf8)).flatMap { try? UntrustedYAML.load($0) as? [String: Any] } ?? [:]
+        let file = JobFile.metadata(try PathComponent(extra.fileName))
+        var merged = try await self.file(job, file).flatMap { try? UntrustedYAML.load($0) as? [String: Any] } ?? [:]
         if let added = try UntrustedYAML.load(extra.yaml) as? [String: Any] {
             merged.merge(added) { _, new in new }
         }
-        try Yams.dump(object: merged, sortKeys: true).write(to: file, atomically: true, encoding: .utf8)
+        try await save(job, file, text: try Yams.dump(object: merged, sortKeys: true))
+    }
+}
+
+extension JobLogFiles {
+    /// `<output_dir>/metadata`, where LAVA keeps the `extra` data of results.
+    func metadataDirectory(jobID: Int, submitTime: Double) -> URL {
+        directory(jobID: jobID, submitTime: submitTime).appendingPathComponent("metadata", isDirectory: true)
     }
 }

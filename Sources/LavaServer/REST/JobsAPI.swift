@@ -120,7 +120,7 @@ struct JobsAPI: Sendable {
         let start = try parameters.get("start").map { (text) throws(APIError) in try RequestInteger.parse(text, field: "start", in: lines) } ?? 0
         let end = try parameters.get("end").map { (text) throws(APIError) in try RequestInteger.parse(text, field: "end", in: lines) }
         guard let response = try await JobLogResponse.make(server.logs, job: job, start: start, end: end,
-                                                           headers: [.contentType: "application/yaml"], context: context)
+                                                           headers: [.contentType: "application/yaml"])
         else { throw APIError(.notFound, "Job '\(job.id)' has no log yet") }
         return response
     }

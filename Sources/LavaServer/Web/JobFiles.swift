@@ -16,7 +16,7 @@ struct JobFiles: Sendable {
     private func log(_ request: Request, _ context: LavaRequestContext) async throws -> Response {
         let visit = try await web.sessions.visit(request, context)
         let job = try await web.visibleJob(context, viewer: visit.user)
-        guard let response = try await JobLogResponse.make(web.server.logs, job: job, headers: Self.plain, context: context) else {
+        guard let response = try await JobLogResponse.make(web.server.logs, job: job, headers: Self.plain) else {
             throw PageError(.notFound, "Job \(job.id) has no log yet.")
         }
         return response

@@ -44,8 +44,7 @@ extension EndToEnd { @Suite struct DebianLavaWorkerTests {
         try await DockerLab.prepare { lab in
             try await lab.serve(version: "2023.01") { live in
                 let (job, _) = try await Self.runExample(lab, live)
-                let device = try String(contentsOf: live.server.logs.directory(jobID: job.id, submitTime: job.submitTime)
-                    .appendingPathComponent("device.yaml"), encoding: .utf8)
+                let device = try #require(try await live.server.logs.file(job.logKey, .device))
                 #expect(device.contains("lava-docker-test-shell"), "the complete configuration of server/etc was sent")
             }
         }

@@ -10,7 +10,7 @@ import Glibc
 /// writes and syncs the lines first and the index after, and first cuts any tail a crash left
 /// behind (bytes past the last indexed line, a partial index entry). A line counts as stored
 /// only once its offset is in the index.
-public struct JobLogStorage: Sendable {
+public struct JobLogFiles: Sendable {
     public let root: URL
 
     public init(root: URL) {
@@ -102,18 +102,6 @@ public struct JobLogStorage: Sendable {
         let indexFile = try File(indexPath)
         defer { indexFile.close() }
         return try indexFile.size() / 8
-    }
-
-    /// Stored lines `start..<start + count` (clamped), without their line breaks: what a
-    /// resent batch is checked against.
-    public func lines(jobID: Int, submitTime: Double, start: Int, count: Int) throws(LogStorageError) -> [String] {
-        guard let (path, bytes) = try byteRange(jobID: jobID, submitTime: submitTime, start: start, end: start + count),
-              !bytes.isEmpty else { return [] }
-        let file = try File(path)
-        defer { file.close() }
-        let data = try file.read(count: bytes.count, at: bytes.lowerBound)
-        return data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast()
-            .map { String(decoding: $0, as: UTF8.self) }
     }
 
     private func offset(index: File, line: Int) throws(LogStorageError) -> Int {

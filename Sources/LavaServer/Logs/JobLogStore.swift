@@ -1,0 +1,81 @@
+import LavaCore
+
+/// Names a job's log in a store: by the job's id and, in LAVA's directory layout, its submit day.
+public struct JobLogKey: Sendable, Hashable {
+    public var id: Int
+    public var submitTime: Double
+
+    public init(id: Int, submitTime: Double) {
+        self.id = id
+        self.submitTime = submitTime
+    }
+}
+
+extension JobRecord {
+    var logKey: JobLogKey { JobLogKey(id: id, submitTime: submitTime) }
+}
+
+/// The files LAVA keeps beside a job's log (spec §2.3 step 4, §5.3), by their name there: what
+/// the worker was handed, lava-run's pipeline description, and each result's `extra` data in
+/// `metadata/`.
+enum JobFile: Sendable, Equatable {
+    case job, device, dispatcher, env, envDUT, description
+    /// `metadata/<definition>-<case>-<level>.yaml`: a name checked to be one plain file name.
+    case metadata(PathComponent)
+
+    var path: String {
+        switch self {
+        case .job: "job.yaml"
+        case .device: "device.yaml"
+        case .dispatcher: "dispatcher.yaml"
+        case .env: "env.yaml"
+        case .envDUT: "env-dut.yaml"
+        case .description: "description.yaml"
+        case .metadata(let name): "metadata/\(name.name)"
+        }
+    }
+}
+
+/// Where jobs' logs and their files are kept. Lines are numbered from 0 in the order stored; a
+/// batch names the number of its first line, and lines already stored under a number are never
+/// stored again, so a batch sent twice (or to two instances) is stored once.
+protocol JobLogStore: Sendable {
+    /// Appends the lines of a batch its sender numbered from `index`, skipping those already
+    /// stored. A sender ahead of the store (it believes more is stored than is) gets its whole
+    /// batch stored rather than dropped.
+    func append(_ job: JobLogKey, index: Int, lines: [String]) async throws -> AppendOutcome
+
+    /// How many lines are stored; nil when the job has no log yet.
+    func count(_ job: JobLogKey) async throws -> Int?
+
+    /// The bytes lines `range` take (clamped to what is stored), line feeds included.
+    func byteCount(_ job: JobLogKey, lines range: Range<Int>) async throws -> Int
+
+    /// Lines `range` (clamped), each ending in a line feed, handed to `consume` in chunks of
+    /// whole lines with their count, never the whole range at once; `consume` returns false to
+    /// stop.
+    func read(_ job: JobLogKey, lines range: Range<Int>, _ consume: (_ bytes: [UInt8], _ lines: Int) async throws -> Bool) async throws
+
+    func save(_ job: JobLogKey, _ file: JobFile, text: String) async throws
+
+    /// The file's text, nil when there is none.
+    func file(_ job: JobLogKey, _ file: JobFile) async throws -> String?
+
+    /// The directory results' `extra` is said to be kept in (their metadata names it, as LAVA's
+    /// names its own output directory).
+    func metadataDirectory(_ job: JobLogKey) -> String
+}
+
+extension JobLogStore {
+    /// Lines `start..<start + count` (clamped), without their line feeds: what a resent batch is
+    /// checked against.
+    func lines(_ job: JobLogKey, start: Int, count: Int) async throws -> [String] {
+        var lines: [String] = []
+        try await read(job, lines: start..<(start + count)) { bytes, _ in
+            lines += bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast()
+                .map { String(decoding: $0, as: UTF8.self) }
+            return true
+        }
+        return lines
+    }
+}
