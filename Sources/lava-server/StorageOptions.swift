@@ -20,6 +20,11 @@ struct StorageOptions: ParsableArguments {
         discussion: "Default: <config-dir>/dispatcher-config/device-types, /usr/share/lava-server/device-types (LAVA's, when installed), <config-dir>/device-types (ours, from server/etc)."))
     var deviceTypesDirs: [String] = []
 
+    @Option(help: ArgumentHelp(
+        "Where the logs of new jobs are kept: files or database.",
+        discussion: "files: LAVA's output.yaml under the data directory (every instance must share it); database: the server's database, read by every instance. Default: database on PostgreSQL, files on SQLite. Each job keeps its log where it started; `lava-server logs migrate` moves them."))
+    var logStore: String?
+
     var dataDirectory: URL {
         if let dataDir { return URL(fileURLWithPath: dataDir) }
         if let fromEnvironment = ProcessInfo.processInfo.environment["LAVA_SERVER_DATA_DIR"], !fromEnvironment.isEmpty {
@@ -47,6 +52,12 @@ struct StorageOptions: ParsableArguments {
             configDirectory: URL(fileURLWithPath: configDir),
             version: LavaVersion.current
         )
+        if let logStore {
+            guard let kind = LogStoreKind(name: logStore) else {
+                throw ValidationError("--log-store must be files or database, not '\(logStore)'")
+            }
+            configuration.logStore = kind
+        }
         if !deviceTypesDirs.isEmpty {
             configuration.deviceTypeDirectories = deviceTypesDirs.map { URL(fileURLWithPath: $0, isDirectory: true) }
         }

@@ -48,7 +48,7 @@ import Testing
                 let huge = try await client.uploadLogs(id, token: token, lines: [String(repeating: "x", count: 5000)], index: 0)
                 expect(huge, .contentTooLarge, "The dataset provided is too large. Please reduce size and try again.")
                 let job = try #require(try await server.job(id))
-                #expect(try await server.server.logs.lineCount(JobLogKey(id: id, submitTime: job.submitTime)) == 0, "no refused batch stored a line")
+                #expect(try await server.server.logs.lineCount(job.logKey) == 0, "no refused batch stored a line")
 
                 expect(try await client.postForm("/scheduler/internal/v1/workers/w1/", token: nil, [("name", "w1")]), .forbidden, #"{"error":"POST is forbidden for such url"}"#)
                 let wrongMethod = try await client.executeRequest(uri: "/scheduler/internal/v1/jobs/\(id)/logs/", method: .get, headers: [:], body: nil)

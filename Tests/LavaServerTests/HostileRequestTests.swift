@@ -61,7 +61,7 @@ import Testing
                     #expect(response.status == .badRequest, "\(definition) \(name) \(level)")
                     #expect(response.text.contains("cannot be used as a file name: it contains '/'"), "\(response.text)")
                 }
-                #expect(try await server.server.logs.lineCount(JobLogKey(id: id, submitTime: job.submitTime)) == 0, "a refused batch stores no line")
+                #expect(try await server.server.logs.lineCount(job.logKey) == 0, "a refused batch stores no line")
                 #expect(!FileManager.default.fileExists(atPath: configDirectory.appendingPathComponent("dispatcher.d/w1/env-dut.yaml").path))
                 let written = FileManager.default.enumerator(atPath: server.scratch.directory.path)?
                     .compactMap { $0 as? String }.filter { $0.hasSuffix(".yaml") } ?? []
@@ -182,7 +182,7 @@ import Testing
                 let late = try await client.uploadLogs(id, token: token, lines: [LogUploadTests.line(0)], index: 0)
                 #expect(late.status == .notFound)
                 #expect(late.text == unknown)
-                #expect(try await server.server.logs.lineCount(JobLogKey(id: id, submitTime: job.submitTime)) == 0)
+                #expect(try await server.server.logs.lineCount(job.logKey) == 0)
                 let again = try await client.postForm(state, token: token, [("state", "FINISHED"), ("result", "fail"), ("description", "second")])
                 #expect(again.text == unknown, "LAVA's worker takes this exact 404 as accepted")
                 #expect(try await server.server.logs.file(job.logKey, .description) == "first")
@@ -220,7 +220,7 @@ import Testing
                 #expect(forged.text == #"{"line_count":1}"#)
                 var cases = try await server.server.database.read { try await TestCaseStore.list($0, jobID: id, limit: 10, offset: 0) }
                 #expect(cases.count == 0)
-                #expect(try await server.server.logs.lineCount(JobLogKey(id: id, submitTime: job.submitTime)) == 3)
+                #expect(try await server.server.logs.lineCount(job.logKey) == 3)
 
                 // The server stored a batch's lines and lost its test cases (a crash in between):
                 // the honest resend brings them.

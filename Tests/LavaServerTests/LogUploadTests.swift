@@ -11,9 +11,9 @@ import Testing
         #"{"dt": "2026-11-24T22:46:13.208235", "lvl": "\#(level)", "msg": "tick \#(n)"}"#
     }
 
-    @Test("a resent batch stores no line twice and keeps test cases unique", arguments: Backend.all)
-    func resendDoesNotDuplicate(_ backend: Backend) async throws {
-        try await withServer(backend) { server in
+    @Test("a resent batch stores no line twice and keeps test cases unique", arguments: Backend.all, LogStoreKind.allCases)
+    func resendDoesNotDuplicate(_ backend: Backend, _ store: LogStoreKind) async throws {
+        try await withServer(backend, configure: { $0.logStore = store }) { server in
             let lab = try await Lab.make(server)
             try await server.live { client in
                 let (id, token) = try await server.startJob(client, lab)
@@ -35,7 +35,9 @@ import Testing
                 #expect(log.headers[.contentType] == "application/yaml")
                 let stored = log.text.split(separator: "\n").map(String.init)
                 #expect(stored == second.map { "- " + $0 } + ["- " + Self.line(6)])
-                #expect(try await server.server.logs.lineCount(try #require(try await server.job(id)).logKey) == 7)
+                let job = try #require(try await server.job(id))
+                #expect(job.logStore == store)
+                #expect(try await server.server.logs.lineCount(job.logKey) == 7)
 
                 let tests = try await client.rest(.get, "/api/v0.2/jobs/\(id)/tests/", token: nil).json()
                 #expect(tests["count"] as? Int == 1)
@@ -53,9 +55,9 @@ import Testing
         }
     }
 
-    @Test("results of the lava suite keep their extra data beside the log", arguments: [Backend.sqlite])
-    func extraData(_ backend: Backend) async throws {
-        try await withServer(backend) { server in
+    @Test("results of the lava suite keep their extra data beside the log", arguments: Backend.all, LogStoreKind.allCases)
+    func extraData(_ backend: Backend, _ store: LogStoreKind) async throws {
+        try await withServer(backend, configure: { $0.logStore = store }) { server in
             let lab = try await Lab.make(server)
             try await server.live { client in
                 let (id, token) = try await server.startJob(client, lab)
@@ -127,12 +129,12 @@ extension JobLogStore {
         try index.write(contentsOf: Data([1, 2, 3]))
         try index.close()
 
-        #expect(try await storage.lineCount(JobLogKey(id: 7, submitTime: 0)) == 2)
+        #expect(try await storage.lineCount(JobLogKey(id: 7, submitTime: 0, store: .files)) == 2)
         let next = try storage.append(jobID: 7, submitTime: 0, index: 2, lines: ["- c"])
         #expect(next == AppendOutcome(firstLine: 2, appended: 1))
-        #expect(try await storage.text(JobLogKey(id: 7, submitTime: 0)) == "- a\n- b\n- c\n")
-        #expect(try await storage.text(JobLogKey(id: 7, submitTime: 0), start: 2) == "- c\n")
-        #expect(try await storage.lineCount(JobLogKey(id: 7, submitTime: 0)) == 3)
+        #expect(try await storage.text(JobLogKey(id: 7, submitTime: 0, store: .files)) == "- a\n- b\n- c\n")
+        #expect(try await storage.text(JobLogKey(id: 7, submitTime: 0, store: .files), start: 2) == "- c\n")
+        #expect(try await storage.lineCount(JobLogKey(id: 7, submitTime: 0, store: .files)) == 3)
     }
 
     @Test("a sender ahead of the server loses nothing")
@@ -141,7 +143,7 @@ extension JobLogStore {
         defer { try? FileManager.default.removeItem(at: root) }
         let storage = JobLogFiles(root: root)
         #expect(try storage.append(jobID: 1, submitTime: 0, index: 5, lines: ["- x", "- y"]) == AppendOutcome(firstLine: 0, appended: 2))
-        #expect(try await storage.text(JobLogKey(id: 1, submitTime: 0)) == "- x\n- y\n")
+        #expect(try await storage.text(JobLogKey(id: 1, submitTime: 0, store: .files)) == "- x\n- y\n")
     }
 
     @Test("the layout is LAVA's: job-output/YYYY/MM/DD/<id>")

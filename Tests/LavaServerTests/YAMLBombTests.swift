@@ -100,7 +100,7 @@ import Testing
                 #expect(response.text.contains("aliases expand to more than 100 nodes"), "\(response.text)")
 
                 let job = try #require(try await server.job(id))
-                #expect(try await server.server.logs.lineCount(JobLogKey(id: id, submitTime: job.submitTime)) == 0)
+                #expect(try await server.server.logs.lineCount(job.logKey) == 0)
                 let tests = try await client.rest(.get, "/api/v0.2/jobs/\(id)/tests/", token: nil).json()
                 #expect(tests["count"] as? Int == 0)
                 #expect(try await server.server.logs.file(job.logKey, .metadata(try PathComponent("lava-c-1.yaml"))) == nil)

@@ -42,7 +42,7 @@ public final class Server: Sendable {
             }
             self.database = EventingDatabase(base: database, outlet: NotifyOutlet(logger: logger), clock: clock)
         }
-        self.logs = JobLogFiles(root: configuration.dataDirectory)
+        self.logs = JobLogStores(files: JobLogFiles(root: configuration.dataDirectory), table: JobLogTable(database: database))
         self.metrics = metrics
         self.versionPolicy = VersionPolicyCache(database: self.database)
         self.workerFiles = WorkerConfigFiles(root: configuration.configDirectory)

@@ -34,6 +34,9 @@ public struct ServerConfiguration: Sendable {
     public var webDirectory: URL? = WebFiles.defaultDirectory()
     /// Pause between scheduler passes.
     public var schedulerInterval: Double = 2
+    /// Where the logs of new jobs are kept: in the database on PostgreSQL, so that instances on
+    /// separate machines share nothing else; in files (LAVA's layout) on SQLite.
+    public var logStore: LogStoreKind
 
     public init(dataDirectory: URL, database: DatabaseLocation? = nil, configDirectory: URL, version: String) {
         self.dataDirectory = dataDirectory
@@ -41,5 +44,6 @@ public struct ServerConfiguration: Sendable {
         self.configDirectory = configDirectory
         self.deviceTypeDirectories = DeviceTemplates.defaultDirectories(configDirectory: configDirectory)
         self.version = version
+        if case .postgres = self.database { logStore = .database } else { logStore = .files }
     }
 }

@@ -7,6 +7,7 @@ enum Schema {
     /// Append new steps at the end; never edit an applied one.
     static func steps(_ flavour: SQLFlavour) -> [[String]] {
         let serial = flavour == .postgres ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT"
+        let bytes = flavour == .postgres ? "BYTEA" : "BLOB"
         return [
             [
                 """
@@ -128,6 +129,30 @@ enum Schema {
                 "CREATE INDEX jobs_device_type ON jobs (device_type, id)",
                 "CREATE INDEX jobs_device ON jobs (device, id)",
                 "CREATE INDEX jobs_worker ON jobs (worker, id)",
+            ],
+            // Job logs in the database (`--log-store database`): a batch a row, its lines as they
+            // are in output.yaml and the offset of each in it; files beside the log by their name.
+            // `jobs.log_store` says where each job's log is: 0 files, 1 the database.
+            [
+                """
+                CREATE TABLE job_log_batches (
+                    job_id BIGINT NOT NULL REFERENCES jobs(id),
+                    first_line BIGINT NOT NULL,
+                    line_count INTEGER NOT NULL,
+                    offsets \(bytes) NOT NULL,
+                    lines \(bytes) NOT NULL,
+                    PRIMARY KEY (job_id, first_line)
+                )
+                """,
+                """
+                CREATE TABLE job_files (
+                    job_id BIGINT NOT NULL REFERENCES jobs(id),
+                    name TEXT NOT NULL,
+                    content TEXT NOT NULL,
+                    PRIMARY KEY (job_id, name)
+                )
+                """,
+                "ALTER TABLE jobs ADD COLUMN log_store INTEGER NOT NULL DEFAULT 0",
             ],
         ]
     }

@@ -21,7 +21,8 @@ struct JobSubmission: Sendable {
             submitter: user.name, description: definition.jobName, definition: yaml, deviceType: definition.deviceType,
             requestedWorker: definition.requestedWorker, requestedDevice: definition.requestedDevice,
             priority: definition.priority, token: Token.generate(), submitTime: server.now(),
-            jobTimeout: definition.jobTimeout.seconds, queueTimeout: definition.queueTimeout?.seconds
+            jobTimeout: definition.jobTimeout.seconds, queueTimeout: definition.queueTimeout?.seconds,
+            logStore: server.configuration.logStore
         )
         let deviceType = submission.deviceType
         return try await server.database.write { db -> Result<Int, Refusal> in

@@ -1,18 +1,36 @@
 import LavaCore
 
-/// Names a job's log in a store: by the job's id and, in LAVA's directory layout, its submit day.
+/// Where a job's log is kept (`jobs.log_store`): chosen when the job is submitted, changed only
+/// by `lava-server logs migrate`.
+public enum LogStoreKind: Int, Sendable, CaseIterable, CustomStringConvertible {
+    /// LAVA's files under the data directory.
+    case files = 0
+    /// The server's database: every instance reads every log without a shared filesystem.
+    case database = 1
+
+    public var description: String { self == .files ? "files" : "database" }
+
+    public init?(name: String) {
+        guard let kind = Self.allCases.first(where: { $0.description == name }) else { return nil }
+        self = kind
+    }
+}
+
+/// Names a job's log: by the job's id, its submit day (LAVA's directory layout), and its store.
 public struct JobLogKey: Sendable, Hashable {
     public var id: Int
     public var submitTime: Double
+    public var store: LogStoreKind
 
-    public init(id: Int, submitTime: Double) {
+    public init(id: Int, submitTime: Double, store: LogStoreKind) {
         self.id = id
         self.submitTime = submitTime
+        self.store = store
     }
 }
 
 extension JobRecord {
-    var logKey: JobLogKey { JobLogKey(id: id, submitTime: submitTime) }
+    var logKey: JobLogKey { JobLogKey(id: id, submitTime: submitTime, store: logStore) }
 }
 
 /// The files LAVA keeps beside a job's log (spec §2.3 step 4, §5.3), by their name there: what

@@ -24,6 +24,8 @@ public struct JobRecord: Sendable, Equatable {
     public var errorType: String
     public var failureComment: String
     public var visibility: JobVisibilityKind
+    /// Where its log is kept.
+    public var logStore: LogStoreKind = .files
 }
 
 /// What a new job row holds when submitted.
@@ -40,6 +42,7 @@ struct NewJob: Sendable {
     var jobTimeout: Double
     var queueTimeout: Double?
     var visibility: JobVisibilityKind = .public
+    var logStore: LogStoreKind = .files
     /// For `.group`: the groups whose members (all of them at once) may see the job.
     var viewingGroups: [String] = []
 }
@@ -74,7 +77,7 @@ enum JobStore {
     private static let columns = """
         id, submitter, description, definition, device_type, requested_worker, requested_device, priority, \
         state, health, token, device, worker, submit_time, scheduled_time, start_time, end_time, job_timeout, \
-        queue_timeout, error_type, failure_comment, visibility
+        queue_timeout, error_type, failure_comment, visibility, log_store
         """
     /// The same without the definition (read as ''), for what shows no definition.
     private static let columnsWithoutDefinition = columns.replacingOccurrences(of: "description, definition,", with: "description, '' AS definition,")
@@ -82,11 +85,11 @@ enum JobStore {
     static func insert(_ db: any SQLDatabase, _ job: NewJob) async throws -> Int {
         let row = try await db.raw("""
             INSERT INTO jobs (submitter, description, definition, device_type, requested_worker, requested_device,
-                priority, state, health, token, submit_time, job_timeout, queue_timeout, visibility)
+                priority, state, health, token, submit_time, job_timeout, queue_timeout, visibility, log_store)
             VALUES (\(bind: job.submitter), \(bind: job.description), \(bind: job.definition), \(bind: job.deviceType),
                 \(bind: job.requestedWorker), \(bind: job.requestedDevice), \(bind: job.priority),
                 \(bind: JobState.submitted.rawValue), \(bind: JobHealth.unknown.rawValue), \(bind: job.token),
-                \(bind: job.submitTime), \(bind: job.jobTimeout), \(bind: job.queueTimeout), \(bind: job.visibility.rawValue))
+                \(bind: job.submitTime), \(bind: job.jobTimeout), \(bind: job.queueTimeout), \(bind: job.visibility.rawValue), \(bind: job.logStore.rawValue))
             RETURNING id
             """).first()
         guard let row else { throw ServerSetupError("the database returned no id for a new job") }
@@ -259,7 +262,8 @@ enum JobStore {
             queueTimeout: try row.decode(column: "queue_timeout", as: Double?.self),
             errorType: try row.decode(column: "error_type", as: String.self),
             failureComment: try row.decode(column: "failure_comment", as: String.self),
-            visibility: JobVisibilityKind(rawValue: try row.decode(column: "visibility", as: String.self)) ?? .personal
+            visibility: JobVisibilityKind(rawValue: try row.decode(column: "visibility", as: String.self)) ?? .personal,
+            logStore: LogStoreKind(rawValue: try row.decode(column: "log_store", as: Int.self)) ?? .files
         )
     }
 }
