@@ -14,7 +14,7 @@ struct LavaServerCommand: AsyncParsableCommand {
         version: LavaVersion.current,
         subcommands: [
             Serve.self, SchedulerCommand.self, UsersCommand.self, GroupsCommand.self, WorkersCommand.self,
-            DeviceTypesCommand.self, DevicesCommand.self, VersionPolicyCommand.self,
+            DeviceTypesCommand.self, DevicesCommand.self, VersionPolicyCommand.self, LogsCommand.self,
         ]
     )
 }

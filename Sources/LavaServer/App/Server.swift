@@ -5,7 +5,7 @@ import Logging
 public final class Server: Sendable {
     public let configuration: ServerConfiguration
     public let database: any Database
-    let logs: any JobLogStore
+    let logs: JobLogStores
     public let metrics: ServerMetrics
     /// This instance's listeners of `/ws/`.
     let events: EventBus
@@ -42,7 +42,7 @@ public final class Server: Sendable {
             }
             self.database = EventingDatabase(base: database, outlet: NotifyOutlet(logger: logger), clock: clock)
         }
-        self.logs = JobLogStores(files: JobLogFiles(root: configuration.dataDirectory), table: JobLogTable(database: database))
+        self.logs = JobLogStores(dataDirectory: configuration.dataDirectory, database: database)
         self.metrics = metrics
         self.versionPolicy = VersionPolicyCache(database: self.database)
         self.workerFiles = WorkerConfigFiles(root: configuration.configDirectory)

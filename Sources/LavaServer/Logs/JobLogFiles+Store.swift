@@ -61,6 +61,16 @@ extension JobLogFiles: JobLogStore {
         }
     }
 
+    func files(_ job: JobLogKey) async throws -> [JobFile] {
+        let directory = directory(jobID: job.id, submitTime: job.submitTime)
+        return try await NIOThreadPool.singleton.runIfActive {
+            let metadata = (try? FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("metadata").path)) ?? []
+            return ([JobFile.job, .device, .dispatcher, .env, .envDUT, .description].map(\.path) + metadata.sorted().map { "metadata/\($0)" })
+                .filter { FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path) }
+                .compactMap(JobFile.init(path:))
+        }
+    }
+
     func metadataDirectory(_ job: JobLogKey) -> String {
         metadataDirectory(jobID: job.id, submitTime: job.submitTime).path
     }

@@ -41,6 +41,17 @@ enum JobFile: Sendable, Equatable {
     /// `metadata/<definition>-<case>-<level>.yaml`: a name checked to be one plain file name.
     case metadata(PathComponent)
 
+    /// The file at `path` beside a log, nil for a name no such file has.
+    init?(path: String) {
+        if path.hasPrefix("metadata/") {
+            guard let name = try? PathComponent(String(path.dropFirst("metadata/".count))) else { return nil }
+            self = .metadata(name)
+            return
+        }
+        guard let file = [JobFile.job, .device, .dispatcher, .env, .envDUT, .description].first(where: { $0.path == path }) else { return nil }
+        self = file
+    }
+
     var path: String {
         switch self {
         case .job: "job.yaml"
@@ -78,6 +89,9 @@ protocol JobLogStore: Sendable {
 
     /// The file's text, nil when there is none.
     func file(_ job: JobLogKey, _ file: JobFile) async throws -> String?
+
+    /// The files kept beside the job's log.
+    func files(_ job: JobLogKey) async throws -> [JobFile]
 
     /// The directory results' `extra` is said to be kept in (their metadata names it, as LAVA's
     /// names its own output directory).

@@ -1,18 +1,85 @@
+import Foundation
+import SQLKit
+
 /// The server's logs: each job's in the store its row names (`jobs.log_store`), so that logs
 /// kept in files before the database store was chosen stay readable beside the new ones.
+///
+/// `lava-server logs migrate` may move a job's log while its worker still sends batches: a
+/// batch or file written to the store the job was read with is written again where the row
+/// says the log is now, and a batch numbered past what its store holds first gets the lines
+/// between from the other store, where they still are. Line numbers keep a line from being
+/// stored twice, so nothing is lost or put out of its place.
 struct JobLogStores: JobLogStore {
     let files: JobLogFiles
     let table: JobLogTable
+    let database: any Database
 
-    private func store(_ job: JobLogKey) -> any JobLogStore {
+    /// Files under `dataDirectory`, rows in `database`.
+    init(dataDirectory: URL, database: any Database) {
+        files = JobLogFiles(root: dataDirectory)
+        table = JobLogTable(database: database)
+        self.database = database
+    }
+
+    func store(_ job: JobLogKey) -> any JobLogStore {
         switch job.store {
         case .files: files
         case .database: table
         }
     }
 
+    /// The job's key as its row says now, when that differs from `job`.
+    private func moved(_ job: JobLogKey) async throws -> JobLogKey? {
+        let now = try await database.read { db in
+            try await db.raw("SELECT log_store FROM jobs WHERE id = \(bind: job.id)").first()?.decode(column: "log_store", as: Int.self)
+        }
+        guard let now, let kind = LogStoreKind(rawValue: now), kind != job.store else { return nil }
+        return JobLogKey(id: job.id, submitTime: job.submitTime, store: kind)
+    }
+
+    /// The outcome in the store the job was read with: whether this batch's lines were new.
     func append(_ job: JobLogKey, index: Int, lines: [String]) async throws -> AppendOutcome {
-        try await store(job).append(job, index: index, lines: lines)
+        try await fillGap(job, before: index)
+        let outcome = try await store(job).append(job, index: index, lines: lines)
+        if let now = try await moved(job) {
+            try await fillGap(now, before: index)
+            _ = try await store(now).append(now, index: index, lines: lines)
+        }
+        return outcome
+    }
+
+    /// Copies into `job`'s store the lines before `index` it lacks and the other store has: a
+    /// log being moved has them there until the migration has copied them.
+    private func fillGap(_ job: JobLogKey, before index: Int) async throws {
+        let have = try await store(job).count(job) ?? 0
+        guard have < index else { return }
+        let other = JobLogKey(id: job.id, submitTime: job.submitTime, store: job.store == .files ? .database : .files)
+        _ = try await copy(from: other, to: job, before: index)
+    }
+
+    /// Lines copied at a time.
+    static let linesPerCopy = 10_000
+
+    /// Copies the lines `destination` lacks from `source`, up to `end`, a bounded number at a
+    /// time, straight between the two stores; returns how many were new.
+    func copy(from source: JobLogKey, to destination: JobLogKey, before end: Int = .max) async throws -> Int {
+        let (from, to) = (store(source), store(destination))
+        guard let stored = try await from.count(source) else { return 0 }
+        let total = min(stored, end)
+        var next = try await to.count(destination) ?? 0
+        var copied = 0
+        while next < total {
+            var lines: [String] = []
+            try await from.read(source, lines: next..<min(total, next + Self.linesPerCopy)) { bytes, _ in
+                lines += bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast()
+                    .map { String(decoding: $0, as: UTF8.self) }
+                return true
+            }
+            guard !lines.isEmpty else { break }
+            copied += try await to.append(destination, index: next, lines: lines).appended
+            next += lines.count
+        }
+        return copied
     }
 
     func count(_ job: JobLogKey) async throws -> Int? {
@@ -29,10 +96,17 @@ struct JobLogStores: JobLogStore {
 
     func save(_ job: JobLogKey, _ file: JobFile, text: String) async throws {
         try await store(job).save(job, file, text: text)
+        if let now = try await moved(job) {
+            try await store(now).save(now, file, text: text)
+        }
     }
 
     func file(_ job: JobLogKey, _ file: JobFile) async throws -> String? {
         try await store(job).file(job, file)
+    }
+
+    func files(_ job: JobLogKey) async throws -> [JobFile] {
+        try await store(job).files(job)
     }
 
     func metadataDirectory(_ job: JobLogKey) -> String {

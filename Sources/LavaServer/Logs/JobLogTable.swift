@@ -120,6 +120,13 @@ struct JobLogTable: JobLogStore {
         }
     }
 
+    func files(_ job: JobLogKey) async throws -> [JobFile] {
+        try await database.read { db in
+            try await db.raw("SELECT name FROM job_files WHERE job_id = \(bind: job.id) ORDER BY name").all()
+                .compactMap { JobFile(path: try $0.decode(column: "name", as: String.self)) }
+        }
+    }
+
     func file(_ job: JobLogKey, _ file: JobFile) async throws -> String? {
         try await database.read { db in
             try await db.raw("SELECT content FROM job_files WHERE job_id = \(bind: job.id) AND name = \(bind: file.path)")

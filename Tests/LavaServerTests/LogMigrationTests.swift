@@ -1,0 +1,98 @@
+import Foundation
+import LavaCore
+@testable import LavaServer
+import LavaTestSupport
+import Testing
+
+/// `lava-server logs migrate` and `logs export` on a real server and database: a running job's
+/// log moved to the other store and back while its worker sends batches, every line once.
+@Suite(.serialized) struct LogMigrationTests {
+    static func line(_ n: Int) -> String {
+        #"{"dt": "2026-11-24T22:46:13.0", "lvl": "target", "msg": "line \#(n)"}"#
+    }
+
+    @Test("a running job's log moves to the database and back while its worker sends batches; every line once, its files too; a second run moves nothing", arguments: Backend.all)
+    func runningJob(_ backend: Backend) async throws {
+        try await withServer(backend, configure: { $0.logStore = .files }) { server in
+            let lab = try await Lab.make(server)
+            try await server.live { client in
+                let (id, token) = try await server.startJob(client, lab)
+                let migration = LogMigration(configuration: server.server.configuration, database: server.server.database)
+                let batches = 60, size = 50
+                var sent: [String] = []
+                for target in [LogStoreKind.database, .files] {
+                    let first = sent.count
+                    // The worker sends batches while the migration runs; it starts a few batches in.
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        group.addTask {
+                            for batch in 0..<batches {
+                                let start = first + batch * size
+                                let uploaded = try await client.uploadLogs(id, token: token, lines: (start..<start + size).map(Self.line), index: start)
+                                #expect(uploaded.status == .ok, "\(uploaded.text)")
+                            }
+                        }
+                        group.addTask {
+                            while try await server.server.logs.count(try #require(try await server.job(id)).logKey) ?? 0 < first + 5 * size {
+                                try await Task.sleep(for: .milliseconds(5))
+                            }
+                            let moved = try await migration.migrate(to: target)
+                            #expect(moved.map(\.jobID) == [id])
+                        }
+                        try await group.waitForAll()
+                    }
+                    sent += (first..<first + batches * size).map(Self.line)
+                    let job = try #require(try await server.job(id))
+                    #expect(job.logStore == target)
+                    let log = try await client.rest(.get, "/api/v0.2/jobs/\(id)/logs/", token: nil)
+                    let got = log.text.split(separator: "\n").map(String.init), want = sent.map { "- " + $0 }
+                    let difference = zip(got, want).enumerated().first { $0.element.0 != $0.element.1 }
+                    #expect(got.count == want.count && difference == nil,
+                            "every line once, in order, in the \(target) store: \(got.count) of \(want.count), first difference at \(difference.map { "\($0.offset): \($0.element.0)" } ?? "-")")
+                    #expect(try await migration.migrate(to: target).isEmpty, "nothing left to move")
+                }
+                // The end's description lands where the log is now, and moves with it.
+                let finished = try await client.postForm("/scheduler/internal/v1/jobs/\(id)/", token: token,
+                                                         [("state", "FINISHED"), ("result", "pass"), ("description", "pipeline: []")])
+                #expect(finished.status == .ok)
+                let job = try #require(try await server.job(id))
+                #expect(try await server.server.logs.file(job.logKey, .description) == "pipeline: []")
+                try await migration.migrate(to: .database)
+                let moved = try #require(try await server.job(id))
+                #expect(moved.logStore == .database)
+                #expect(try await server.server.logs.file(moved.logKey, .description) == "pipeline: []")
+                #expect(try await server.server.logs.count(moved.logKey) == sent.count)
+            }
+        }
+    }
+
+    @Test("the command line: logs export writes output.yaml as the REST API sends it; logs migrate --to moves and says so; bad input is refused", arguments: Backend.all)
+    func commandLine(_ backend: Backend) async throws {
+        try await withScratch(backend) { scratch in
+            let storage = ["--data-dir", scratch.directory.path, "--database", scratch.location.description,
+                           "--config-dir", scratch.directory.appendingPathComponent("etc").path]
+            let (id, expected) = try await withServer(on: scratch, configure: { $0.logStore = .files }) { server in
+                let lab = try await Lab.make(server)
+                return try await server.live { client in
+                    let (id, token) = try await server.startJob(client, lab)
+                    _ = try await client.uploadLogs(id, token: token, lines: (0..<30).map(Self.line), index: 0)
+                    return (id, try await client.rest(.get, "/api/v0.2/jobs/\(id)/logs/", token: nil).text)
+                }
+            }
+            let output = scratch.directory.appendingPathComponent("output.yaml")
+            let exported = try await ServerProcess.run(["logs", "export", String(id), "--output", output.path] + storage)
+            #expect(exported.status == 0, "\(exported.error)")
+            #expect(try String(contentsOf: output, encoding: .utf8) == expected)
+
+            let migrated = try await ServerProcess.run(["logs", "migrate", "--to", "database"] + storage)
+            #expect(migrated.status == 0, "\(migrated.error)")
+            #expect(migrated.output == "job \(id): 30 lines, 0 files\n1 jobs' logs moved to database\n")
+            let again = try await ServerProcess.run(["logs", "export", String(id)] + storage)
+            #expect(again.output == expected, "the same log, now from the database")
+
+            let bad = try await ServerProcess.run(["logs", "migrate", "--to", "cloud"] + storage)
+            #expect(bad.status != 0 && bad.error.contains("--to must be files or database, not 'cloud'"), "\(bad.error)")
+            let unknown = try await ServerProcess.run(["logs", "export", "9999"] + storage)
+            #expect(unknown.status != 0 && unknown.error.contains("Unknown job '9999'"), "\(unknown.error)")
+        }
+    }
+}
