@@ -5,7 +5,8 @@ import SQLKit
 import Synchronization
 
 /// server/'s production layout on loopback, as processes: a fresh PostgreSQL database; two
-/// `lava-server serve --no-scheduler` sharing one data and one configuration directory; one
+/// `lava-server serve --no-scheduler`, each with a data directory of its own (the logs are in the
+/// database, so the instances share nothing else) and one configuration directory; one
 /// `lava-server scheduler`; haproxy running the committed server/haproxy/haproxy.cfg, over
 /// HTTP and over HTTPS with a certificate of a test CA. A docker device `docker-01` on worker
 /// `lab-1`, set up with lava-server's admin commands and server/etc's device type.
@@ -18,7 +19,8 @@ final class ScaledOutLab: Sendable {
     let certificate: TestCertificate
     let admin: String
     let workerToken: String
-    /// The database, data and configuration options every lava-server command gets.
+    /// The database and configuration options every lava-server command gets; each process
+    /// adds a data directory of its own (`dataDirectory`).
     private let storage: [String]
     private let processes = Mutex<[String: ChildProcess]>([:])
 
@@ -72,9 +74,9 @@ final class ScaledOutLab: Sendable {
         try "prefix: \(prefix)\ndispatcher_ip: 127.0.0.1\n".write(to: dispatcher.appendingPathComponent("dispatcher.yaml"),
                                                                  atomically: true, encoding: .utf8)
 
-        let storage = ["--database", database, "--data-dir", directory.appendingPathComponent("data").path, "--config-dir", config.path]
+        let storage = ["--database", database, "--config-dir", config.path]
         func command(_ arguments: [String]) async throws -> String {
-            let (status, output, error) = try await BuiltProgram.run(BuiltProgram.path("lava-server"), arguments + storage)
+            let (status, output, error) = try await BuiltProgram.run(BuiltProgram.path("lava-server"), arguments + storage + Self.dataDirectory(in: directory, for: "admin"))
             guard status == 0 else { throw TestFailure("lava-server \(arguments.joined(separator: " ")) failed (\(status)): \(error)") }
             return output.trimmingCharacters(in: .whitespacesAndNewlines)
         }
@@ -94,7 +96,7 @@ final class ScaledOutLab: Sendable {
         for index in serverPorts.indices {
             try startServer(index)
         }
-        try launch("scheduler", BuiltProgram.path("lava-server"), ["scheduler"] + storage)
+        try launch("scheduler", BuiltProgram.path("lava-server"), ["scheduler"] + storage + Self.dataDirectory(in: directory, for: "scheduler"))
         let pem = directory.appendingPathComponent("tls/haproxy.pem")
         try Data((try String(contentsOfFile: certificate.certificateFile, encoding: .utf8)
                   + String(contentsOfFile: certificate.keyFile, encoding: .utf8)).utf8).write(to: pem)
@@ -113,10 +115,16 @@ final class ScaledOutLab: Sendable {
         }
     }
 
+    /// `--data-dir` for one process: no two share one, as on separate machines.
+    private static func dataDirectory(in directory: URL, for process: String) -> [String] {
+        ["--data-dir", directory.appendingPathComponent("data-\(process)").path]
+    }
+
     /// Starts (or starts again) server instance `index` (0 or 1) on its port.
     func startServer(_ index: Int) throws {
         try launch("server-\(index + 1)", BuiltProgram.path("lava-server"),
-                   ["serve", "--no-scheduler", "--bind", "127.0.0.1:\(serverPorts[index])", "--trusted-proxy", "127.0.0.1"] + storage)
+                   ["serve", "--no-scheduler", "--bind", "127.0.0.1:\(serverPorts[index])", "--trusted-proxy", "127.0.0.1"]
+                   + storage + Self.dataDirectory(in: directory, for: "server-\(index + 1)"))
     }
 
     /// Kills server instance `index` as a crash would.
