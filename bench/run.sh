@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks of lava-server (figures go to BENCHMARKS.md):
 #   bench/run.sh [sqlite|postgres ...]     default: both
+#   LOG_STORE=files|database               where the logs go (default: the server's, database on
+#                                          PostgreSQL, files on SQLite)
 # For each database: a release lava-server on 127.0.0.1:8100, a worker and running jobs made
 # through the admin commands and the REST API, then wrk: worker pings (8 keep-alive connections)
 # and log uploads (1000-line batches, one sender and four), the stored logs checked line by
@@ -33,6 +35,7 @@ run_backend() {
     database=sqlite:$data/lava.sqlite3
   fi
   local storage=(--data-dir "$data" --database "$database" --config-dir "$data/etc")
+  [[ -z ${LOG_STORE:-} ]] || storage+=(--log-store "$LOG_STORE")
   local admin worker
   admin=$($BIN users add admin --admin "${storage[@]}")
   worker=$($BIN workers add bench-worker "${storage[@]}" | awk '/^token:/ {print $2}')
@@ -84,6 +87,12 @@ for line in sys.stdin:
 print("job '"$id"': %d lines, tick 0..%d in order, none lost or duplicated" % (n, n - 1))'
   done
   echo "== $backend: RSS after the runs $(awk '/VmRSS/ {print $2}' "/proc/$server/status") kB"
+  if [[ $backend == postgres ]]; then
+    psql "$database" -XAtc "SELECT 'logs in the database: ' || COALESCE(SUM(line_count), 0) || ' lines, '
+        || pg_total_relation_size('job_log_batches') || ' bytes (table, TOAST and index), '
+        || COALESCE(pg_total_relation_size('job_log_batches') * 1000000 / NULLIF(SUM(line_count), 0), 0) || ' bytes per million lines'
+        FROM job_log_batches"
+  fi
   kill "$server"; wait "$server" || true
   rm -rf "$data"
 }
