@@ -3,7 +3,7 @@
 
     bench/pages.py [--backend sqlite|postgres|both] [--jobs 10000] [--workers 1000] [--devices N]
                    [--log-lines 1000000] [--duration 20] [--concurrent 8] [--signed-in] [--skip-wrk]
-                   [BINARY]
+                   [--log-store files|database] [BINARY]
 
 BINARY is a lava-server (default $LAVA_SERVER_BIN, else .build-static/release/lava-server). Per
 backend, on a fresh database (SQLite in a temporary data directory, or PostgreSQL's
@@ -14,8 +14,9 @@ lava_bench_pages, dropped and made again on scripts/postgres.sh's cluster):
      several submitters and device types, a tenth personal, each with a ~1 KB docker definition)
      go straight into the database in one transaction, with the values the server writes;
   2. one finished job gets a log of --log-lines records (output.yaml and output.idx where
-     JobLogStorage reads them, every level, a `results` record now and then with its test case),
-     and an ordinary job one of 600;
+     JobLogFiles reads them, every level, a `results` record now and then with its test case),
+     and an ordinary job one of 600; with --log-store database (PostgreSQL only) the same records
+     go into job_log_batches instead, 1,000 lines a row as the server stores an upload;
   3. `lava-server serve --no-scheduler --web-dir server/` starts on a free port on 127.0.0.1, and
      each page is timed for --duration seconds by one keep-alive client asking again as soon as it
      has the whole answer (time to the first byte of the body, "first paint", and to the last),
@@ -434,6 +435,32 @@ def insert_postgres(url, dataset):
     subprocess.run(["psql", url, "-X", "-q", "-o", "/dev/null"], input="".join(parts).encode(), check=True)
 
 
+
+
+def insert_log_batches(url, dataset, cache, lines_per_batch=1000):
+    """The two logs as `job_log_batches` rows, as JobLogTable stores them (the lines of a batch,
+    and each line's offset in them as 4 bytes little-endian), and their jobs' log_store = 1."""
+    parts = ["\\set ON_ERROR_STOP on\n", "BEGIN;\n", "COPY job_log_batches (job_id, first_line, line_count, offsets, lines) FROM STDIN;\n"]
+    for job_id in (dataset.big_id, dataset.ordinary_id):
+        with open(os.path.join(cache, str(job_id), "output.yaml"), "rb") as data_file:
+            data = data_file.read()
+        offsets = array.array("Q")
+        with open(os.path.join(cache, str(job_id), "output.idx"), "rb") as index_file:
+            offsets.frombytes(index_file.read())
+        if sys.byteorder != "little":
+            offsets.byteswap()
+        for first in range(0, len(offsets), lines_per_batch):
+            count = min(lines_per_batch, len(offsets) - first)
+            start = offsets[first]
+            end = offsets[first + count] if first + count < len(offsets) else len(data)
+            relative = array.array("I", (offsets[i] - start for i in range(first, first + count)))
+            if sys.byteorder != "little":
+                relative.byteswap()
+            parts.append(f"{job_id}\t{first}\t{count}\t\\\\x{relative.tobytes().hex()}\t\\\\x{data[start:end].hex()}\n")
+    parts.append("\\.\n")
+    parts.append(f"UPDATE jobs SET log_store = 1 WHERE id IN ({dataset.big_id}, {dataset.ordinary_id});\n")
+    parts.append("COMMIT;\nANALYZE job_log_batches;\n")
+    subprocess.run(["psql", url, "-X", "-q", "-o", "/dev/null"], input="".join(parts).encode(), check=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -960,7 +987,13 @@ def run_backend(backend, args, dataset, log_cache, errors):
             insert_postgres(database, dataset)
         else:
             insert_sqlite(f"{data}/lava.sqlite3", dataset)
-        place_logs(dataset, log_cache, data)
+        if args.log_store == "database":
+            if backend != "postgres":
+                raise RuntimeError("--log-store database is for PostgreSQL: give --backend postgres")
+            insert_log_batches(database, dataset, log_cache)
+        else:
+            place_logs(dataset, log_cache, data)
+        result["log_store"] = args.log_store
         result["seed_s"] = time.perf_counter() - began
         print(f"== {backend}: seeded {len(dataset.workers)} workers, {len(dataset.devices)} devices, {len(dataset.jobs)} jobs, "
               f"{len(dataset.cases)} test cases in {result['seed_s']:.1f} s", file=sys.stderr, flush=True)
@@ -1062,6 +1095,7 @@ def main():
     parser.add_argument("--workers", type=int, default=1000)
     parser.add_argument("--devices", type=int, help="default: twice --workers")
     parser.add_argument("--log-lines", type=int, default=1000000)
+    parser.add_argument("--log-store", choices=["files", "database"], default="files")
     parser.add_argument("--duration", type=float, default=20, help="seconds per page and tool, and of the concurrent log read")
     parser.add_argument("--concurrent", type=int, default=8, help="clients reading the big log at once")
     parser.add_argument("--signed-in", action="store_true", help="also time the job list as a signed-in user (alice)")
