@@ -17,21 +17,25 @@ struct LogsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try storage.configuration()
-            let handle: FileHandle
-            if let output {
-                guard FileManager.default.createFile(atPath: output, contents: nil) else {
-                    throw ValidationError("cannot create \(output)")
-                }
-                guard let file = FileHandle(forWritingAtPath: output) else { throw ValidationError("cannot write \(output)") }
-                handle = file
-            } else {
-                handle = FileHandle.standardOutput
-            }
-            defer { if output != nil { try? handle.close() } }
+            // The file is made only once there is a log to write into it.
+            var file: FileHandle?
+            defer { try? file?.close() }
             let found = try await storage.withDatabase { database in
-                try await LogExport(configuration: configuration, database: database).export(jobID: job) { try handle.write(contentsOf: $0) }
+                try await LogExport(configuration: configuration, database: database).export(jobID: job) { bytes in
+                    guard let output else { return try FileHandle.standardOutput.write(contentsOf: bytes) }
+                    if file == nil {
+                        guard FileManager.default.createFile(atPath: output, contents: nil), let opened = FileHandle(forWritingAtPath: output) else {
+                            throw ValidationError("cannot write \(output)")
+                        }
+                        file = opened
+                    }
+                    try file?.write(contentsOf: bytes)
+                }
             }
-            guard found else { throw ValidationError("job \(job) has no log yet") }
+            guard found else {
+                FileHandle.standardError.write(Data("job \(job) has no log yet\n".utf8))
+                throw ExitCode(1)
+            }
         }
     }
 
@@ -52,10 +56,13 @@ struct LogsCommand: AsyncParsableCommand {
             let configuration = try storage.configuration()
             let moved = try await storage.withDatabase { database in
                 try await LogMigration(configuration: configuration, database: database).migrate(to: target) { job in
-                    print("job \(job.jobID): \(job.lines) lines, \(job.files) files")
+                    print(job.notFound
+                          ? "job \(job.jobID): no log here; left as it is (run this where its data directory is)"
+                          : "job \(job.jobID): \(job.lines) lines, \(job.files) files")
                 }
             }
-            print("\(moved.count) jobs' logs moved to \(target)")
+            let notFound = moved.filter(\.notFound).count
+            print("\(moved.count - notFound) jobs' logs moved to \(target)" + (notFound > 0 ? "; \(notFound) not found here" : ""))
         }
     }
 }

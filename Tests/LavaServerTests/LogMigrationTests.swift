@@ -65,23 +65,41 @@ import Testing
         }
     }
 
-    @Test("the command line: logs export writes output.yaml as the REST API sends it; logs migrate --to moves and says so; bad input is refused", arguments: Backend.all)
+    @Test("the command line: logs export writes output.yaml as the REST API sends it; logs migrate --to moves and says so, and leaves a log it cannot find where it is; bad input is refused", arguments: Backend.all)
     func commandLine(_ backend: Backend) async throws {
         try await withScratch(backend) { scratch in
             let storage = ["--data-dir", scratch.directory.path, "--database", scratch.location.description,
                            "--config-dir", scratch.directory.appendingPathComponent("etc").path]
-            let (id, expected) = try await withServer(on: scratch, configure: { $0.logStore = .files }) { server in
+            let (id, queued, expected) = try await withServer(on: scratch, configure: { $0.logStore = .files }) { server in
                 let lab = try await Lab.make(server)
                 return try await server.live { client in
                     let (id, token) = try await server.startJob(client, lab)
                     _ = try await client.uploadLogs(id, token: token, lines: (0..<30).map(Self.line), index: 0)
-                    return (id, try await client.rest(.get, "/api/v0.2/jobs/\(id)/logs/", token: nil).text)
+                    let queued = try #require((try await client.submit(dockerJob(), token: lab.userToken).json()["job_ids"] as? [Int])?.first)
+                    return (id, queued, try await client.rest(.get, "/api/v0.2/jobs/\(id)/logs/", token: nil).text)
                 }
             }
             let output = scratch.directory.appendingPathComponent("output.yaml")
             let exported = try await ServerProcess.run(["logs", "export", String(id), "--output", output.path] + storage)
             #expect(exported.status == 0, "\(exported.error)")
             #expect(try String(contentsOf: output, encoding: .utf8) == expected)
+            let none = scratch.directory.appendingPathComponent("none.yaml")
+            let empty = try await ServerProcess.run(["logs", "export", String(queued), "--output", none.path] + storage)
+            #expect(empty.status == 1 && empty.error == "job \(queued) has no log yet\n", "\(empty)")
+            #expect(!FileManager.default.fileExists(atPath: none.path), "no file for no log")
+
+            // Run where the logs' data directory is not (a new host, an emptied volume): the job
+            // that ran is left on files; the queued one, which has no log yet, moves.
+            let elsewhere = ["--data-dir", scratch.directory.appendingPathComponent("elsewhere").path, "--database", scratch.location.description,
+                             "--config-dir", scratch.directory.appendingPathComponent("etc").path]
+            let blind = try await ServerProcess.run(["logs", "migrate", "--to", "database"] + elsewhere)
+            #expect(blind.output == """
+                job \(id): no log here; left as it is (run this where its data directory is)
+                job \(queued): 0 lines, 0 files
+                1 jobs' logs moved to database; 1 not found here
+
+                """, "\(blind.error)")
+            #expect(try await ServerProcess.run(["logs", "export", String(id)] + elsewhere).status == 1, "still in the files it was written to")
 
             let migrated = try await ServerProcess.run(["logs", "migrate", "--to", "database"] + storage)
             #expect(migrated.status == 0, "\(migrated.error)")

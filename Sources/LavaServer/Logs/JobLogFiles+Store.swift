@@ -71,10 +71,6 @@ extension JobLogFiles: JobLogStore {
         }
     }
 
-    func metadataDirectory(_ job: JobLogKey) -> String {
-        metadataDirectory(jobID: job.id, submitTime: job.submitTime).path
-    }
-
     func file(_ job: JobLogKey, _ file: JobFile) async throws -> String? {
         let url = directory(jobID: job.id, submitTime: job.submitTime).appendingPathComponent(file.path)
         return try await NIOThreadPool.singleton.runIfActive { try? String(contentsOf: url, encoding: .utf8) }

@@ -92,10 +92,6 @@ protocol JobLogStore: Sendable {
 
     /// The files kept beside the job's log.
     func files(_ job: JobLogKey) async throws -> [JobFile]
-
-    /// The directory results' `extra` is said to be kept in (their metadata names it, as LAVA's
-    /// names its own output directory).
-    func metadataDirectory(_ job: JobLogKey) -> String
 }
 
 extension JobLogStore {
@@ -104,10 +100,18 @@ extension JobLogStore {
     func lines(_ job: JobLogKey, start: Int, count: Int) async throws -> [String] {
         var lines: [String] = []
         try await read(job, lines: start..<(start + count)) { bytes, _ in
-            lines += bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast()
-                .map { String(decoding: $0, as: UTF8.self) }
+            lines += JobLogLines.split(bytes)
             return true
         }
         return lines
+    }
+}
+
+/// Stored lines back from a chunk of a read.
+enum JobLogLines {
+    /// The lines of `bytes` (whole lines, each ending in a line feed), without their line feeds.
+    static func split(_ bytes: [UInt8]) -> [String] {
+        bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast()
+            .map { String(decoding: $0, as: UTF8.self) }
     }
 }

@@ -57,11 +57,11 @@ struct JobLogStores: JobLogStore {
         _ = try await copy(from: other, to: job, before: index)
     }
 
-    /// Lines copied at a time.
-    static let linesPerCopy = 10_000
+    /// Bytes copied at a time (whole lines: a step may go past it by one read chunk).
+    static let bytesPerCopy = 1024 * 1024
 
-    /// Copies the lines `destination` lacks from `source`, up to `end`, a bounded number at a
-    /// time, straight between the two stores; returns how many were new.
+    /// Copies the lines `destination` lacks from `source`, up to `end`, about `bytesPerCopy` at
+    /// a time, straight between the two stores; returns how many were new.
     func copy(from source: JobLogKey, to destination: JobLogKey, before end: Int = .max) async throws -> Int {
         let (from, to) = (store(source), store(destination))
         guard let stored = try await from.count(source) else { return 0 }
@@ -70,10 +70,11 @@ struct JobLogStores: JobLogStore {
         var copied = 0
         while next < total {
             var lines: [String] = []
-            try await from.read(source, lines: next..<min(total, next + Self.linesPerCopy)) { bytes, _ in
-                lines += bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast()
-                    .map { String(decoding: $0, as: UTF8.self) }
-                return true
+            var size = 0
+            try await from.read(source, lines: next..<total) { bytes, _ in
+                lines += JobLogLines.split(bytes)
+                size += bytes.count
+                return size < Self.bytesPerCopy
             }
             guard !lines.isEmpty else { break }
             copied += try await to.append(destination, index: next, lines: lines).appended
@@ -109,7 +110,9 @@ struct JobLogStores: JobLogStore {
         try await store(job).files(job)
     }
 
+    /// The directory results' `extra` is said to be kept in: their metadata names it as LAVA's
+    /// names its own, LAVA's layout under the data directory, whichever store holds the data.
     func metadataDirectory(_ job: JobLogKey) -> String {
-        files.metadataDirectory(job)
+        files.metadataDirectory(jobID: job.id, submitTime: job.submitTime).path
     }
 }

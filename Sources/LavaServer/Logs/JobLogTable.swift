@@ -15,8 +15,9 @@ struct JobLogTable: JobLogStore {
 
     func append(_ job: JobLogKey, index: Int, lines: [String]) async throws -> AppendOutcome {
         try await database.write { db in
-            // One append of a job at a time: its row is locked until the batch is in.
-            let lock = db.dialect.name == "postgresql" ? " FOR UPDATE" : ""
+            // One append of a job at a time: its row is locked until the batch is in (a lock that
+            // leaves the job's other updates free).
+            let lock = db.dialect.name == "postgresql" ? " FOR NO KEY UPDATE" : ""
             guard try await db.raw("SELECT id FROM jobs WHERE id = \(bind: job.id)\(unsafeRaw: lock)").first() != nil else {
                 throw LogStorageError("job \(job.id) does not exist")
             }
@@ -29,11 +30,13 @@ struct JobLogTable: JobLogStore {
             var offsets: [UInt8] = []
             offsets.reserveCapacity(fresh.count * 4)
             for line in fresh {
-                withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { offsets.append(contentsOf: $0) }
+                guard let offset = UInt32(exactly: bytes.count) else {
+                    throw LogStorageError("a log batch of more than \(UInt32.max) bytes cannot be stored: send smaller batches")
+                }
+                withUnsafeBytes(of: offset.littleEndian) { offsets.append(contentsOf: $0) }
                 bytes.append(contentsOf: line.utf8)
                 if bytes.last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
             }
-            guard bytes.count <= Int(UInt32.max) else { throw LogStorageError("a log batch of \(bytes.count) bytes is too large") }
             try await db.raw("""
                 INSERT INTO job_log_batches (job_id, first_line, line_count, offsets, lines)
                 VALUES (\(bind: job.id), \(bind: stored), \(bind: fresh.count), \(bind: Data(offsets)), \(bind: Data(bytes)))
@@ -59,7 +62,7 @@ struct JobLogTable: JobLogStore {
         return try await database.read { db in
             let whole = try await db.raw("""
                 SELECT COALESCE(SUM(length(lines)), 0) AS size FROM job_log_batches
-                WHERE job_id = \(bind: job.id) AND first_line >= \(bind: range.lowerBound)
+                WHERE job_id = \(bind: job.id) AND first_line >= \(bind: range.lowerBound) AND first_line < \(bind: range.upperBound)
                   AND first_line + line_count <= \(bind: range.upperBound)
                 """).first()?.decode(column: "size", as: Int.self) ?? 0
             // The batches holding the range's first and last lines, when the range cuts them.
@@ -68,7 +71,7 @@ struct JobLogTable: JobLogStore {
                 guard let batch = try await db.raw("""
                     SELECT first_line, line_count, offsets, length(lines) AS size FROM job_log_batches
                     WHERE job_id = \(bind: job.id) AND first_line <= \(bind: line) ORDER BY first_line DESC LIMIT 1
-                    """).first().map(StoredBatch.init),
+                    """).first().map({ try StoredBatch($0, withLines: false) }),
                     batch.firstLine < range.lowerBound || batch.firstLine + batch.lineCount > range.upperBound,
                     !cut.contains(where: { $0.firstLine == batch.firstLine })
                 else { continue }
@@ -96,8 +99,9 @@ struct JobLogTable: JobLogStore {
                 try await db.raw("""
                     SELECT first_line, line_count, offsets, lines FROM job_log_batches
                     WHERE job_id = \(bind: job.id) AND first_line > \(bind: from) AND first_line < \(bind: range.upperBound)
+                      AND first_line + line_count > \(bind: range.lowerBound)
                     ORDER BY first_line LIMIT \(unsafeRaw: String(Self.batchesPerQuery))
-                    """).all().map(StoredBatch.init)
+                    """).all().map { try StoredBatch($0, withLines: true) }
             }
             guard !rows.isEmpty else { return }
             for batch in rows {
@@ -133,12 +137,6 @@ struct JobLogTable: JobLogStore {
                 .first()?.decode(column: "content", as: String.self)
         }
     }
-
-    /// Where LAVA's layout keeps results' `extra`, under the data directory: their metadata names
-    /// it (as LAVA's names its own), though the data is in `job_files`.
-    func metadataDirectory(_ job: JobLogKey) -> String {
-        "job-output/\(job.id)/metadata"
-    }
 }
 
 /// One `job_log_batches` row as read: its lines only when they were asked for.
@@ -149,11 +147,11 @@ private struct StoredBatch {
     let size: Int
     let lines: Data?
 
-    init(_ row: any SQLRow) throws {
+    init(_ row: any SQLRow, withLines: Bool) throws {
         firstLine = try row.decode(column: "first_line", as: Int.self)
         lineCount = try row.decode(column: "line_count", as: Int.self)
         offsets = try row.decode(column: "offsets", as: Data.self)
-        lines = try? row.decode(column: "lines", as: Data.self)
+        lines = withLines ? try row.decode(column: "lines", as: Data.self) : nil
         size = try lines?.count ?? row.decode(column: "size", as: Int.self)
     }
 

@@ -23,6 +23,9 @@ public struct LogMigration: Sendable {
         public var jobID: Int
         public var lines: Int
         public var files: Int
+        /// The job ran but its log is not in the old store here (a data directory of another
+        /// host, or one emptied): it was left where it is.
+        public var notFound = false
     }
 
     /// Moves every job's log that is not in `target` yet, oldest job first, telling `moved` of each.
@@ -52,6 +55,10 @@ public struct LogMigration: Sendable {
     private func move(_ job: JobRecord, to target: LogStoreKind) async throws -> Moved {
         let source = job.logKey
         let destination = JobLogKey(id: job.id, submitTime: job.submitTime, store: target)
+        // A job that has run has a log somewhere: pointing it at an empty store would hide it.
+        if job.startTime != nil, try await logs.store(source).count(source) == nil {
+            return Moved(jobID: job.id, lines: 0, files: 0, notFound: true)
+        }
         var lines = try await logs.copy(from: source, to: destination)
         var files = try await copyFiles(source, destination)
         try await database.write { db in
