@@ -47,12 +47,7 @@ public struct JobLogFiles: Sendable {
         if try dataFile.size() != validEnd {
             try dataFile.truncate(to: validEnd)
         }
-        // A sender that believes more is stored than is (the server lost lines) gets its whole
-        // batch stored rather than dropped.
-        let skip = min(max(stored - index, 0), lines.count)
-        // Already stored records are lines index..., whatever the sender resends.
-        let firstLine = min(index, stored)
-        let fresh = lines[skip...]
+        let (firstLine, fresh) = AppendOutcome.placing(lines, at: index, stored: stored)
         guard !fresh.isEmpty else { return AppendOutcome(firstLine: firstLine, appended: 0) }
 
         var bytes: [UInt8] = []
@@ -132,6 +127,14 @@ public struct AppendOutcome: Sendable, Equatable {
     public var firstLine: Int
     /// How many of the batch's lines were new.
     public var appended: Int
+
+    /// Where a batch its sender numbered from `index` goes in a log of `stored` lines, and the
+    /// part of it not stored yet: the rule every store keeps. Already stored records are lines
+    /// `index...`, whatever the sender resends; a sender that believes more is stored than is
+    /// (the server lost lines) gets its whole batch stored rather than dropped.
+    static func placing(_ lines: [String], at index: Int, stored: Int) -> (firstLine: Int, fresh: ArraySlice<String>) {
+        (min(index, stored), lines[min(max(stored - index, 0), lines.count)...])
+    }
 }
 
 public struct LogStorageError: Error, CustomStringConvertible, Sendable {

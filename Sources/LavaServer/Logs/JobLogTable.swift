@@ -22,9 +22,7 @@ struct JobLogTable: JobLogStore {
                 throw LogStorageError("job \(job.id) does not exist")
             }
             let stored = try await Self.stored(db, job.id) ?? 0
-            let skip = min(max(stored - index, 0), lines.count)
-            let firstLine = min(index, stored)
-            let fresh = lines[skip...]
+            let (firstLine, fresh) = AppendOutcome.placing(lines, at: index, stored: stored)
             guard !fresh.isEmpty else { return AppendOutcome(firstLine: firstLine, appended: 0) }
             var bytes: [UInt8] = []
             var offsets: [UInt8] = []
