@@ -224,7 +224,7 @@ import Testing
 
                 // The server stored a batch's lines and lost its test cases (a crash in between):
                 // the honest resend brings them.
-                _ = try await server.server.logs.append(job.logKey, index: 3, lines: ["- " + result("real")])
+                _ = try await server.server.logs.append(job.logKey, index: 3, lines: ["- " + result("real")], by: .worker)
                 #expect(try await client.uploadLogs(id, token: token, lines: [result("real")], index: 3).status == .ok)
                 cases = try await server.server.database.read { try await TestCaseStore.list($0, jobID: id, limit: 10, offset: 0) }
                 #expect(cases.cases.map(\.record.name) == ["real"])

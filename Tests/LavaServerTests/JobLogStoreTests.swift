@@ -32,7 +32,7 @@ import Testing
             var sent: [String] = []
             for size in 1...50 {
                 let batch = (sent.count..<sent.count + size).map(Self.line)
-                #expect(try await logs.append(job, index: sent.count, lines: batch) == AppendOutcome(firstLine: sent.count, appended: size))
+                #expect(try await logs.append(job, index: sent.count, lines: batch, by: .copy) == AppendOutcome(firstLine: sent.count, appended: size))
                 sent += batch
             }
             #expect(try await logs.count(job) == sent.count)
@@ -64,7 +64,7 @@ import Testing
         try await Self.withJob(backend, store) { logs, job in
             let lines = (0..<10).map(Self.line)
             func send(_ index: Int, _ range: Range<Int>) async throws -> AppendOutcome {
-                try await logs.append(job, index: index, lines: Array(lines[range]))
+                try await logs.append(job, index: index, lines: Array(lines[range]), by: .copy)
             }
             var outcome = try await send(0, 0..<4)
             #expect(outcome == AppendOutcome(firstLine: 0, appended: 4))
@@ -90,7 +90,7 @@ import Testing
                 for _ in 0..<2 {
                     group.addTask {
                         for start in stride(from: 0, to: lines.count, by: 40) {
-                            _ = try await logs.append(job, index: start, lines: Array(lines[start..<start + 40]))
+                            _ = try await logs.append(job, index: start, lines: Array(lines[start..<start + 40]), by: .copy)
                         }
                     }
                 }
@@ -100,13 +100,17 @@ import Testing
         }
     }
 
-    @Test("the files beside a log: written, replaced, and absent until written", arguments: Backend.all, LogStoreKind.allCases)
+    @Test("the files beside a log: written, replaced, kept byte for byte (a NUL too), and absent until written", arguments: Backend.all, LogStoreKind.allCases)
     func files(_ backend: Backend, _ store: LogStoreKind) async throws {
         try await Self.withJob(backend, store) { logs, job in
             #expect(try await logs.file(job, .description) == nil)
             try await logs.save(job, .description, text: "first")
             try await logs.save(job, .description, text: "second")
             #expect(try await logs.file(job, .description) == "second")
+            // A worker's description is kept as sent, even with text PostgreSQL's TEXT refuses.
+            let odd = "description: \u{0}é\u{1B}[31m\n"
+            try await logs.save(job, .description, text: odd)
+            #expect(try await logs.file(job, .description) == odd)
             let extra = JobFile.metadata(try PathComponent("lava-boot-1.yaml"))
             try await logs.mergeExtra(ResultExtra(fileName: "lava-boot-1.yaml", yaml: "a: 1\n"), job: job)
             try await logs.mergeExtra(ResultExtra(fileName: "lava-boot-1.yaml", yaml: "b: 2\n"), job: job)

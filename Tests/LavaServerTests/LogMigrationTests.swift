@@ -65,6 +65,76 @@ import Testing
         }
     }
 
+    /// Puts the job in the state a migration to the database leaves it in when stopped right
+    /// after switching its row: the first `copied` lines and `extra` in the database, the row
+    /// naming it and marked as moved from files.
+    static func interruptedMove(_ server: TestServer, _ id: Int, copied: Int, extra: String) async throws {
+        let job = try #require(try await server.job(id))
+        let table = JobLogKey(id: id, submitTime: job.submitTime, store: .database)
+        _ = try await server.server.logs.copy(from: job.logKey, to: table, before: copied)
+        try await server.server.logs.table.save(table, Self.extraFile, text: extra)
+        try await server.server.database.write { db in
+            try await db.raw("UPDATE jobs SET log_store = 1, log_moved_from = 0 WHERE id = \(bind: id)").run()
+        }
+    }
+
+    static let extraFile = JobFile.metadata(try! PathComponent("0_smoke-ok-1.yaml"))
+
+    static func movedFrom(_ server: TestServer, _ id: Int) async throws -> Int? {
+        try await server.server.database.read { db in
+            try await db.raw("SELECT log_moved_from FROM jobs WHERE id = \(bind: id)").first()?.decode(column: "log_moved_from", as: Int?.self)
+        }
+    }
+
+    @Test("a move stopped after the switch is finished by the next run, whatever its target: every line once in both stores, and the result extra keys of both stores where the log is, the later store's over the other's", arguments: Backend.all, LogStoreKind.allCases)
+    func interrupted(_ backend: Backend, _ target: LogStoreKind) async throws {
+        try await withServer(backend, configure: { $0.logStore = .files }) { server in
+            let lab = try await Lab.make(server)
+            try await server.live { client in
+                let (id, token) = try await server.startJob(client, lab)
+                let lines = (0..<100).map(Self.line)
+                #expect(try await client.uploadLogs(id, token: token, lines: lines, index: 0).status == .ok)
+                let files = JobLogKey(id: id, submitTime: try #require(try await server.job(id)).submitTime, store: .files)
+                try await server.server.logs.files.save(files, Self.extraFile, text: "a: 1\nb: 1\n")
+                try await Self.interruptedMove(server, id, copied: 40, extra: "b: 2\nc: 3\n")
+                #expect(try await Self.movedFrom(server, id) == 0)
+
+                let moved = try await LogMigration(configuration: server.server.configuration, database: server.server.database).migrate(to: target)
+                #expect(moved.map(\.jobID) == [id])
+                let job = try #require(try await server.job(id))
+                #expect(job.logStore == target)
+                #expect(try await Self.movedFrom(server, id) == nil, "the move is finished")
+                for store in LogStoreKind.allCases {
+                    let key = JobLogKey(id: id, submitTime: job.submitTime, store: store)
+                    #expect(try await server.server.logs.lines(key, start: 0, count: 1000) == lines.map { "- " + $0 }, "\(store)")
+                }
+                #expect(try await server.server.logs.file(job.logKey, Self.extraFile) == "a: 1\nb: 2\nc: 3\n")
+                #expect(try await LogMigration(configuration: server.server.configuration, database: server.server.database).migrate(to: target).isEmpty)
+            }
+        }
+    }
+
+    @Test("a sender ahead while its log is moved: its batch is placed where its store placed it, once in each store", arguments: Backend.all)
+    func senderAheadDuringMove(_ backend: Backend) async throws {
+        try await withServer(backend, configure: { $0.logStore = .files }) { server in
+            let lab = try await Lab.make(server)
+            try await server.live { client in
+                let (id, token) = try await server.startJob(client, lab)
+                #expect(try await client.uploadLogs(id, token: token, lines: (0..<10).map(Self.line), index: 0).status == .ok)
+                let files = try #require(try await server.job(id)).logKey
+                try await Self.interruptedMove(server, id, copied: 10, extra: "{}")
+                // Read with the job's row before the switch; the sender believes 15 lines are stored.
+                let outcome = try await server.server.logs.append(files, index: 15, lines: ["- x", "- y"], by: .worker)
+                #expect(outcome == AppendOutcome(firstLine: 10, appended: 2))
+                let want = (0..<10).map { "- " + Self.line($0) } + ["- x", "- y"]
+                for store in LogStoreKind.allCases {
+                    let key = JobLogKey(id: id, submitTime: files.submitTime, store: store)
+                    #expect(try await server.server.logs.lines(key, start: 0, count: 100) == want, "\(store)")
+                }
+            }
+        }
+    }
+
     @Test("the command line: logs export writes output.yaml as the REST API sends it; logs migrate --to moves and says so, and leaves a log it cannot find where it is; bad input is refused", arguments: Backend.all)
     func commandLine(_ backend: Backend) async throws {
         try await withScratch(backend) { scratch in

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import LavaCore
+import LavaTestSupport
 @testable import LavaServer
 import Testing
 
@@ -73,6 +74,41 @@ import Testing
                 #expect(testCase["measurement"] as? Double == 2.5)
                 #expect(testCase["unit"] as? String == "seconds")
                 #expect((testCase["metadata"] as? String)?.contains(server.server.logs.metadataDirectory(job.logKey) + "/lava-deploy-docker-1.yaml") == true)
+            }
+        }
+    }
+
+    @Test("a worker's batch that passed its check as its job ended waits for the end under the job's row lock, is refused with 404, and stores nothing (the database store)",
+          arguments: Backend.all.filter { $0 == .postgres })
+    func batchAtTheEnd(_ backend: Backend) async throws {
+        try await withServer(backend, configure: { $0.logStore = .database }) { server in
+            let lab = try await Lab.make(server)
+            try await server.live { client in
+                let (id, token) = try await server.startJob(client, lab)
+                #expect(try await client.uploadLogs(id, token: token, lines: [Self.line(0)], index: 0).status == .ok)
+                let database = server.server.database
+                let late = try await database.write { db in
+                    // The job ends in this transaction; the batch comes while it is open.
+                    try await db.raw("""
+                        UPDATE jobs SET state = \(bind: JobState.finished.rawValue), health = \(bind: JobHealth.incomplete.rawValue) WHERE id = \(bind: id)
+                        """).run()
+                    let upload = Task { try await client.uploadLogs(id, token: token, lines: [Self.line(1)], index: 1) }
+                    try await within(30, "the batch to wait for the job's row") {
+                        while try await database.read({ db in
+                            try await db.raw("""
+                                SELECT count(*) AS waiting FROM pg_stat_activity
+                                WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT state FROM jobs%'
+                                """).first()?.decode(column: "waiting", as: Int.self)
+                        }) == 0 {
+                            try await Task.sleep(for: .milliseconds(10))
+                        }
+                    }
+                    return upload
+                }
+                let response = try await late.value
+                #expect(response.status == .notFound, "\(response.text)")
+                let job = try #require(try await server.job(id))
+                #expect(try await server.server.logs.count(job.logKey) == 1, "the batch is not stored after the end")
             }
         }
     }

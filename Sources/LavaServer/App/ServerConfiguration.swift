@@ -34,9 +34,10 @@ public struct ServerConfiguration: Sendable {
     public var webDirectory: URL? = WebFiles.defaultDirectory()
     /// Pause between scheduler passes.
     public var schedulerInterval: Double = 2
-    /// Where the logs of new jobs are kept: in the database on PostgreSQL, so that instances on
-    /// separate machines share nothing else; in files (LAVA's layout) on SQLite.
+    /// Where the logs of new jobs are kept: `logStoreDefault` unless `--log-store` says.
     public var logStore: LogStoreKind
+    /// The store chosen when none is named, and why.
+    public let logStoreDefault: LogStoreDefault
 
     public init(dataDirectory: URL, database: DatabaseLocation? = nil, configDirectory: URL, version: String) {
         self.dataDirectory = dataDirectory
@@ -44,6 +45,7 @@ public struct ServerConfiguration: Sendable {
         self.configDirectory = configDirectory
         self.deviceTypeDirectories = DeviceTemplates.defaultDirectories(configDirectory: configDirectory)
         self.version = version
-        if case .postgres = self.database { logStore = .database } else { logStore = .files }
+        logStoreDefault = LogStoreDefault(database: self.database, sharedFilesystem: SharedFilesystem.name(of: dataDirectory))
+        logStore = logStoreDefault.kind
     }
 }

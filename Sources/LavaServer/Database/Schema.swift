@@ -132,7 +132,9 @@ enum Schema {
             ],
             // Job logs in the database (`--log-store database`): a batch a row, its lines as they
             // are in output.yaml and the offset of each in it; files beside the log by their name.
-            // `jobs.log_store` says where each job's log is: 0 files, 1 the database.
+            // `jobs.log_store` says where each job's log is: 0 files, 1 the database;
+            // `log_moved_from` the store `lava-server logs migrate` is still copying it from.
+            // Files are bytes: text the database's TEXT refuses (a NUL) is kept as sent.
             [
                 """
                 CREATE TABLE job_log_batches (
@@ -148,11 +150,12 @@ enum Schema {
                 CREATE TABLE job_files (
                     job_id BIGINT NOT NULL REFERENCES jobs(id),
                     name TEXT NOT NULL,
-                    content TEXT NOT NULL,
+                    content \(bytes) NOT NULL,
                     PRIMARY KEY (job_id, name)
                 )
                 """,
                 "ALTER TABLE jobs ADD COLUMN log_store INTEGER NOT NULL DEFAULT 0",
+                "ALTER TABLE jobs ADD COLUMN log_moved_from INTEGER",
             ],
         ]
     }

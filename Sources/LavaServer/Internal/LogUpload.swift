@@ -23,7 +23,12 @@ extension InternalAPI {
         let results = try mappedResults(records, metadataDirectory: logs.metadataDirectory(key))
 
         let storedLines = records.map { $0.storedLine() }
-        let outcome = try await logs.append(key, index: index, lines: storedLines)
+        let outcome: AppendOutcome
+        do {
+            outcome = try await logs.append(key, index: index, lines: storedLines, by: .worker)
+        } catch is JobLeftWorker {
+            throw APIError.unknownJob(String(job.id))
+        }
         let duplicates = storedLines.count - outcome.appended
         let resent = duplicates > 0 ? try await logs.lines(key, start: outcome.firstLine, count: duplicates) : []
         server.metrics.logLinesStored(outcome.appended)

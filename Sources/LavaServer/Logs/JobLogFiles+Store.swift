@@ -8,7 +8,7 @@ import NIOPosix
 extension JobLogFiles: JobLogStore {
     static let chunkBytes = 256 * 1024
 
-    func append(_ job: JobLogKey, index: Int, lines: [String]) async throws -> AppendOutcome {
+    func append(_ job: JobLogKey, index: Int, lines: [String], by writer: LogWriter) async throws -> AppendOutcome {
         try await NIOThreadPool.singleton.runIfActive {
             try append(jobID: job.id, submitTime: job.submitTime, index: index, lines: lines)
         }

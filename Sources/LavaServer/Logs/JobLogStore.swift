@@ -65,14 +65,30 @@ enum JobFile: Sendable, Equatable {
     }
 }
 
+/// Who appends to a log.
+enum LogWriter: Sendable {
+    /// The job's worker, through a log upload: only while the job is on it.
+    case worker
+    /// A copy of lines already accepted (`lava-server logs migrate`, a batch written again to
+    /// the store a log was moved to): whatever the job's state.
+    case copy
+}
+
+/// A worker's log batch for a job that has ended or left it meanwhile: LAVA's answer is the
+/// same as for a job not on the worker.
+struct JobLeftWorker: Error {}
+
 /// Where jobs' logs and their files are kept. Lines are numbered from 0 in the order stored; a
 /// batch names the number of its first line, and lines already stored under a number are never
 /// stored again, so a batch sent twice (or to two instances) is stored once.
 protocol JobLogStore: Sendable {
     /// Appends the lines of a batch its sender numbered from `index`, skipping those already
     /// stored. A sender ahead of the store (it believes more is stored than is) gets its whole
-    /// batch stored rather than dropped.
-    func append(_ job: JobLogKey, index: Int, lines: [String]) async throws -> AppendOutcome
+    /// batch stored rather than dropped. A worker's batch is refused with `JobLeftWorker` once
+    /// the job is no longer on a worker: the database store checks that under the job's row
+    /// lock, which a job's end waits for; the files store cannot, and relies on the upload's
+    /// check before it.
+    func append(_ job: JobLogKey, index: Int, lines: [String], by writer: LogWriter) async throws -> AppendOutcome
 
     /// How many lines are stored; nil when the job has no log yet.
     func count(_ job: JobLogKey) async throws -> Int?

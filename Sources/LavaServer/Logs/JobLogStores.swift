@@ -38,12 +38,14 @@ struct JobLogStores: JobLogStore {
     }
 
     /// The outcome in the store the job was read with: whether this batch's lines were new.
-    func append(_ job: JobLogKey, index: Int, lines: [String]) async throws -> AppendOutcome {
+    func append(_ job: JobLogKey, index: Int, lines: [String], by writer: LogWriter) async throws -> AppendOutcome {
         try await fillGap(job, before: index)
-        let outcome = try await store(job).append(job, index: index, lines: lines)
+        let outcome = try await store(job).append(job, index: index, lines: lines, by: writer)
         if let now = try await moved(job) {
-            try await fillGap(now, before: index)
-            _ = try await store(now).append(now, index: index, lines: lines)
+            // Where the batch was placed, not where its sender numbered it: a sender ahead has
+            // its batch placed lower, and the lines up to there come from the store it is in.
+            try await fillGap(now, before: outcome.firstLine)
+            _ = try await store(now).append(now, index: outcome.firstLine, lines: lines, by: .copy)
         }
         return outcome
     }
@@ -77,8 +79,28 @@ struct JobLogStores: JobLogStore {
                 return size < Self.bytesPerCopy
             }
             guard !lines.isEmpty else { break }
-            copied += try await to.append(destination, index: next, lines: lines).appended
+            copied += try await to.append(destination, index: next, lines: lines, by: .copy).appended
             next += lines.count
+        }
+        return copied
+    }
+
+    /// Which copy of a file that both stores hold is the later one.
+    enum Later { case source, destination }
+
+    /// Copies the files kept beside `source`'s log to `destination`; returns how many. A result's
+    /// `extra` file both hold gets the keys of both, `later`'s over the other's: each store may
+    /// have had keys added while the log was moved.
+    func copyFiles(from source: JobLogKey, to destination: JobLogKey, later: Later) async throws -> Int {
+        let (from, to) = (store(source), store(destination))
+        var copied = 0
+        for file in try await from.files(source) {
+            guard var text = try await from.file(source, file) else { continue }
+            if case .metadata = file, let there = try await to.file(destination, file) {
+                text = try later == .source ? ResultMetadata.merged(there, text) : ResultMetadata.merged(text, there)
+            }
+            try await to.save(destination, file, text: text)
+            copied += 1
         }
         return copied
     }
@@ -98,6 +120,9 @@ struct JobLogStores: JobLogStore {
     func save(_ job: JobLogKey, _ file: JobFile, text: String) async throws {
         try await store(job).save(job, file, text: text)
         if let now = try await moved(job) {
+            var text = text
+            // Keys added to the store the log was moved to are kept.
+            if case .metadata = file { text = try ResultMetadata.merged(try await store(now).file(now, file), text) }
             try await store(now).save(now, file, text: text)
         }
     }

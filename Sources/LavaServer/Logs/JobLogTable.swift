@@ -13,13 +13,17 @@ struct JobLogTable: JobLogStore {
     /// Batches fetched at a time while reading: each is one upload, at most `--max-log-upload`.
     static let batchesPerQuery = 4
 
-    func append(_ job: JobLogKey, index: Int, lines: [String]) async throws -> AppendOutcome {
+    func append(_ job: JobLogKey, index: Int, lines: [String], by writer: LogWriter) async throws -> AppendOutcome {
         try await database.write { db in
-            // One append of a job at a time: its row is locked until the batch is in (a lock that
-            // leaves the job's other updates free).
+            // One append of a job at a time: its row is locked until the batch is in. The lock
+            // leaves the job's other columns free to change, but an end of the job (its state)
+            // waits for it, so that no worker's batch lands after the end.
             let lock = db.dialect.name == "postgresql" ? " FOR NO KEY UPDATE" : ""
-            guard try await db.raw("SELECT id FROM jobs WHERE id = \(bind: job.id)\(unsafeRaw: lock)").first() != nil else {
+            guard let row = try await db.raw("SELECT state FROM jobs WHERE id = \(bind: job.id)\(unsafeRaw: lock)").first() else {
                 throw LogStorageError("job \(job.id) does not exist")
+            }
+            if writer == .worker, JobState(rawValue: try row.decode(column: "state", as: Int.self))?.isOnWorker != true {
+                throw JobLeftWorker()
             }
             let stored = try await Self.stored(db, job.id) ?? 0
             let (firstLine, fresh) = AppendOutcome.placing(lines, at: index, stored: stored)
@@ -116,7 +120,7 @@ struct JobLogTable: JobLogStore {
     func save(_ job: JobLogKey, _ file: JobFile, text: String) async throws {
         try await database.write { db in
             try await db.raw("""
-                INSERT INTO job_files (job_id, name, content) VALUES (\(bind: job.id), \(bind: file.path), \(bind: text))
+                INSERT INTO job_files (job_id, name, content) VALUES (\(bind: job.id), \(bind: file.path), \(bind: Data(text.utf8)))
                 ON CONFLICT (job_id, name) DO UPDATE SET content = excluded.content
                 """).run()
         }
@@ -132,8 +136,8 @@ struct JobLogTable: JobLogStore {
     func file(_ job: JobLogKey, _ file: JobFile) async throws -> String? {
         try await database.read { db in
             try await db.raw("SELECT content FROM job_files WHERE job_id = \(bind: job.id) AND name = \(bind: file.path)")
-                .first()?.decode(column: "content", as: String.self)
-        }
+                .first()?.decode(column: "content", as: Data.self)
+        }.map { String(decoding: $0, as: UTF8.self) }
     }
 }
 

@@ -25,11 +25,25 @@ extension JobLogStore {
     func mergeExtra(_ extra: ResultExtra, job: JobLogKey) async throws {
         // Suite, case and level come from the log record: the name must stay inside metadata/.
         let file = JobFile.metadata(try PathComponent(extra.fileName))
-        var merged = try await self.file(job, file).flatMap { try? UntrustedYAML.load($0) as? [String: Any] } ?? [:]
-        if let added = try UntrustedYAML.load(extra.yaml) as? [String: Any] {
-            merged.merge(added) { _, new in new }
-        }
-        try await save(job, file, text: try Yams.dump(object: merged, sortKeys: true))
+        let added = try UntrustedYAML.load(extra.yaml) as? [String: Any] ?? [:]
+        try await save(job, file, text: try ResultMetadata.merged(try await self.file(job, file), added))
+    }
+}
+
+/// A result's `extra` file (`metadata/…`): a mapping that every result of its name adds keys to.
+enum ResultMetadata {
+    /// `older`'s keys with `newer`'s added over them, as the file's text; an `older` that is no
+    /// mapping counts as empty.
+    static func merged(_ older: String?, _ newer: [String: Any]) throws -> String {
+        var merged = older.flatMap { try? UntrustedYAML.load($0) as? [String: Any] } ?? [:]
+        merged.merge(newer) { _, new in new }
+        return try Yams.dump(object: merged, sortKeys: true)
+    }
+
+    /// The keys of two versions of one file, `newer`'s over `older`'s: a log being moved may have
+    /// keys added in either store.
+    static func merged(_ older: String?, _ newer: String) throws -> String {
+        try merged(older, (try? UntrustedYAML.load(newer) as? [String: Any]) ?? [:])
     }
 }
 

@@ -168,7 +168,9 @@ extension EndToEnd { @Suite struct BrowserTests {
                     #expect(try await browser.findAll("tr[data-job='\(hidden)']").isEmpty, "\(visitor)")
                     #expect(try await browser.findAll("tr[data-job='\(id)']").count == 1, "\(visitor) sees the public one")
                 }
+                // Signed out before the next sign-in: the form's navigation must not land after it.
                 try await browser.click(try await browser.find("#sign-out"))
+                try await browser.waitFor("#sign-in")
                 try await lab.cancel(hidden)
 
                 // Maintenance from the worker's page keeps new jobs off it, Active lets them on.

@@ -89,6 +89,13 @@ struct DockerLab: Sendable {
         throw TestFailure("job \(id) is still \(job.state)/\(job.health) after \(seconds) s; worker log:\n\(worker?.log ?? "")")
     }
 
+    /// Why a job ended as it did, for a failed expectation: its error type and failure comment,
+    /// and the last lines of its stored log.
+    func diagnosis(_ job: JobRecord, on live: LiveServer) async -> String {
+        let log = (try? await live.storedLog(job.id)) ?? []
+        return "\(job.state)/\(job.health) \(job.errorType): \(job.failureComment)\nlast log lines:\n" + log.suffix(30).joined(separator: "\n")
+    }
+
     /// Waits until the job's stored log has a line containing `text`.
     func wait(for id: Int, on live: LiveServer, logContaining text: String, within seconds: Int = 60) async throws {
         for _ in 0..<(seconds * 5) {

@@ -48,7 +48,9 @@ extension EndToEnd { @Suite struct SeccompSupervisorTests {
                 try await SupervisorTests.online(SupervisorTests.old, on: live, diagnosis: supervisor.diagnosis)
                 let id = try await lab.submit(JobLifecycleTests.ticking(3), to: live)
                 let done = try await lab.wait(for: id, on: live, worker: supervisor) { $0.state == .finished }
-                #expect(done.health == .complete, "a normal docker job completes under the filter")
+                if done.health != .complete {
+                    Issue.record("a normal docker job completes under the filter: \(await lab.diagnosis(done, on: live))\n\(supervisor.diagnosis)")
+                }
                 let report = try String(contentsOf: reports.appendingPathComponent("probe.out"), encoding: .utf8)
                 let status = try String(contentsOfFile: "/proc/\(supervisor.process.processIdentifier)/status", encoding: .utf8)
                 outcome.withLock {
