@@ -43,8 +43,9 @@ struct LogsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Move every job's log, and the files beside it, into one store, while the servers run.",
             discussion: """
-                Resumable: run it again after an interruption, and nothing is copied twice. Jobs still running \
-                are moved too: what their workers send meanwhile reaches the new store. The old store keeps its \
+                Resumable: run it again after an interruption, and nothing is copied twice; a job whose move was \
+                cut short is finished first, whatever --to says. Jobs still running are moved too: what their \
+                workers send meanwhile reaches the new store. The old store keeps its \
                 copy (remove job-output/ in the data directory yourself once the files are no longer wanted). \
                 Give the servers --log-store with the same store, so that new jobs start there.
                 """)
