@@ -71,7 +71,8 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = logLevel
         try await storage.withServer(configuration, logger: logger) { server in
             logger.info("lava-server \(configuration.version) on \(bind), database \(configuration.database), data \(configuration.dataDirectory.path)")
-            logger.info("\(configuration.logStore == configuration.logStoreDefault.kind ? configuration.logStoreDefault.description : "logs of new jobs in \(configuration.logStore)")")
+            let chosen = configuration.logStoreDefault
+            logger.info("\(configuration.logStore == chosen.kind ? chosen.description : "logs of new jobs in \(configuration.logStore)")")
             if configuration.webDirectory == nil {
                 logger.warning("no web pages: neither ./server/templates nor /usr/share/lava-server/templates exists; name them with --web-dir")
             }

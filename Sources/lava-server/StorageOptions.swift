@@ -22,7 +22,7 @@ struct StorageOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp(
         "Where the logs of new jobs are kept: files or database.",
-        discussion: "files: LAVA's output.yaml under the data directory (every instance must share it); database: the server's database, read by every instance. Default: database on PostgreSQL, unless the data directory is on a network filesystem (NFS, SMB, Ceph, FUSE…), as instances sharing logs before had it; files on SQLite. Each job keeps its log where it started; `lava-server logs migrate` moves them."))
+        discussion: "files: LAVA's output.yaml under the data directory (every instance must share it); database: the server's database, read by every instance. Default: database on PostgreSQL, unless the data directory is on a network filesystem, as instances sharing logs before had it (by /proc/self/mountinfo: nfs, nfs4, cifs, smb3, smbfs, ceph, glusterfs, afs, ocfs2, gfs2, lustre, gpfs, beegfs, and FUSE's glusterfs, sshfs, s3fs, rclone, ceph-fuse, juicefs, gcsfuse); files on SQLite. Each job keeps its log where it started; `lava-server logs migrate` moves them."))
     var logStore: String?
 
     var dataDirectory: URL {

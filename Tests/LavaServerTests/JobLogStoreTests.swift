@@ -100,6 +100,18 @@ import Testing
         }
     }
 
+    @Test("a worker's batch for a job that is not on a worker is refused by the database store, which checks under the job's row lock; a copy is not", arguments: Backend.all)
+    func workerBatchOffWorker(_ backend: Backend) async throws {
+        try await Self.withJob(backend, .database) { logs, job in
+            do {
+                _ = try await logs.append(job, index: 0, lines: [Self.line(0)], by: .worker)
+                Issue.record("a submitted job's batch from a worker was stored")
+            } catch is JobLeftWorker {}
+            #expect(try await logs.count(job) == nil, "nothing stored")
+            #expect(try await logs.append(job, index: 0, lines: [Self.line(0)], by: .copy) == AppendOutcome(firstLine: 0, appended: 1))
+        }
+    }
+
     @Test("the files beside a log: written, replaced, kept byte for byte (a NUL too), and absent until written", arguments: Backend.all, LogStoreKind.allCases)
     func files(_ backend: Backend, _ store: LogStoreKind) async throws {
         try await Self.withJob(backend, store) { logs, job in

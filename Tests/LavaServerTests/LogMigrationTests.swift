@@ -86,7 +86,7 @@ import Testing
         }
     }
 
-    @Test("a move stopped after the switch is finished by the next run, whatever its target: every line once in both stores, and the result extra keys of both stores where the log is, the later store's over the other's", arguments: Backend.all, LogStoreKind.allCases)
+    @Test("a move stopped after the switch is finished by the next run where the old store is, whatever its target: every line once in both stores, and the result extra keys of both stores where the log is, the later store's over the other's", arguments: Backend.all, LogStoreKind.allCases)
     func interrupted(_ backend: Backend, _ target: LogStoreKind) async throws {
         try await withServer(backend, configure: { $0.logStore = .files }) { server in
             let lab = try await Lab.make(server)
@@ -98,6 +98,14 @@ import Testing
                 try await server.server.logs.files.save(files, Self.extraFile, text: "a: 1\nb: 1\n")
                 try await Self.interruptedMove(server, id, copied: 40, extra: "b: 2\nc: 3\n")
                 #expect(try await Self.movedFrom(server, id) == 0)
+
+                // Run where the files are not: the job is left marked, for a run where they are.
+                var elsewhere = server.server.configuration
+                elsewhere.dataDirectory = elsewhere.dataDirectory.appendingPathComponent("elsewhere")
+                let blind = try await LogMigration(configuration: elsewhere, database: server.server.database).migrate(to: target)
+                #expect(blind == [LogMigration.Moved(jobID: id, lines: 0, files: 0, notFound: true)])
+                #expect(try await Self.movedFrom(server, id) == 0)
+                #expect(try #require(try await server.job(id)).logStore == .database)
 
                 let moved = try await LogMigration(configuration: server.server.configuration, database: server.server.database).migrate(to: target)
                 #expect(moved.map(\.jobID) == [id])

@@ -19,6 +19,11 @@ public struct LogStoreDefault: Sendable, Equatable {
         self.sharedFilesystem = sharedFilesystem
     }
 
+    /// The default for a data directory, by the filesystem it is on.
+    public init(database: DatabaseLocation, dataDirectory: URL) {
+        self.init(database: database, sharedFilesystem: SharedFilesystem.name(of: dataDirectory))
+    }
+
     /// For the server's start: where logs go, and why when it is not the usual choice.
     public var description: String {
         guard let sharedFilesystem, kind == .files else { return "logs of new jobs in \(kind)" }
@@ -31,7 +36,8 @@ public struct LogStoreDefault: Sendable, Equatable {
 /// /proc/self/mountinfo (statfs(2)'s magic numbers would need a C shim; the names are plainer).
 public enum SharedFilesystem {
     /// Network and cluster filesystems, and the FUSE ones that are; not every FUSE filesystem is
-    /// (fuse-overlayfs is a container's local root).
+    /// (fuse-overlayfs is a container's local root). A filesystem not listed counts as local:
+    /// `--log-store` says what the default cannot tell.
     static let types: Set<String> = [
         "nfs", "nfs4", "cifs", "smb3", "smbfs", "ceph", "glusterfs", "afs", "ocfs2", "gfs2", "lustre", "gpfs", "beegfs",
         "fuse.glusterfs", "fuse.sshfs", "fuse.s3fs", "fuse.rclone", "fuse.ceph-fuse", "fuse.juicefs", "fuse.gcsfuse",
@@ -44,25 +50,26 @@ public enum SharedFilesystem {
         while !FileManager.default.fileExists(atPath: url.path), url.path != "/" {
             url = url.deletingLastPathComponent()
         }
-        guard let mountinfo = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8),
-              let type = type(of: url.resolvingSymlinksInPath().path, mountinfo: mountinfo) else { return nil }
+        // Decoded leniently: a mount point elsewhere may have bytes that are not UTF-8.
+        guard let data = FileManager.default.contents(atPath: "/proc/self/mountinfo"),
+              let type = type(of: url.resolvingSymlinksInPath().path, mountinfo: String(decoding: data, as: UTF8.self)) else { return nil }
         return types.contains(type) ? type : nil
     }
 
-    /// The type of the mount holding `path` (absolute, symbolic links resolved): the last mounted
-    /// of those whose mount point is `path` or one of its parents.
+    /// The type of the mount holding `path` (absolute, symbolic links resolved): the last one
+    /// listed (mounts are listed in the order they were made) whose mount point is `path` or one
+    /// of its parents. A later mount on a parent hides an earlier, deeper one; a later, deeper
+    /// one is inside the parent's.
     static func type(of path: String, mountinfo: String) -> String? {
-        var found: (depth: Int, type: String)?
+        var found: String?
         for line in mountinfo.split(separator: "\n") {
             // id parent major:minor root mount-point options [optional…] - type source super-options
             let fields = line.split(separator: " ")
             guard fields.count > 4, let dash = fields.firstIndex(of: "-"), dash + 1 < fields.count else { continue }
             let point = unescaped(fields[4])
-            let inside = point == "/" || path == point || path.hasPrefix(point + "/")
-            let depth = point == "/" ? 0 : point.split(separator: "/").count
-            if inside, depth >= (found?.depth ?? 0) { found = (depth, String(fields[dash + 1])) }
+            if point == "/" || path == point || path.hasPrefix(point + "/") { found = String(fields[dash + 1]) }
         }
-        return found?.type
+        return found
     }
 
     /// Mount points have space, tab, line feed and backslash as octal escapes (`\040`).

@@ -37,7 +37,7 @@ public struct ServerConfiguration: Sendable {
     /// Where the logs of new jobs are kept: `logStoreDefault` unless `--log-store` says.
     public var logStore: LogStoreKind
     /// The store chosen when none is named, and why.
-    public let logStoreDefault: LogStoreDefault
+    public var logStoreDefault: LogStoreDefault { LogStoreDefault(database: database, dataDirectory: dataDirectory) }
 
     public init(dataDirectory: URL, database: DatabaseLocation? = nil, configDirectory: URL, version: String) {
         self.dataDirectory = dataDirectory
@@ -45,7 +45,6 @@ public struct ServerConfiguration: Sendable {
         self.configDirectory = configDirectory
         self.deviceTypeDirectories = DeviceTemplates.defaultDirectories(configDirectory: configDirectory)
         self.version = version
-        logStoreDefault = LogStoreDefault(database: self.database, sharedFilesystem: SharedFilesystem.name(of: dataDirectory))
-        logStore = logStoreDefault.kind
+        logStore = LogStoreDefault(database: self.database, dataDirectory: dataDirectory).kind
     }
 }

@@ -42,10 +42,12 @@ struct JobLogStores: JobLogStore {
         try await fillGap(job, before: index)
         let outcome = try await store(job).append(job, index: index, lines: lines, by: writer)
         if let now = try await moved(job) {
-            // Where the batch was placed, not where its sender numbered it: a sender ahead has
-            // its batch placed lower, and the lines up to there come from the store it is in.
-            try await fillGap(now, before: outcome.firstLine)
-            _ = try await store(now).append(now, index: outcome.firstLine, lines: lines, by: .copy)
+            // Where the sender numbered it when the new store has that many lines; else where the
+            // old store placed it (a sender ahead has it placed lower), the lines up to there
+            // copied from the old store first.
+            let at = (try await store(now).count(now) ?? 0) >= index ? index : outcome.firstLine
+            try await fillGap(now, before: at)
+            _ = try await store(now).append(now, index: at, lines: lines, by: .copy)
         }
         return outcome
     }

@@ -15,9 +15,9 @@ struct JobLogTable: JobLogStore {
 
     func append(_ job: JobLogKey, index: Int, lines: [String], by writer: LogWriter) async throws -> AppendOutcome {
         try await database.write { db in
-            // One append of a job at a time: its row is locked until the batch is in. The lock
-            // leaves the job's other columns free to change, but an end of the job (its state)
-            // waits for it, so that no worker's batch lands after the end.
+            // One append of a job at a time: its row is locked until the batch is in. Any update
+            // of the row, its end included, waits for that (only foreign-key checks do not), so
+            // no worker's batch lands after the end.
             let lock = db.dialect.name == "postgresql" ? " FOR NO KEY UPDATE" : ""
             guard let row = try await db.raw("SELECT state FROM jobs WHERE id = \(bind: job.id)\(unsafeRaw: lock)").first() else {
                 throw LogStorageError("job \(job.id) does not exist")

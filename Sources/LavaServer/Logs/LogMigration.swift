@@ -73,7 +73,14 @@ public struct LogMigration: Sendable {
         let source = job.key
         if let from = job.movedFrom {
             // An interrupted move: the row names its new store, the old one may have more.
-            try await finish(from: JobLogKey(id: source.id, submitTime: source.submitTime, store: from), to: source, &moved)
+            let old = JobLogKey(id: source.id, submitTime: source.submitTime, store: from)
+            if try await logs.store(old).count(old) == nil, try await logs.store(source).count(source) != nil {
+                // Its lines came from the old store, which is not here: the mark stays for a run
+                // where it is.
+                moved.notFound = true
+                return moved
+            }
+            try await finish(from: old, to: source, &moved)
             if source.store == target { return moved }
         }
         // A job that has run has a log somewhere: pointing it at an empty store would hide it.
