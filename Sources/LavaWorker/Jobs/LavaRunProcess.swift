@@ -93,19 +93,33 @@ public enum LavaRunProcess {
         kill(-pid, SIGKILL)
     }
 
-    /// A running lava-run of job `id`, looked for in /proc, with the prefix of its job directory
-    /// (from `--output-dir=<worker-dir>/tmp/<prefix><id>`): a job the worker has no record of is
-    /// adopted rather than started twice.
-    public static func find(jobID id: Int) -> (pid: Int32, prefix: String)? {
+    /// A running lava-run of job `id` of this worker, looked for in /proc, with the prefix of its
+    /// job directory (from `--output-dir=<worker-dir>/tmp/<prefix><id>`): a job the worker has no
+    /// record of is adopted rather than started twice. Only one in the worker's own pid namespace
+    /// (the host's /proc lists containers' processes too) whose job directory is in
+    /// `workerDirectory`: another worker on the host, for another server, may run a job of the
+    /// same id.
+    public static func find(jobID id: Int, workerDirectory: URL) -> (pid: Int32, prefix: String)? {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
+        let jobs = workerDirectory.appendingPathComponent("tmp", isDirectory: true).standardizedFileURL.path
+        let namespace = pidNamespace("self")
         for entry in entries {
             guard let pid = Int32(entry), let cmdline = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"),
-                  isLavaRun(cmdline, jobID: id) else { continue }
-            let output = cmdline.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-                .first { $0.hasPrefix("--output-dir=") }.map { URL(fileURLWithPath: String($0.dropFirst("--output-dir=".count))).lastPathComponent }
-            let prefix = output.map { $0.hasSuffix(String(id)) ? String($0.dropLast(String(id).count)) : "" } ?? ""
-            return (pid, prefix)
+                  isLavaRun(cmdline, jobID: id), pidNamespace(entry) == namespace,
+                  let output = cmdline.split(separator: 0).lazy.map({ String(decoding: $0, as: UTF8.self) })
+                      .first(where: { $0.hasPrefix("--output-dir=") })
+            else { continue }
+            let directory = URL(fileURLWithPath: String(output.dropFirst("--output-dir=".count))).standardizedFileURL
+            let name = directory.lastPathComponent
+            guard directory.deletingLastPathComponent().path == jobs, name.hasSuffix(String(id)) else { continue }
+            return (pid, String(name.dropLast(String(id).count)))
         }
         return nil
+    }
+
+    /// The pid namespace of /proc entry `entry` (`self` or a pid); nil when it cannot be read (a
+    /// process of another user).
+    private static func pidNamespace(_ entry: String) -> String? {
+        try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(entry)/ns/pid")
     }
 }

@@ -190,7 +190,7 @@ public actor Worker: Service {
 
     /// Records a running lava-run of the job, if there is one, as this worker's own.
     private func adopt(_ ticket: JobTicket) throws(LocalJobStoreError) -> Bool {
-        guard let running = LavaRunProcess.find(jobID: ticket.id) else { return false }
+        guard let running = LavaRunProcess.find(jobID: ticket.id, workerDirectory: settings.workerDirectory) else { return false }
         logger.info("job \(ticket.id): adopting its running lava-run (pid \(running.pid))")
         try store.save(LocalJob(id: ticket.id, token: ticket.token, pid: running.pid, status: .running, lastUpdate: Self.now(),
                                 prefix: running.prefix))

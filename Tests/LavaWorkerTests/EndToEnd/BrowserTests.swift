@@ -89,7 +89,7 @@ extension EndToEnd { @Suite struct BrowserTests {
                 let url = try await browser.currentURL()
                 let id = try #require(Int(url.split(separator: "/").last ?? ""))
                 try await browser.execute("window.lavaNoReload = true")
-                try await browser.waitFor("#job-state", timeout: 90, textContaining: "Running")
+                try await waitForRunning(browser, lab, live, id, worker)
                 try await browser.waitFor("#log code.target", timeout: 90, textContaining: "tick-7")
                 #expect(try await browser.text(try await browser.find("#job-health")) == "Unknown", "the log arrived while the job ran")
                 try await browser.waitFor("#job-health", timeout: 120, textContaining: "Complete")
@@ -139,7 +139,7 @@ extension EndToEnd { @Suite struct BrowserTests {
             try await withBrowser { browser in
                 try await signIn(browser, base, "alice", alice)
                 try await browser.open(base + "/scheduler/job/\(id)")
-                try await browser.waitFor("#job-state", timeout: 90, textContaining: "Running")
+                try await waitForRunning(browser, lab, live, id, worker)
                 #expect(try await browser.text(try await browser.find("#job-description")) == name, "shown as text")
                 #expect(try await browser.execute("return typeof window.pwned").string == "undefined", "and never run")
 
@@ -190,6 +190,16 @@ extension EndToEnd { @Suite struct BrowserTests {
                 let errors = try await browser.consoleErrors()
                 #expect(errors.allSatisfy { $0.contains("403") || $0.contains("404") }, "only the refused form's and the hidden job's statuses: \(errors)")
             }
+        }
+    }
+
+    /// Waits for the job's page to say Running; a failure says how the job ended and what the
+    /// worker logged.
+    private func waitForRunning(_ browser: BrowserSession, _ lab: DockerLab, _ live: LiveServer, _ id: Int, _ worker: WorkerProcess) async throws {
+        do {
+            try await browser.waitFor("#job-state", timeout: 90, textContaining: "Running")
+        } catch {
+            throw TestFailure("\(error)\njob \(id): \(await lab.diagnosis(try await lab.job(id, on: live), on: live))\n\(worker.diagnosis)")
         }
     }
 

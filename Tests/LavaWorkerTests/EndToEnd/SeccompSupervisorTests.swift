@@ -10,13 +10,15 @@ import Testing
 /// still complete.
 extension EndToEnd { @Suite struct SeccompSupervisorTests {
     /// The wrapper: its parent's (lava-worker's) and its own `Seccomp:` mode and the probe's
-    /// report in /probe (a --mount of the test's), then the real lava-run.
+    /// report in /probe (a --mount of the test's), then the real lava-run, under a path that still
+    /// ends in `lava-run`: lava-worker knows its lava-run by that, and would take one renamed for
+    /// ended at its next look.
     static let wrapper = #"""
         #!/bin/sh
         mode() { sed -n 's/^Seccomp:[[:space:]]*//p' "/proc/$1/status"; }
         { echo "lava-worker $(mode $PPID)"; echo "lava-run $(mode $$)"; /usr/local/bin/syscall-probe; } > /probe/probe.partial
         mv /probe/probe.partial /probe/probe.out
-        exec /usr/local/bin/lava-run.real "$@"
+        exec /usr/local/libexec/lava-run "$@"
         """#
 
     struct Outcome: Sendable {
@@ -38,7 +40,8 @@ extension EndToEnd { @Suite struct SeccompSupervisorTests {
                 FROM debian:anything
                 COPY syscall-probe /usr/local/bin/syscall-probe
                 COPY lava-run-probing /usr/local/bin/lava-run-probing
-                RUN mv /usr/local/bin/lava-run /usr/local/bin/lava-run.real && mv /usr/local/bin/lava-run-probing /usr/local/bin/lava-run \\
+                RUN mkdir -p /usr/local/libexec && mv /usr/local/bin/lava-run /usr/local/libexec/lava-run \\
+                    && mv /usr/local/bin/lava-run-probing /usr/local/bin/lava-run \\
                     && chmod 755 /usr/local/bin/lava-run /usr/local/bin/syscall-probe
                 """.write(to: build.appendingPathComponent("Dockerfile"), atomically: true, encoding: .utf8)
             let reports = lab.directory.appendingPathComponent("probe")
