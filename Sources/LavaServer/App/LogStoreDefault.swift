@@ -19,8 +19,13 @@ public struct LogStoreDefault: Sendable, Equatable {
         self.sharedFilesystem = sharedFilesystem
     }
 
-    /// The default for a data directory, by the filesystem it is on.
+    /// The default for a data directory, by the filesystem it is on (looked at on PostgreSQL
+    /// only: SQLite's logs are in files whatever it is).
     public init(database: DatabaseLocation, dataDirectory: URL) {
+        guard case .postgres = database else {
+            self.init(database: database, sharedFilesystem: nil)
+            return
+        }
         self.init(database: database, sharedFilesystem: SharedFilesystem.name(of: dataDirectory))
     }
 

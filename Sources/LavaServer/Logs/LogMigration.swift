@@ -74,7 +74,7 @@ public struct LogMigration: Sendable {
         if let from = job.movedFrom {
             // An interrupted move: the row names its new store, the old one may have more.
             let old = JobLogKey(id: source.id, submitTime: source.submitTime, store: from)
-            if try await logs.store(old).count(old) == nil, try await logs.store(source).count(source) != nil {
+            if try await logs.count(old) == nil, try await logs.count(source) != nil {
                 // Its lines came from the old store, which is not here: the mark stays for a run
                 // where it is.
                 moved.notFound = true
@@ -84,7 +84,7 @@ public struct LogMigration: Sendable {
             if source.store == target { return moved }
         }
         // A job that has run has a log somewhere: pointing it at an empty store would hide it.
-        if job.started, try await logs.store(source).count(source) == nil {
+        if job.started, try await logs.count(source) == nil {
             moved.notFound = true
             return moved
         }

@@ -60,13 +60,17 @@ public enum LavaRunProcess {
     /// line; a worker container started afresh hands out the same small pids again, so another
     /// job's lava-run could be taken for this one. A zombie has an empty command line.
     public static func isRunning(_ pid: Int32, jobID id: Int) -> Bool {
-        guard pid > 0, let cmdline = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
-        return isLavaRun(cmdline, jobID: id)
+        guard pid > 0, let arguments = commandLine("\(pid)") else { return false }
+        return isLavaRun(arguments, jobID: id)
     }
 
-    private static func isLavaRun(_ cmdline: Data, jobID id: Int) -> Bool {
-        let arguments = cmdline.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-        return arguments.contains { $0.hasSuffix("lava-run") } && arguments.contains("--job-id=\(id)")
+    /// The command line of /proc entry `entry`, an argument an element.
+    private static func commandLine(_ entry: String) -> [String]? {
+        FileManager.default.contents(atPath: "/proc/\(entry)/cmdline")?.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    private static func isLavaRun(_ arguments: [String], jobID id: Int) -> Bool {
+        arguments.contains { $0.hasSuffix("lava-run") } && arguments.contains("--job-id=\(id)")
     }
 
     /// Collects an ended child so it does not stay a zombie; harmless for a pid that is not ours.
@@ -104,10 +108,8 @@ public enum LavaRunProcess {
         let jobs = workerDirectory.appendingPathComponent("tmp", isDirectory: true).standardizedFileURL.path
         let namespace = pidNamespace("self")
         for entry in entries {
-            guard let pid = Int32(entry), let cmdline = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"),
-                  isLavaRun(cmdline, jobID: id), pidNamespace(entry) == namespace,
-                  let output = cmdline.split(separator: 0).lazy.map({ String(decoding: $0, as: UTF8.self) })
-                      .first(where: { $0.hasPrefix("--output-dir=") })
+            guard let pid = Int32(entry), let arguments = commandLine(entry), isLavaRun(arguments, jobID: id),
+                  pidNamespace(entry) == namespace, let output = arguments.first(where: { $0.hasPrefix("--output-dir=") })
             else { continue }
             let directory = URL(fileURLWithPath: String(output.dropFirst("--output-dir=".count))).standardizedFileURL
             let name = directory.lastPathComponent
