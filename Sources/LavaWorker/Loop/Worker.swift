@@ -131,11 +131,11 @@ public actor Worker: Service {
     /// A job to start, unless it already runs here. RUNNING is posted in both cases, so a lost
     /// answer is repaired by the next ping listing the job again.
     private func start(_ ticket: JobTicket) async throws(LocalJobStoreError) {
-        if try store.find(id: ticket.id) == nil {
-            // Killed between spawning lava-run and saving its record, the worker finds it here.
-            if try !adopt(ticket) {
-                try await launch(ticket)
-            }
+        // Killed between spawning lava-run and saving its record, the worker finds it here. A job
+        // not fetched stays Scheduled, unrecorded: RUNNING now would make the next ping list it as
+        // running here with no record of it, which ends it as failed.
+        if try store.find(id: ticket.id) == nil, try !adopt(ticket), try await !launch(ticket) {
+            return
         }
         do {
             try await client.reportRunning(id: ticket.id, token: ticket.token)
@@ -145,14 +145,15 @@ public actor Worker: Service {
     }
 
     /// Fetches the job, writes its files and spawns lava-run; a job that cannot start is recorded
-    /// finished (with why in its stderr), so the server hears of it.
-    private func launch(_ ticket: JobTicket) async throws(LocalJobStoreError) {
+    /// finished (with why in its stderr), so the server hears of it. False when the job could not
+    /// be fetched: nothing is recorded, and the next ping offers it again.
+    private func launch(_ ticket: JobTicket) async throws(LocalJobStoreError) -> Bool {
         let job: JobFetchResponse
         do {
             job = try await client.fetchJob(id: ticket.id, token: ticket.token)
         } catch {
             logger.error("job \(ticket.id): cannot fetch it, trying again at the next ping: \(error)")
-            return
+            return false
         }
         let prefix = DispatcherConfiguration.prefix(job.dispatcher)
         let directory = JobDirectory(workerDirectory: settings.workerDirectory, prefix: prefix, id: ticket.id)
@@ -173,6 +174,7 @@ public actor Worker: Service {
             Self.note(error.description, in: directory)
         }
         try store.save(record)
+        return true
     }
 
     /// The server says a job runs here but this worker has no record of it (its worker

@@ -128,6 +128,39 @@ extension EndToEnd { @Suite struct DockerJobTests {
         }
     }
 
+    @Test("a job that cannot be fetched yet (its worker's dispatcher.yaml is broken) stays Scheduled through the worker's retries, and runs to Complete once the file is mended")
+    func fetchFailsThenWorks() async throws {
+        try await DockerLab.run { lab, live in
+            let file = lab.directory.appendingPathComponent("etc/dispatcher.d/lab-1/dispatcher.yaml")
+            let good = try String(contentsOf: file, encoding: .utf8)
+            try "prefix: [unclosed\n".write(to: file, atomically: true, encoding: .utf8)
+            let worker = try lab.worker()
+            defer { worker.stop() }
+            let id = try await lab.submit(Self.job("fetched later", definitions: """
+                        - from: inline
+                          name: smoke
+                          path: inline/smoke.yaml
+                          repository: {metadata: {format: Lava-Test Test Definition 1.0, name: smoke}, run: {steps: ["true"]}}
+                """), to: live)
+            // Two failed fetches: the second comes a ping after the first, when the job would
+            // already have been ended as "listed as running here, but no record".
+            try await within(60, "two failed fetches") {
+                while worker.log.components(separatedBy: "job \(id): cannot fetch it").count < 3 {
+                    try await live.schedule()
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            let waiting = try await lab.job(id, on: live)
+            let why = await lab.diagnosis(waiting, on: live)
+            #expect(waiting.state == .scheduled, "\(why)\n\(worker.diagnosis)")
+            try good.write(to: file, atomically: true, encoding: .utf8)
+            let done = try await lab.wait(for: id, on: live, worker: worker) { $0.state == .finished }
+            let ended = await lab.diagnosis(done, on: live)
+            #expect(done.health == .complete, "\(ended)\n\(worker.diagnosis)")
+            #expect(!worker.log.contains("no record and no lava-run"), "\(worker.log)")
+        }
+    }
+
     @Test("a missing image and an unknown device type end their jobs Incomplete with clear errors; the worker goes on")
     func badJobs() async throws {
         try await DockerLab.run { lab, live in
